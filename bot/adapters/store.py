@@ -1,0 +1,228 @@
+"""Redis store: the one module that knows key names, plus leases, the audit stream and start-up checks.
+
+Key plan (prefix `cd:`; every key has an owner here and a TTL or retention):
+
+| key | type | holds | TTL / retention |
+| --- | --- | --- | --- |
+| cd:cursor:mentions:{account_id} | string | newest mention id seen (since_id) | none (tiny) |
+| cd:cursor:search | string | newest id seen by the recent-search strategy | none |
+| cd:cursor:own:{account_id} | string | newest own post id seen | none |
+| cd:mention:{tweet_id} | hash | mention, decision, lifecycle, card refs | retention.mention_days |
+| cd:claim:{tweet_id} | string | claimant user id | desk.claim_expiry |
+| cd:open | zset | tweet ids needing reply, scored by SLA due | members removed on close |
+| cd:conversation:{conversation_id} | set | tracked mention ids in a conversation | retention.mention_days |
+| cd:outbox | stream | Slack posts to make (consumer group sender) | acked entries trimmed |
+| cd:pace:{channel} | string | earliest next post time for a channel | 10 s |
+| cd:agg:{yyyy-mm-dd}:{team} | hash | per-day counters for the digest | 400 days |
+| cd:rt:{yyyy-mm-dd}:{team} | list | first-response seconds (+ staffed flag) | 400 days |
+| cd:own:{yyyy-mm-dd}:{team} | hash | own posts' metrics per day, keyed by post id | 400 days |
+| cd:request:{request_id} | string | platform request JSON | none (an audit record) |
+| cd:requests:user:{user_id} | set | request ids filed by a user | none |
+| cd:requests:pending | zset | request ids awaiting a decision, by filing | members removed on close |
+| cd:requests:active:{team}:{platform} | string | id of the open/approved request for a pair | removed on decline |
+| cd:digest:{yyyy-mm-dd}:{team} | string | channel:ts of the posted digest | 14 days |
+| cd:lease:{name} | string | holder token | lease length |
+| cd:xreads:{yyyy-mm} | string | posts read from X this month | 62 days |
+| cd:xalert:{yyyy-mm}:{level} | string | a budget alert already sent | 62 days |
+| cd:audit | stream | every state change: actor, action, subject | trimmed to audit_days |
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import redis
+
+from bot.core.errors import ConfigurationError, UpstreamError
+
+PREFIX = "cd:"
+AUDIT_STREAM = PREFIX + "audit"
+OUTBOX_STREAM = PREFIX + "outbox"
+OUTBOX_GROUP = "sender"
+OPEN_QUEUE = PREFIX + "open"
+PENDING_REQUESTS = PREFIX + "requests:pending"
+DAY_SECONDS = 86_400
+AGGREGATE_TTL = 400 * DAY_SECONDS
+DIGEST_MARK_TTL = 14 * DAY_SECONDS
+BUDGET_TTL = 62 * DAY_SECONDS
+
+
+class Keys:
+    """Builders for every Redis key; nothing else in the code base spells a key."""
+
+    @staticmethod
+    def mentions_cursor(account_id: str) -> str:
+        return f"{PREFIX}cursor:mentions:{account_id}"
+
+    @staticmethod
+    def search_cursor() -> str:
+        return f"{PREFIX}cursor:search"
+
+    @staticmethod
+    def own_cursor(account_id: str) -> str:
+        return f"{PREFIX}cursor:own:{account_id}"
+
+    @staticmethod
+    def mention(tweet_id: str) -> str:
+        return f"{PREFIX}mention:{tweet_id}"
+
+    @staticmethod
+    def claim(tweet_id: str) -> str:
+        return f"{PREFIX}claim:{tweet_id}"
+
+    @staticmethod
+    def conversation(conversation_id: str) -> str:
+        return f"{PREFIX}conversation:{conversation_id}"
+
+    @staticmethod
+    def pace(channel: str) -> str:
+        return f"{PREFIX}pace:{channel}"
+
+    @staticmethod
+    def aggregate(day: str, team: str) -> str:
+        return f"{PREFIX}agg:{day}:{team}"
+
+    @staticmethod
+    def response_times(day: str, team: str) -> str:
+        return f"{PREFIX}rt:{day}:{team}"
+
+    @staticmethod
+    def own_posts(day: str, team: str) -> str:
+        return f"{PREFIX}own:{day}:{team}"
+
+    @staticmethod
+    def request(request_id: str) -> str:
+        return f"{PREFIX}request:{request_id}"
+
+    @staticmethod
+    def user_requests(user_id: str) -> str:
+        return f"{PREFIX}requests:user:{user_id}"
+
+    @staticmethod
+    def active_request(team: str, platform: str) -> str:
+        return f"{PREFIX}requests:active:{team}:{platform.casefold()}"
+
+    @staticmethod
+    def digest_mark(day: str, team: str) -> str:
+        return f"{PREFIX}digest:{day}:{team}"
+
+    @staticmethod
+    def lease(name: str) -> str:
+        return f"{PREFIX}lease:{name}"
+
+    @staticmethod
+    def x_reads(month: str) -> str:
+        return f"{PREFIX}xreads:{month}"
+
+    @staticmethod
+    def x_alert(month: str, level: str) -> str:
+        return f"{PREFIX}xalert:{month}:{level}"
+
+
+def connect(url: str) -> redis.Redis:
+    """Build a client that decodes to str and fails fast instead of hanging."""
+    return redis.Redis.from_url(
+        url,
+        decode_responses=True,
+        socket_connect_timeout=3,
+        socket_timeout=5,
+        health_check_interval=30,
+        retry_on_timeout=True,
+    )
+
+
+@dataclass(frozen=True)
+class RedisCheck:
+    """What the start-up check found; `warnings` are printed, errors raise."""
+
+    version: str
+    persistence: str
+    warnings: tuple[str, ...]
+
+
+def check_redis(client: redis.Redis) -> RedisCheck:
+    """Reach Redis; warn when nothing is persisted; refuse an eviction policy that could drop state."""
+    try:
+        info: Mapping[str, Any] = client.info()
+        policy = client.config_get("maxmemory-policy").get("maxmemory-policy", "noeviction")
+    except redis.RedisError as exc:
+        raise UpstreamError(f"cannot reach Redis: {exc}; check REDIS_URL and that Redis is running") from None
+    if policy != "noeviction":
+        raise ConfigurationError(
+            f"Redis maxmemory-policy is {policy}; Comms Desk needs noeviction so queued cards, claims and "
+            "requests are never evicted: run CONFIG SET maxmemory-policy noeviction"
+        )
+    aof = str(info.get("aof_enabled", 0)) == "1"
+    rdb = bool(client.config_get("save").get("save"))
+    warnings = []
+    if not aof and not rdb:
+        warnings.append(
+            "Redis persistence is off (no AOF, no RDB): a Redis restart loses the queue and all state; "
+            "set appendonly yes and appendfsync everysec"
+        )
+    persistence = "aof" if aof else "rdb" if rdb else "none"
+    return RedisCheck(version=str(info.get("redis_version", "?")), persistence=persistence, warnings=tuple(warnings))
+
+
+class Leases:
+    """Named leases so that each scheduled tick runs on one replica only."""
+
+    _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
+
+    def __init__(self, client: redis.Redis) -> None:
+        self._client = client
+        self._release = client.register_script(self._RELEASE)
+
+    def acquire(self, name: str, seconds: float) -> str | None:
+        """Take lease `name` for `seconds`; return its token, or None when another holder has it."""
+        token = secrets.token_hex(8)
+        got = self._client.set(Keys.lease(name), token, nx=True, px=max(1, int(seconds * 1000)))
+        return token if got else None
+
+    def release(self, name: str, token: str) -> None:
+        self._release(keys=[Keys.lease(name)], args=[token])
+
+    def holder(self, name: str) -> str | None:
+        value = self._client.get(Keys.lease(name))
+        return str(value) if value is not None else None
+
+    @contextmanager
+    def held(self, name: str, seconds: float) -> Iterator[bool]:
+        """Yield True while holding the lease (released afterwards), False if someone else holds it."""
+        token = self.acquire(name, seconds)
+        try:
+            yield token is not None
+        finally:
+            if token is not None:
+                self.release(name, token)
+
+
+class AuditLog:
+    """Append-only stream of state changes: who did what to which thing, and when."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self._client = client
+
+    def record(self, actor: str, action: str, subject: str, **detail: str) -> str:
+        fields = {"actor": actor, "action": action, "subject": subject, "at": datetime.now(UTC).isoformat()}
+        if detail:
+            fields["detail"] = json.dumps(detail, sort_keys=True)
+        return str(self._client.xadd(AUDIT_STREAM, fields))  # type: ignore[arg-type]
+
+    def entries(self, subject: str | None = None, count: int = 10_000) -> list[dict[str, str]]:
+        """Return audit entries oldest first, optionally only those about `subject`."""
+        rows: list[tuple[str, dict[str, str]]] = self._client.xrange(AUDIT_STREAM, count=count)  # type: ignore[assignment]
+        out = [{"id": entry_id, **fields} for entry_id, fields in rows]
+        return [r for r in out if subject is None or r["subject"] == subject]
+
+    def trim_before(self, days: int) -> int:
+        """Drop audit entries older than `days`; return how many went."""
+        cutoff_ms = int((time.time() - days * DAY_SECONDS) * 1000)
+        return int(self._client.xtrim(AUDIT_STREAM, minid=f"{cutoff_ms}-0", approximate=False))

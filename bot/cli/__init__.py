@@ -1,0 +1,24 @@
+"""The `commsdesk` command line (contract.md): one module per command, gathered here."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli.check import check
+from bot.cli.demo import demo
+from bot.cli.digest import digest
+from bot.cli.requests import requests
+from bot.cli.run import run
+from bot.cli.triage import triage
+from bot.cli.web import web
+from bot.cli.worker import worker
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="commsdesk")
+def main() -> None:
+    """Comms Desk: mention triage, platform requests and the morning digest for a force's comms desk."""
+
+
+for command in (web, worker, run, triage, digest, check, demo, requests):
+    main.add_command(command)

@@ -1,0 +1,77 @@
+"""Domain records shared by every flow: mentions as the desk sees them and triage decisions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+CONTROL_ROOM = "control_room"
+DESK = "desk"
+
+
+class Category(StrEnum):
+    """What a mention is, in the tie-break order of the labelling guide (first wins)."""
+
+    EMERGENCY = "emergency"
+    CRIME_REPORT = "crime_report"
+    INFORMATION = "information"
+    MEDIA = "media"
+    COMPLAINT = "complaint"
+    QUESTION = "question"
+    PRAISE = "praise"
+    ABUSE = "abuse"
+    CHATTER = "chatter"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Author(_Frozen):
+    id: str
+    username: str = ""
+    name: str = ""
+    location: str = ""
+
+
+class ReferencedTweet(_Frozen):
+    type: str  # replied_to | quoted | retweeted
+    id: str
+
+
+class Mention(_Frozen):
+    """A public post that mentions a desk account; `text` is raw (entities unescaped, nothing else)."""
+
+    id: str
+    text: str
+    author: Author
+    created_at: datetime
+    conversation_id: str = ""
+    in_reply_to_user_id: str = ""
+    referenced: tuple[ReferencedTweet, ...] = ()
+    mentioned: tuple[str, ...] = ()  # @handles in text order, as X's entities list them
+    lang: str = ""
+
+    @property
+    def url(self) -> str:
+        user = self.author.username or "i"
+        return f"https://x.com/{user}/status/{self.id}"
+
+    @property
+    def is_retweet(self) -> bool:
+        return any(r.type == "retweeted" for r in self.referenced)
+
+    def referenced_id(self, kind: str) -> str:
+        return next((r.id for r in self.referenced if r.type == kind), "")
+
+
+class TriageDecision(_Frozen):
+    """The outcome of `core.triage.decide`: what the mention is, and why."""
+
+    category: Category
+    urgent: bool
+    needs_reply: bool
+    route: str  # team key, DESK or CONTROL_ROOM
+    reasons: tuple[str, ...] = ()

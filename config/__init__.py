@@ -1,0 +1,1 @@
+"""Configuration: process settings from the environment and the desk config from TOML."""

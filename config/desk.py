@@ -1,0 +1,197 @@
+"""The desk config: a TOML file describing the force's teams, accounts, channels and policies.
+
+Every table forbids unknown keys; new keys always have defaults, so an older file keeps working.
+`load_desk` turns any problem into one `DeskConfigError` naming the file, the key and the problem.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import time
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+ChannelId = Annotated[str, StringConstraints(pattern=r"^[CG][A-Z0-9]{6,}$")]
+UserId = Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{6,}$")]
+Handle = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]{1,15}$")]
+TeamKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+DEFAULT_PLATFORMS = (
+    "Facebook", "Instagram", "X", "TikTok", "Snapchat", "YouTube", "WhatsApp Channels",
+    "Nextdoor", "Threads", "Bluesky", "Mastodon", "LinkedIn", "Twitch",
+)  # fmt: skip
+RESERVED_ROUTES = {"desk", "control_room"}
+
+
+class DeskConfigError(Exception):
+    """The desk config file is unreadable or invalid."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Account(_Strict):
+    handle: Handle
+    id: Annotated[str, StringConstraints(pattern=r"^\d{1,20}$")]
+
+
+class Team(_Strict):
+    key: TeamKey
+    name: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    channel: ChannelId
+    accounts: tuple[Account, ...] = ()
+    places: tuple[Annotated[str, StringConstraints(min_length=2)], ...] = ()
+
+    @field_validator("key")
+    @classmethod
+    def _not_reserved(cls, key: str) -> str:
+        if key in RESERVED_ROUTES:
+            raise ValueError(f"'{key}' is a reserved route name; choose another team key")
+        return key
+
+
+class DeskTable(_Strict):
+    name: Annotated[str, StringConstraints(min_length=1)]
+    channel: ChannelId
+    control_room_channel: ChannelId
+    requests_channel: ChannelId
+    approvers: tuple[UserId, ...] = ()
+    approver_usergroup: Annotated[str, StringConstraints(pattern=r"^(S[A-Z0-9]{6,})?$")] = ""
+    staffed_from: ClockTime = "08:00"
+    staffed_until: ClockTime = "20:00"
+    claim_expiry_minutes: int = Field(default=30, ge=1, le=24 * 60)
+
+
+class TriageTable(_Strict):
+    reply_sla_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+    urgent_sla_minutes: int = Field(default=5, ge=1, le=24 * 60)
+    emergency_terms: tuple[str, ...] = ()
+    crime_terms: tuple[str, ...] = ()
+    abuse_terms: tuple[str, ...] = ()
+    media_outlets: tuple[str, ...] = ()
+
+
+class DigestTable(_Strict):
+    time: ClockTime = "08:00"
+    misfire_grace_minutes: int = Field(default=120, ge=60, le=24 * 60)
+
+
+class XTable(_Strict):
+    strategy: Literal["mentions_timeline", "recent_search"] = "mentions_timeline"
+    poll_seconds: int = Field(default=60, ge=15, le=3600)
+    own_posts_poll_seconds: int = Field(default=300, ge=60, le=3600)
+    monthly_read_budget: int = Field(default=10_000, ge=1)
+    max_pages_per_poll: int = Field(default=5, ge=1, le=50)
+    timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+
+
+class RetentionTable(_Strict):
+    mention_days: int = Field(default=30, ge=1, le=3650)
+    audit_days: int = Field(default=400, ge=30, le=3650)
+
+
+class RequestsTable(_Strict):
+    platforms: tuple[str, ...] = DEFAULT_PLATFORMS
+    min_words: int = Field(default=12, ge=1, le=500)
+
+
+class Desk(_Strict):
+    """The whole desk config, validated."""
+
+    timezone: str = "Europe/London"
+    desk: DeskTable
+    triage: TriageTable = TriageTable()
+    digest: DigestTable = DigestTable()
+    x: XTable = XTable()
+    retention: RetentionTable = RetentionTable()
+    requests: RequestsTable = RequestsTable()
+    teams: tuple[Team, ...] = Field(min_length=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{name}' (use an IANA name such as Europe/London)") from None
+        return name
+
+    @model_validator(mode="after")
+    def _unique(self) -> Desk:
+        keys = [t.key for t in self.teams]
+        if dupes := sorted({k for k in keys if keys.count(k) > 1}):
+            raise ValueError(f"team keys must be unique; repeated: {', '.join(dupes)}")
+        handles = [a.handle.casefold() for t in self.teams for a in t.accounts]
+        if dupes := sorted({h for h in handles if handles.count(h) > 1}):
+            raise ValueError(f"account handles must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def digest_time(self) -> time:
+        return time.fromisoformat(self.digest.time)
+
+    def team(self, key: str) -> Team | None:
+        return next((t for t in self.teams if t.key == key), None)
+
+    def channel_for(self, route: str) -> str:
+        """Return the Slack channel a route posts to (team key, `desk` or `control_room`)."""
+        if route == "control_room":
+            return self.desk.control_room_channel
+        team = self.team(route)
+        return team.channel if team else self.desk.channel
+
+    def accounts(self) -> list[tuple[Team, Account]]:
+        return [(t, a) for t in self.teams for a in t.accounts]
+
+
+_LOC_INDEX = re.compile(r"\.(\d+)(?=\.|$)")
+
+
+def _key_path(loc: tuple[int | str, ...]) -> str:
+    return _LOC_INDEX.sub(lambda m: f"[{m.group(1)}]", ".".join(str(p) for p in loc)) or "(top level)"
+
+
+def parse_desk(text: str, source: str = "<desk config>") -> Desk:
+    """Validate desk config TOML text; errors name `source`, the key and the problem."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DeskConfigError(f"{source}: not valid TOML: {exc}") from None
+    try:
+        return Desk.model_validate(raw)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors(include_url=False):
+            problem = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+            lines.append(f"{source}: {_key_path(err['loc'])}: {problem}")
+        raise DeskConfigError("\n".join(lines)) from None
+
+
+def load_desk(path: str | Path) -> Desk:
+    """Read and validate the desk config file at `path`."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DeskConfigError(
+            f"{file}: cannot read desk config ({exc.strerror}); set COMMSDESK_CONFIG to its path"
+        ) from None
+    return parse_desk(text, str(file))

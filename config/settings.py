@@ -1,0 +1,77 @@
+"""Process settings read from the environment (and a `.env` file), per docs/contract."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SettingsError(Exception):
+    """Settings are missing or invalid; the message names each variable and what to do."""
+
+
+class Settings(BaseSettings):
+    """Everything the processes read from the environment, in one place."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: AnyHttpUrl = AnyHttpUrl("https://slack.com/api/")
+    x_bearer_token: SecretStr | None = None
+    x_api_url: AnyHttpUrl = AnyHttpUrl("https://api.x.com")
+    redis_url: str = "redis://localhost:6379/0"
+    commsdesk_config: str = "config/desk.toml"
+    port: int = Field(default=3000, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["json", "console"] = "console"
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError("must be a bot token starting with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("must be an app-level token starting with xapp-")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str) -> str:
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    def missing(self, *names: str) -> list[str]:
+        """Name each required variable among `names` that is unset, as its env var."""
+        return [name.upper() for name in names if getattr(self, name) is None]
+
+    def require(self, *names: str) -> None:
+        """Raise SettingsError naming every unset variable among `names`."""
+        if absent := self.missing(*names):
+            raise SettingsError("\n".join(f"{name} is not set: export it or add it to .env" for name in absent))
+
+
+def load_settings() -> Settings:
+    """Read settings, turning pydantic's report into one line per bad variable without values."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        lines = [
+            f"{'.'.join(str(p) for p in err['loc']).upper()} is invalid: {err['msg']}"
+            for err in exc.errors(include_input=False, include_url=False)
+        ]
+        raise SettingsError("\n".join(lines)) from None

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config.desk import DeskConfigError, load_desk, parse_desk
+from tests.conftest import EXAMPLE_DESK, SHARED
+
+
+def test_example_config_matches_shared_example() -> None:
+    assert EXAMPLE_DESK.read_text() == (SHARED / "data" / "desk.toml").read_text()
+
+
+def test_example_loads_with_defaults(desk_text: str) -> None:
+    desk = parse_desk(desk_text)
+    assert [t.key for t in desk.teams] == ["force", "roads", "northtown", "riverside", "oldfield"]
+    assert desk.channel_for("control_room") == "C0CTRL00001"
+    assert desk.channel_for("riverside") == "C0RIVER0001"
+    assert desk.channel_for("desk") == "C0DESK00001"
+    assert desk.desk.staffed_from == "08:00" and desk.x.strategy == "mentions_timeline"
+    assert "TikTok" in desk.requests.platforms
+
+
+@pytest.fixture
+def desk_text() -> str:
+    return EXAMPLE_DESK.read_text()
+
+
+def test_unknown_key_names_file_and_key(desk_text: str) -> None:
+    with pytest.raises(DeskConfigError) as err:
+        parse_desk(desk_text.replace("[triage]", "[triage]\nreply_sla_minuts = 5"), "desk.toml")
+    assert "desk.toml: triage.reply_sla_minuts: unknown key" in str(err.value)
+
+
+def test_bad_values_are_each_named(desk_text: str) -> None:
+    text = desk_text.replace('timezone = "Europe/London"', 'timezone = "Mars/Olympus"')
+    text = text.replace('channel = "C0ROADS0001"', 'channel = "#roads"')
+    with pytest.raises(DeskConfigError) as err:
+        parse_desk(text, "desk.toml")
+    message = str(err.value)
+    assert "desk.toml: timezone: Value error, unknown time zone 'Mars/Olympus'" in message
+    assert "desk.toml: teams[1].channel:" in message
+
+
+def test_duplicate_team_keys_refused(desk_text: str) -> None:
+    with pytest.raises(DeskConfigError, match="repeated: roads"):
+        parse_desk(desk_text.replace('key = "force"', 'key = "roads"'))
+
+
+def test_reserved_team_key_refused(desk_text: str) -> None:
+    with pytest.raises(DeskConfigError, match="reserved route name"):
+        parse_desk(desk_text.replace('key = "force"', 'key = "desk"'))
+
+
+def test_invalid_toml_and_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(DeskConfigError, match="not valid TOML"):
+        parse_desk("timezone = ", "x.toml")
+    with pytest.raises(DeskConfigError, match="set COMMSDESK_CONFIG"):
+        load_desk(tmp_path / "absent.toml")

@@ -1,0 +1,53 @@
+"""Suite-wide fixtures: hermetic environment, loopback-only network, a private real Redis."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from config.desk import Desk, load_desk
+from tests.support import network_guard
+from tests.support.redis_server import RedisServer
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE_DESK = REPO / "config" / "desk.example.toml"
+SCRUBBED_PREFIXES = ("SLACK_", "X_", "COMMSDESK_")
+SCRUBBED_NAMES = {"REDIS_URL", "PORT", "LOG_LEVEL", "LOG_FORMAT"}
+
+
+@pytest.fixture(autouse=True)
+def hermetic_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """Scrub Slack/X/Redis settings and run from a directory without a .env file."""
+    for name in list(os.environ):
+        if name.startswith(SCRUBBED_PREFIXES) or name in SCRUBBED_NAMES:
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    network_guard.install()
+    yield
+    network_guard.uninstall()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_client(redis_server: RedisServer) -> Iterator[redis.Redis]:
+    """A client on the private server, flushed before each test."""
+    client = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    client.flushall()
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def desk() -> Desk:
+    return load_desk(EXAMPLE_DESK)
