@@ -75,3 +75,32 @@ class TriageDecision(_Frozen):
     needs_reply: bool
     route: str  # team key, DESK or CONTROL_ROOM
     reasons: tuple[str, ...] = ()
+
+
+class PostMetrics(_Frozen):
+    impressions: int = 0
+    likes: int = 0
+    reposts: int = 0
+    quotes: int = 0
+    replies: int = 0
+    bookmarks: int = 0
+
+    @property
+    def engagements(self) -> int:
+        return self.likes + self.reposts + self.quotes + self.replies + self.bookmarks
+
+
+class OwnPost(_Frozen):
+    """A post by one of the desk's own accounts: a reply to the public, or a broadcast."""
+
+    id: str
+    account_id: str
+    text: str
+    created_at: datetime
+    conversation_id: str = ""
+    in_reply_to_tweet_id: str = ""  # set when the post replies to another post
+    metrics: PostMetrics = PostMetrics()
+
+    @property
+    def is_reply(self) -> bool:
+        return bool(self.in_reply_to_tweet_id)

@@ -1,0 +1,47 @@
+"""Every Slack action id, callback id, block id and metadata event type, spelled once."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Command(StrEnum):
+    REQUEST_PLATFORM = "/request-platform"
+    COMMSDESK = "/commsdesk"
+
+
+class MetadataType(StrEnum):
+    MENTION = "commsdesk_mention"
+    PLATFORM_REQUEST = "commsdesk_platform_request"
+    DIGEST = "commsdesk_digest"
+
+
+class MentionAction(StrEnum):
+    """Buttons and selects on a mention card."""
+
+    CLAIM = "mention_claim"
+    RELEASE = "mention_release"
+    MARK_REPLIED = "mention_mark_replied"
+    NO_REPLY_NEEDED = "mention_no_reply"
+    REOPEN = "mention_reopen"
+    REASSIGN = "mention_reassign"
+    ESCALATE = "mention_escalate"
+    REPLY_ON_X = "mention_reply_on_x"
+
+
+class RequestAction(StrEnum):
+    """Buttons on a platform request review card and in the requester's DMs."""
+
+    APPROVE = "request_approve"
+    DECLINE = "request_decline"
+    ASK_INFO = "request_ask_info"
+    UPDATE = "request_update"
+    WITHDRAW = "request_withdraw"
+
+
+class RequestView(StrEnum):
+    """Modal callback ids of the platform request flow."""
+
+    FORM = "request_form"
+    DECLINE_REASON = "request_decline_reason"
+    INFO_QUESTION = "request_info_question"
