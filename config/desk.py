@@ -107,6 +107,7 @@ class RetentionTable(_Strict):
 class RequestsTable(_Strict):
     platforms: tuple[str, ...] = DEFAULT_PLATFORMS
     min_words: int = Field(default=12, ge=1, le=500)
+    audience_min_words: int = Field(default=5, ge=1, le=500)
 
 
 class Desk(_Strict):
