@@ -9,9 +9,16 @@ from pathlib import Path
 import pytest
 import redis
 
+from bot.app import create_app
+from bot.sandbox import SlackSandbox
+from bot.services import Services, build_services
+from bot.web import WebApp
 from config.desk import Desk, load_desk
+from config.settings import Settings
 from tests.support import network_guard
+from tests.support.live import serve_wsgi
 from tests.support.redis_server import RedisServer
+from tests.support.slack_requests import SIGNING_SECRET, SlackRequests
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REPO = Path(__file__).resolve().parents[1]
@@ -51,3 +58,37 @@ def redis_client(redis_server: RedisServer) -> Iterator[redis.Redis]:
 @pytest.fixture(scope="session")
 def desk() -> Desk:
     return load_desk(EXAMPLE_DESK)
+
+
+@pytest.fixture
+def slack_sandbox() -> Iterator[SlackSandbox]:
+    with SlackSandbox() as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
+def settings(redis_server: RedisServer, slack_sandbox: SlackSandbox) -> Settings:
+    """Settings of a deployment whose Slack is the sandbox and whose Redis is the private server."""
+    return Settings(
+        slack_bot_token="xoxb-test-token",
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=slack_sandbox.url,
+        redis_url=redis_server.url,
+        commsdesk_config=str(EXAMPLE_DESK),
+        _env_file=None,
+    )
+
+
+@pytest.fixture
+def services(settings: Settings, desk: Desk, redis_client: redis.Redis) -> Iterator[Services]:
+    built = build_services(settings, desk)
+    yield built
+    built.redis.close()
+
+
+@pytest.fixture
+def live_app(settings: Settings, services: Services) -> Iterator[SlackRequests]:
+    """The real Bolt app behind the real WSGI front door, served over HTTP on loopback."""
+    web = WebApp(create_app(settings, services), SIGNING_SECRET, services.redis)
+    with serve_wsgi(web) as url:
+        yield SlackRequests(url)

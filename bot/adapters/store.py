@@ -21,6 +21,8 @@ Key plan (prefix `cd:`; every key has an owner here and a TTL or retention):
 | cd:requests:pending | zset | request ids awaiting a decision, by filing | members removed on close |
 | cd:requests:active:{team}:{platform} | string | id of the open/approved request for a pair | removed on decline |
 | cd:digest:{yyyy-mm-dd}:{team} | string | channel:ts of the posted digest | 14 days |
+| cd:replay:{signature} | string | a signed request already handled | 6 min (past the signing window) |
+| cd:event:{event_id} | string | an Events API event already handled | 1 hour (Slack retries within it) |
 | cd:lease:{name} | string | holder token | lease length |
 | cd:xreads:{yyyy-mm} | string | posts read from X this month | 62 days |
 | cd:xalert:{yyyy-mm}:{level} | string | a budget alert already sent | 62 days |
@@ -112,6 +114,14 @@ class Keys:
     @staticmethod
     def digest_mark(day: str, team: str) -> str:
         return f"{PREFIX}digest:{day}:{team}"
+
+    @staticmethod
+    def replay(signature: str) -> str:
+        return f"{PREFIX}replay:{signature}"
+
+    @staticmethod
+    def event(event_id: str) -> str:
+        return f"{PREFIX}event:{event_id}"
 
     @staticmethod
     def lease(name: str) -> str:
@@ -226,3 +236,64 @@ class AuditLog:
         """Drop audit entries older than `days`; return how many went."""
         cutoff_ms = int((time.time() - days * DAY_SECONDS) * 1000)
         return int(self._client.xtrim(AUDIT_STREAM, minid=f"{cutoff_ms}-0", approximate=False))
+
+
+class SeenRequests:
+    """Remember signed requests and Events API event ids so a replay or retry is handled once."""
+
+    SIGNATURE_TTL = 360
+    EVENT_TTL = 3600
+
+    def __init__(self, client: redis.Redis) -> None:
+        self._client = client
+
+    def first_signature(self, signature: str) -> bool:
+        return bool(self._client.set(Keys.replay(signature), "1", nx=True, ex=self.SIGNATURE_TTL))
+
+    def first_event(self, event_id: str) -> bool:
+        return bool(self._client.set(Keys.event(event_id), "1", nx=True, ex=self.EVENT_TTL))
+
+
+LEASE_NAMES = ("poll", "own_posts", "sla", "digest", "retention", "outbox")
+
+
+@dataclass(frozen=True)
+class StateSnapshot:
+    """Shared state worth exporting as metrics and showing in `/commsdesk status`."""
+
+    outbox_depth: int
+    outbox_oldest_age: float
+    open_mentions: int
+    overdue_mentions: int
+    x_reads_month: int
+    leases: dict[str, bool]
+
+
+class StateReader:
+    """Read-only view of queue, backlog, budget and lease state."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self._client = client
+
+    def snapshot(self, now: float) -> StateSnapshot:
+        pipe = self._client.pipeline(transaction=False)
+        pipe.xlen(OUTBOX_STREAM)
+        pipe.xrange(OUTBOX_STREAM, count=1)
+        pipe.zcard(OPEN_QUEUE)
+        pipe.zcount(OPEN_QUEUE, "-inf", now)
+        pipe.get(Keys.x_reads(datetime.fromtimestamp(now, UTC).strftime("%Y-%m")))
+        for name in LEASE_NAMES:
+            pipe.exists(Keys.lease(name))
+        depth, first, open_count, overdue, reads, *leases = pipe.execute()
+        oldest_age = 0.0
+        if first:
+            oldest_ms = int(str(first[0][0]).split("-")[0])
+            oldest_age = max(0.0, now - oldest_ms / 1000)
+        return StateSnapshot(
+            outbox_depth=int(depth),
+            outbox_oldest_age=oldest_age,
+            open_mentions=int(open_count),
+            overdue_mentions=int(overdue),
+            x_reads_month=int(reads or 0),
+            leases={name: bool(held) for name, held in zip(LEASE_NAMES, leases, strict=True)},
+        )

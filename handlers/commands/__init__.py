@@ -1,0 +1,9 @@
+"""Commands listeners."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+
+def register(app: App) -> None:
+    """Register the commands listeners on `app`."""

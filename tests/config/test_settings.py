@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config.settings import SettingsError, load_settings
+
+
+def test_defaults_match_the_contract() -> None:
+    settings = load_settings()
+    assert str(settings.slack_api_url) == "https://slack.com/api/"
+    assert str(settings.x_api_url) == "https://api.x.com/"
+    assert settings.redis_url == "redis://localhost:6379/0"
+    assert (settings.commsdesk_config, settings.port) == ("config/desk.toml", 3000)
+    assert (settings.log_level, settings.log_format) == ("INFO", "console")
+
+
+def test_dotenv_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-from-dotenv\nPORT=8080\n")
+    settings = load_settings()
+    assert settings.port == 8080
+    assert settings.slack_bot_token is not None
+    assert settings.slack_bot_token.get_secret_value() == "xoxb-from-dotenv"
+
+
+def test_invalid_values_name_each_variable_without_the_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxp-user-token-secret")
+    monkeypatch.setenv("PORT", "seventy")
+    monkeypatch.setenv("LOG_FORMAT", "xml")
+    with pytest.raises(SettingsError) as err:
+        load_settings()
+    lines = str(err.value).splitlines()
+    assert [line.split(" ")[0] for line in lines] == ["SLACK_BOT_TOKEN", "PORT", "LOG_FORMAT"]
+    assert "xoxp-user-token-secret" not in str(err.value)
+
+
+def test_require_names_every_missing_variable() -> None:
+    with pytest.raises(SettingsError) as err:
+        load_settings().require("slack_bot_token", "slack_signing_secret")
+    assert str(err.value).splitlines() == [
+        "SLACK_BOT_TOKEN is not set: export it or add it to .env",
+        "SLACK_SIGNING_SECRET is not set: export it or add it to .env",
+    ]
+
+
+def test_secrets_are_not_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "very-secret-value")
+    assert "very-secret-value" not in repr(load_settings())

@@ -1,0 +1,73 @@
+"""Run the real web app for tests: in-process on a threaded WSGI server, or as a `commsdesk web` process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import requests
+
+from tests.support.redis_server import free_port
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep test output readable; the app logs what matters."""
+
+
+@contextmanager
+def serve_wsgi(app: Callable[..., Any]) -> Iterator[str]:
+    """Serve `app` on 127.0.0.1 on a free port in a thread; yield its base URL."""
+    server = make_server("127.0.0.1", 0, app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def commsdesk_env(**values: str) -> dict[str, str]:
+    """The current environment less our variables, plus `values`: what a subprocess of ours gets."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "X_", "COMMSDESK_", "REDIS_"))}
+    return env | values
+
+
+@contextmanager
+def web_process(env: dict[str, str], cwd: Path) -> Iterator[str]:
+    """Start `commsdesk web` (gunicorn) on a free port; yield its base URL once /healthz answers."""
+    port = free_port()
+    log_path = cwd / f"web-{port}.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "web"], env=env | {"PORT": str(port)}, cwd=cwd, stdout=log, stderr=log
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 20
+            while True:
+                try:
+                    requests.get(f"{url}/healthz", timeout=1)
+                    break
+                except requests.ConnectionError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"commsdesk web did not start:\n{log_path.read_text()}") from None
+                    time.sleep(0.1)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
