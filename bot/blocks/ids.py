@@ -45,3 +45,10 @@ class RequestView(StrEnum):
     FORM = "request_form"
     DECLINE_REASON = "request_decline_reason"
     INFO_QUESTION = "request_info_question"
+
+
+class RequestBlock(StrEnum):
+    """Block ids of the platform request flow that are not form fields (those are the core's field names)."""
+
+    NOTE = "note"
+    ACTIONS = "request_actions"
