@@ -132,7 +132,7 @@ class RedisAggregates:
         pipe = self._client.pipeline(transaction=False)
         for tweet_id in ids:
             pipe.hmget(Keys.mention(tweet_id), list(_BACKLOG_FIELDS))
-        items = [_backlog_item(tweet_id, row) for tweet_id, row in zip(ids, pipe.execute(), strict=True)]
+        items = [_backlog_item(tweet_id, row, self._zone) for tweet_id, row in zip(ids, pipe.execute(), strict=True)]
         return sorted((i for i in items if i is not None), key=lambda i: i.received_at)
 
     def pending_requests(self, now: datetime) -> list[PendingRequest]:
@@ -175,7 +175,7 @@ def _post(post_id: str, body: str) -> PostSummary:
     return PostSummary.model_validate({**json.loads(body), "id": post_id})
 
 
-def _backlog_item(tweet_id: str, row: Sequence[str | None]) -> BacklogItem | None:
+def _backlog_item(tweet_id: str, row: Sequence[str | None], zone: ZoneInfo) -> BacklogItem | None:
     team, url, received_at, category, text = row
     if received_at is None:
         return None  # the mention hash expired or was redacted; nothing useful to show
@@ -183,7 +183,7 @@ def _backlog_item(tweet_id: str, row: Sequence[str | None]) -> BacklogItem | Non
         tweet_id=tweet_id,
         team=team or DESK,
         url=url or f"https://x.com/i/status/{tweet_id}",
-        received_at=_parse_time(received_at),
+        received_at=_parse_time(received_at).astimezone(zone),
         category=category or "",
         text=text or "",
     )
