@@ -7,8 +7,7 @@ Key plan (prefix `cd:`; every key has an owner here and a TTL or retention):
 | cd:cursor:mentions:{account_id} | string | newest mention id seen (since_id) | none (tiny) |
 | cd:cursor:search | string | newest id seen by the recent-search strategy | none |
 | cd:cursor:own:{account_id} | string | newest own post id seen | none |
-| cd:mention:{tweet_id} | hash | mention, decision, lifecycle, card refs | retention.mention_days |
-| cd:claim:{tweet_id} | string | claimant user id | desk.claim_expiry |
+| cd:mention:{tweet_id} | string | TrackedMention JSON: mention, decision, lifecycle, cards | retention.mention_days |
 | cd:open | zset | tweet ids needing reply, scored by SLA due | members removed on close |
 | cd:conversation:{conversation_id} | set | tracked mention ids in a conversation | retention.mention_days |
 | cd:outbox | stream | Slack posts to make (consumer group sender) | acked entries trimmed |
@@ -74,10 +73,6 @@ class Keys:
     @staticmethod
     def mention(tweet_id: str) -> str:
         return f"{PREFIX}mention:{tweet_id}"
-
-    @staticmethod
-    def claim(tweet_id: str) -> str:
-        return f"{PREFIX}claim:{tweet_id}"
 
     @staticmethod
     def conversation(conversation_id: str) -> str:

@@ -1,0 +1,105 @@
+"""Redis persistence of tracked mentions: idempotent recording, compare-and-set changes, indexes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import redis
+
+from bot.adapters.store import DAY_SECONDS, OPEN_QUEUE, Keys
+from bot.core.errors import Conflict, NotFound
+from bot.core.tracking import TrackedMention
+
+Change = Callable[[TrackedMention], TrackedMention]
+MAX_CAS_ATTEMPTS = 50
+
+
+class RedisMentionStore:
+    """Tracked mentions as JSON under `cd:mention:{id}`, kept for the retention period."""
+
+    def __init__(self, client: redis.Redis, retention_days: int) -> None:
+        self._client = client
+        self._ttl = retention_days * DAY_SECONDS
+
+    def record_new(self, tracked: TrackedMention) -> bool:
+        """Store a mention seen for the first time; return False (and change nothing) if already stored."""
+        key = Keys.mention(tracked.mention.id)
+        if not self._client.set(key, tracked.model_dump_json(), nx=True, ex=self._ttl):
+            return False
+        pipe = self._client.pipeline(transaction=False)
+        self._index(pipe, tracked)
+        if tracked.mention.conversation_id:
+            conversation = Keys.conversation(tracked.mention.conversation_id)
+            pipe.sadd(conversation, tracked.mention.id)
+            pipe.expire(conversation, self._ttl)
+        pipe.execute()
+        return True
+
+    def get(self, tweet_id: str) -> TrackedMention | None:
+        raw = self._client.get(Keys.mention(tweet_id))
+        return TrackedMention.model_validate_json(raw) if raw else None
+
+    def get_many(self, tweet_ids: list[str]) -> list[TrackedMention]:
+        if not tweet_ids:
+            return []
+        raws = self._client.mget([Keys.mention(i) for i in tweet_ids])
+        return [TrackedMention.model_validate_json(r) for r in raws if r]
+
+    def update(self, tweet_id: str, change: Change) -> TrackedMention:
+        """Apply `change` as a compare-and-set; concurrent writers retry against the newer record.
+
+        `change` is pure and may raise (Conflict, Forbidden) to refuse; nothing is written then.
+        """
+        key = Keys.mention(tweet_id)
+        for _ in range(MAX_CAS_ATTEMPTS):
+            with self._client.pipeline() as pipe:
+                try:
+                    pipe.watch(key)  # type: ignore[no-untyped-call]
+                    raw = pipe.get(key)
+                    if not raw:
+                        raise NotFound(f"mention {tweet_id} is not tracked (it may have passed retention)")
+                    current = TrackedMention.model_validate_json(raw)
+                    updated = change(current).model_copy(update={"version": current.version + 1})
+                    pipe.multi()
+                    pipe.set(key, updated.model_dump_json(), keepttl=True)
+                    self._index(pipe, updated)
+                    pipe.execute()
+                    return updated
+                except redis.WatchError:
+                    continue
+        raise Conflict(f"mention {tweet_id} is changing too fast; try again")
+
+    def delete(self, tweet_id: str) -> None:
+        pipe = self._client.pipeline(transaction=True)
+        pipe.delete(Keys.mention(tweet_id))
+        pipe.zrem(OPEN_QUEUE, tweet_id)
+        pipe.execute()
+
+    def in_conversation(self, conversation_id: str) -> list[str]:
+        return sorted(str(m) for m in self._client.smembers(Keys.conversation(conversation_id)))
+
+    def open_due(self, now: datetime, limit: int = 500) -> list[str]:
+        """Ids of open mentions whose SLA is due at `now`, most overdue first."""
+        return [str(m) for m in self._client.zrangebyscore(OPEN_QUEUE, "-inf", now.timestamp(), 0, limit)]
+
+    def open_ids(self, limit: int = 1000) -> list[str]:
+        """Ids of every open mention needing a reply, most urgent SLA first."""
+        return [str(m) for m in self._client.zrange(OPEN_QUEUE, 0, limit - 1)]
+
+    def cursor(self, key: str) -> str | None:
+        value = self._client.get(key)
+        return str(value) if value else None
+
+    def set_cursor(self, key: str, newest_id: str) -> None:
+        """Advance a since_id cursor, never backwards (ids are numeric strings)."""
+        current = self.cursor(key)
+        if current is None or int(newest_id) > int(current):
+            self._client.set(key, newest_id)
+
+    @staticmethod
+    def _index(pipe: redis.client.Pipeline, tracked: TrackedMention) -> None:
+        if tracked.is_open and tracked.sla_due is not None:
+            pipe.zadd(OPEN_QUEUE, {tracked.mention.id: tracked.sla_due.timestamp()})
+        else:
+            pipe.zrem(OPEN_QUEUE, tracked.mention.id)
