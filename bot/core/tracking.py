@@ -45,6 +45,7 @@ class TrackedMention(BaseModel):
     replied_by: str = ""  # force account handle that replied on X
     replied_at: datetime | None = None
     escalated_by: str = ""
+    out_of_hours: bool = False  # arrived outside the desk's staffed hours
     reminded: bool = False  # SLA reminder already sent
     cards: tuple[CardRef, ...] = ()
     version: int = 0
