@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import redis
 
-from bot.adapters.store import AGGREGATE_TTL, OPEN_QUEUE, PENDING_REQUESTS, Keys
+from bot.adapters.store import AGGREGATE_TTL, OPEN_QUEUE, Keys
 from bot.core.content import ContentKind, classify_post
-from bot.core.digest import BacklogItem, DayAggregate, PendingRequest, PostSummary, ResponseTime
+from bot.core.digest import BacklogItem, DayAggregate, PostSummary, ResponseTime
 from bot.core.models import DESK, OwnPost, TriageDecision
 
 _COUNTERS = ("received", "needs_reply", "urgent", "replied", "closed_without_reply", "closed_needing_reply")
@@ -135,23 +134,6 @@ class RedisAggregates:
         items = [_backlog_item(tweet_id, row, self._zone) for tweet_id, row in zip(ids, pipe.execute(), strict=True)]
         return sorted((i for i in items if i is not None), key=lambda i: i.received_at)
 
-    def pending_requests(self, now: datetime) -> list[PendingRequest]:
-        """Read platform requests awaiting a decision (score: filing epoch seconds), oldest first."""
-        rows: list[tuple[str, float]] = self._client.zrange(PENDING_REQUESTS, 0, -1, withscores=True)  # type: ignore[assignment]
-        bodies = self._client.mget([Keys.request(rid) for rid, _ in rows]) if rows else []
-        out = []
-        for (rid, filed), body in zip(rows, bodies, strict=True):
-            data: dict[str, Any] = _json_object(str(body) if body is not None else None)
-            out.append(
-                PendingRequest(
-                    request_id=rid,
-                    team=str(data.get("team", "")),
-                    platform=str(data.get("platform", "")),
-                    age=now - datetime.fromtimestamp(filed, UTC),
-                )
-            )
-        return out
-
 
 def _aggregate(
     team: str, day: date, counters: dict[str, str], times: Iterable[str], posts: dict[str, str]
@@ -196,11 +178,3 @@ def _parse_time(value: str) -> datetime:
     except ValueError:
         parsed = datetime.fromisoformat(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _json_object(body: str | None) -> dict[str, Any]:
-    try:
-        data = json.loads(body) if body else {}
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}

@@ -1,13 +1,61 @@
-"""`commsdesk digest`."""
+"""`commsdesk digest [--date YYYY-MM-DD] [--dry-run]`: build a date's digests; post them once, or print them."""
 
 from __future__ import annotations
 
-import click
+from datetime import date
+from pathlib import Path
 
-from bot.cli._common import not_yet
+import click
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+from bot.adapters.aggregates import RedisAggregates
+from bot.adapters.request_store import RedisRequestRepository
+from bot.adapters.store import connect
+from bot.blocks.digest_text import render_digest_text
+from bot.cli._common import desk_or_exit, fail, settings_or_exit
+from bot.digest_build import DigestBuilder, local_yesterday, pending_requests_from, utc_now
+from bot.digest_job import DigestPoster
+
+
+def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM-DD, e.g. 2026-03-10") from None
 
 
 @click.command()
-def digest() -> None:
-    """Not available yet."""
-    not_yet("commsdesk digest", 5)
+@click.option("--date", "day", callback=_parse_date, metavar="YYYY-MM-DD", help="Day to report (default: yesterday).")
+@click.option("--dry-run", is_flag=True, help="Print the digests and write the desk chart PNG instead of posting.")
+def digest(day: date | None, dry_run: bool) -> None:
+    """Build the morning digest for a date; post it unless already posted for that date and channel."""
+    settings = settings_or_exit() if dry_run else settings_or_exit("slack_bot_token")
+    desk = desk_or_exit(settings.commsdesk_config)
+    redis_client = connect(settings.redis_url)
+    builder = DigestBuilder(
+        RedisAggregates(redis_client, desk.zone), desk, pending_requests_from(RedisRequestRepository(redis_client))
+    )
+    day = day or local_yesterday(utc_now(), desk.zone)
+    if dry_run:
+        digests = builder.build(day)
+        click.echo("\n\n".join(render_digest_text(d) for d in digests))
+        chart = Path.cwd() / f"digest-{day.isoformat()}.png"
+        chart.write_bytes(builder.chart(digests[0]))
+        click.echo(f"\nChart written to {chart}")
+        return
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+    client = WebClient(
+        token=token,
+        base_url=str(settings.slack_api_url),
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)],
+    )
+    outcomes = DigestPoster(client, redis_client, desk, builder).post(day)
+    if outcomes is None:
+        fail(f"another worker is posting the digest for {day.isoformat()} right now; try again in a few minutes", 1)
+    for outcome in outcomes:
+        click.echo(f"{outcome.team:<16} {outcome.channel:<12} {outcome.status}")
+    if any(o.status == "failed" for o in outcomes):
+        raise SystemExit(1)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import redis
 
 from bot.adapters.aggregates import RedisAggregates
-from bot.adapters.store import AGGREGATE_TTL, OPEN_QUEUE, PENDING_REQUESTS, Keys
+from bot.adapters.store import AGGREGATE_TTL, OPEN_QUEUE, Keys
 from bot.core.models import Category, OwnPost, PostMetrics, TriageDecision
 
 LONDON = ZoneInfo("Europe/London")
@@ -90,17 +89,3 @@ def test_backlog_reads_the_open_queue_oldest_first(redis_client: redis.Redis) ->
     backlog = aggs.backlog()
     assert [b.tweet_id for b in backlog] == ["12", "13", "11"]
     assert backlog[0].team == "oldfield" and backlog[0].text == "<!channel> hi"
-
-
-def test_pending_requests_read_team_platform_and_age(redis_client: redis.Redis) -> None:
-    aggs = RedisAggregates(redis_client, LONDON)
-    now = datetime(2026, 6, 3, 8, tzinfo=UTC)
-    redis_client.set(Keys.request("R1"), json.dumps({"team": "roads", "platform": "TikTok"}))
-    redis_client.zadd(PENDING_REQUESTS, {"R1": (now - timedelta(days=3)).timestamp()})
-    [pending] = aggs.pending_requests(now)
-    assert (pending.request_id, pending.team, pending.platform, pending.age) == (
-        "R1",
-        "roads",
-        "TikTok",
-        timedelta(days=3),
-    )

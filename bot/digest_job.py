@@ -1,0 +1,205 @@
+"""Build the morning digests and post each once per date and channel, however many workers race or crash.
+
+Posting order per channel: find an existing digest (Redis mark, else channel history by `commsdesk_digest`
+metadata) → post the message → upload the chart as a reply in its thread → set the mark. The chart goes in the
+thread because `files_upload_v2` cannot carry message metadata: the one channel message that carries it is the
+idempotency anchor, and a reconciled digest whose thread has no file gets its chart uploaded then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import redis
+import structlog
+from apscheduler.job import Job
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.cron import CronTrigger
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.adapters.store import DIGEST_MARK_TTL, Keys, Leases
+from bot.blocks.digest import (
+    build_chart_alt_text,
+    build_digest,
+    build_digest_metadata,
+    build_digest_summary,
+    read_digest_metadata,
+)
+from bot.core.digest import Digest
+from bot.core.models import DESK
+from bot.digest_build import DigestBuilder, local_yesterday, utc_now
+from config.desk import Desk
+
+log = structlog.get_logger(__name__)
+HISTORY_PAGES = 10
+
+
+@dataclass(frozen=True)
+class PostOutcome:
+    """What happened for one channel: posted, already (marked), reconciled (found in history) or failed."""
+
+    team: str
+    channel: str
+    status: str
+    ts: str = ""
+
+
+class DigestPoster:
+    """Post a date's digests to the desk channel and every team channel, exactly once per channel."""
+
+    def __init__(
+        self,
+        client: WebClient,
+        redis_client: redis.Redis,
+        desk: Desk,
+        builder: DigestBuilder,
+        clock: Callable[[], datetime] = utc_now,
+        lease_seconds: float = 900,
+    ) -> None:
+        self._slack = client
+        self._redis = redis_client
+        self._desk = desk
+        self._builder = builder
+        self._clock = clock
+        self._leases = Leases(redis_client)
+        self._lease_seconds = lease_seconds
+
+    def yesterday(self, now: datetime | None = None) -> date:
+        """The date a digest at `now` reports on: the day before, in the desk time zone."""
+        return local_yesterday(now or self._clock(), self._desk.zone)
+
+    def due_at(self, now: datetime | None = None) -> datetime:
+        """Today's digest time (desk zone) on the local date of `now`."""
+        local = (now or self._clock()).astimezone(self._desk.zone)
+        return datetime.combine(local.date(), self._desk.digest_time, tzinfo=self._desk.zone)
+
+    def channel_of(self, team: str) -> str:
+        return self._desk.desk.channel if team == DESK else self._desk.channel_for(team)
+
+    def targets(self) -> list[str]:
+        """Digest audiences in posting order: the desk roll-up, then each team."""
+        return [DESK, *(t.key for t in self._desk.teams)]
+
+    def is_posted(self, day: date) -> bool:
+        return all(self._redis.exists(Keys.digest_mark(day.isoformat(), team)) for team in self.targets())
+
+    def post_yesterday(self) -> list[PostOutcome] | None:
+        """Scheduled entry point: post the digest for yesterday in the desk time zone."""
+        return self.post(self.yesterday())
+
+    def post(self, day: date) -> list[PostOutcome] | None:
+        """Post `day`'s digests under the date's lease; None when another worker holds it."""
+        with self._leases.held(f"digest:{day.isoformat()}", self._lease_seconds) as mine:
+            if not mine:
+                log.info("digest.lease_busy", day=day.isoformat())
+                return None
+            if self.is_posted(day):
+                return [
+                    PostOutcome(t, self.channel_of(t), "already") for t in (DESK, *(t.key for t in self._desk.teams))
+                ]
+            digests = self._builder.build(day)
+            outcomes = {d.team: self._post_one(d) for d in digests}
+            for d in digests:  # one more go for channels that failed: reconciliation makes a retry safe
+                if outcomes[d.team].status == "failed":
+                    outcomes[d.team] = self._post_one(d)
+            return list(outcomes.values())
+
+    def _post_one(self, digest: Digest) -> PostOutcome:
+        channel, day = self.channel_of(digest.team), digest.day.isoformat()
+        mark = Keys.digest_mark(day, digest.team)
+        if self._redis.exists(mark):
+            return PostOutcome(digest.team, channel, "already")
+        try:
+            ts = self._find_posted(channel, digest)
+            status = "reconciled" if ts else "posted"
+            if ts is None:
+                ts = self._post_message(channel, digest)
+                self._upload_chart(channel, ts, digest)
+            elif not self._thread_has_file(channel, ts):
+                self._upload_chart(channel, ts, digest)
+        except (SlackApiError, OSError) as exc:  # OSError covers resets and timeouts (urllib's URLError)
+            log.error("digest.post_failed", team=digest.team, channel=channel, day=day, error=_reason(exc))
+            return PostOutcome(digest.team, channel, "failed")
+        self._redis.set(mark, f"{channel}:{ts}", ex=DIGEST_MARK_TTL)
+        log.info("digest.done", team=digest.team, channel=channel, day=day, status=status, ts=ts)
+        return PostOutcome(digest.team, channel, status, ts)
+
+    def _post_message(self, channel: str, digest: Digest) -> str:
+        response = self._slack.chat_postMessage(
+            channel=channel,
+            text=build_digest_summary(digest),
+            blocks=build_digest(digest),
+            metadata=build_digest_metadata(digest),
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        return str(response["ts"])
+
+    def _upload_chart(self, channel: str, ts: str, digest: Digest) -> None:
+        """Upload the chart in the digest's thread; a failed chart is logged, never a reason to post twice."""
+        try:
+            self._slack.files_upload_v2(
+                channel=channel,
+                thread_ts=ts,
+                file=self._builder.chart(digest),
+                filename=f"digest-{digest.day.isoformat()}-{digest.team}.png",
+                title=f"{digest.name}: 7 days to {digest.day:%d %b %Y}",
+                alt_txt=build_chart_alt_text(digest),
+            )
+        except (SlackApiError, OSError) as exc:
+            log.warning("digest.chart_failed", team=digest.team, channel=channel, error=_reason(exc))
+
+    def _find_posted(self, channel: str, digest: Digest) -> str | None:
+        """Look through the channel since the digest's date began for a message carrying this digest's metadata."""
+        start = datetime.combine(digest.day, datetime.min.time(), tzinfo=self._desk.zone).timestamp()
+        cursor = ""
+        for _ in range(HISTORY_PAGES):
+            page: Any = self._slack.conversations_history(
+                channel=channel, oldest=f"{start:.6f}", include_all_metadata=True, limit=200, cursor=cursor or None
+            )
+            for message in page.get("messages", []):
+                if read_digest_metadata(message) == (digest.day, digest.team):
+                    return str(message["ts"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor", "")
+            if not cursor:
+                return None
+        return None
+
+    def _thread_has_file(self, channel: str, ts: str) -> bool:
+        page: Any = self._slack.conversations_replies(channel=channel, ts=ts, limit=50)
+        return any(m.get("files") for m in page.get("messages", []) if m.get("ts") != ts)
+
+
+def _reason(exc: Exception) -> str:
+    return str(exc.response.get("error")) if isinstance(exc, SlackApiError) else type(exc).__name__
+
+
+def digest_trigger(desk: Desk) -> CronTrigger:
+    """Fire daily at `[digest] time` on the desk's wall clock, whatever its UTC offset that day."""
+    at = desk.digest_time
+    return CronTrigger(hour=at.hour, minute=at.minute, timezone=desk.zone)
+
+
+def schedule_digest(scheduler: BaseScheduler, poster: DigestPoster, desk: Desk) -> Job:
+    """Add the daily digest job: late runs within the grace still post, piled-up runs coalesce into one."""
+    return scheduler.add_job(
+        poster.post_yesterday,
+        digest_trigger(desk),
+        id="digest",
+        name="morning digest",
+        misfire_grace_time=desk.digest.misfire_grace_minutes * 60,
+        coalesce=True,
+        max_instances=1,
+        replace_existing=True,
+    )
+
+
+def catch_up(poster: DigestPoster, now: datetime) -> list[PostOutcome] | None:
+    """On worker start, post today's digest late rather than never if its time has passed; None if not due."""
+    if now < poster.due_at(now):
+        return None
+    return poster.post(poster.yesterday(now))
