@@ -14,7 +14,6 @@ from datetime import date, datetime
 from typing import Any
 
 import redis
-import structlog
 from apscheduler.job import Job
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -32,9 +31,10 @@ from bot.blocks.digest import (
 from bot.core.digest import Digest
 from bot.core.models import DESK
 from bot.digest_build import DigestBuilder, local_yesterday, utc_now
+from bot.logs import get_logger
 from config.desk import Desk
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 HISTORY_PAGES = 10
 
 

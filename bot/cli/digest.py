@@ -16,6 +16,7 @@ from bot.blocks.digest_text import render_digest_text
 from bot.cli._common import desk_or_exit, fail, settings_or_exit
 from bot.digest_build import DigestBuilder, local_yesterday, pending_requests_from, utc_now
 from bot.digest_job import DigestPoster
+from bot.logs import configure_logging
 
 
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -33,6 +34,7 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
 def digest(day: date | None, dry_run: bool) -> None:
     """Build the morning digest for a date; post it unless already posted for that date and channel."""
     settings = settings_or_exit() if dry_run else settings_or_exit("slack_bot_token")
+    configure_logging(settings.log_level, settings.log_format)
     desk = desk_or_exit(settings.commsdesk_config)
     redis_client = connect(settings.redis_url)
     builder = DigestBuilder(
