@@ -8,7 +8,9 @@ import redis
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 
+from bot.adapters.request_store import RedisRequestRepository
 from bot.adapters.store import AuditLog, Leases, connect
+from bot.core.request_flow import PlatformRequests, RequestPolicy
 from config.desk import Desk
 from config.settings import Settings
 
@@ -25,20 +27,26 @@ class Services:
     slack: WebClient
     audit: AuditLog
     leases: Leases
+    platform_requests: PlatformRequests
 
     def for_listeners(self) -> dict[str, object]:
         """Services put into Bolt's context, each injected into listeners by this name."""
-        return {"desk": self.desk, "audit": self.audit}
+        return {"desk": self.desk, "audit": self.audit, "platform_requests": self.platform_requests}
 
 
-def build_slack_client(settings: Settings) -> WebClient:
-    """Build the Web API client: Slack's base URL (overridable), timeouts, 429 and 5xx retries."""
+def build_slack_client(settings: Settings, retries: bool = True) -> WebClient:
+    """Build the Web API client: Slack's base URL (overridable), timeouts, and 429/5xx retries.
+
+    The outbox builds one with `retries=False`: it paces, retries and reconciles posts itself, so that a
+    post Slack accepted before failing is never sent twice.
+    """
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    handlers = [RateLimitErrorRetryHandler(max_retry_count=3), ServerErrorRetryHandler(max_retry_count=2)]
     return WebClient(
         token=token,
         base_url=str(settings.slack_api_url),
         timeout=SLACK_TIMEOUT_SECONDS,
-        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3), ServerErrorRetryHandler(max_retry_count=2)],
+        retry_handlers=handlers if retries else [],
     )
 
 
@@ -52,4 +60,25 @@ def build_services(settings: Settings, desk: Desk) -> Services:
         slack=build_slack_client(settings),
         audit=AuditLog(client),
         leases=Leases(client),
+        platform_requests=build_platform_requests(settings, desk, client),
     )
+
+
+def build_platform_requests(settings: Settings, desk: Desk, client: redis.Redis) -> PlatformRequests:
+    """Wire platform requests to Redis, the audit stream, the desk's rules and the approver user group."""
+    slack = build_slack_client(settings)
+    policy = RequestPolicy(
+        platforms=desk.requests.platforms,
+        teams=tuple((team.key, team.name) for team in desk.teams),
+        min_words=desk.requests.min_words,
+        audience_min_words=desk.requests.audience_min_words,
+        approvers=frozenset(desk.desk.approvers),
+        requests_channel=desk.desk.requests_channel,
+        approver_group=desk.desk.approver_usergroup,
+        timezone=desk.timezone,
+    )
+
+    def group_members(group: str) -> list[str]:
+        return list(slack.usergroups_users_list(usergroup=group)["users"])
+
+    return PlatformRequests(RedisRequestRepository(client), AuditLog(client).record, policy, group_members)

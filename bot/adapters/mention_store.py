@@ -12,6 +12,7 @@ from bot.core.errors import Conflict, NotFound
 from bot.core.tracking import TrackedMention
 
 Change = Callable[[TrackedMention], TrackedMention]
+Staging = Callable[[redis.client.Pipeline], None]
 MAX_CAS_ATTEMPTS = 50
 
 
@@ -22,18 +23,30 @@ class RedisMentionStore:
         self._client = client
         self._ttl = retention_days * DAY_SECONDS
 
-    def record_new(self, tracked: TrackedMention) -> bool:
-        """Store a mention seen for the first time; return False (and change nothing) if already stored."""
+    def record_new(self, tracked: TrackedMention, also: Staging | None = None) -> bool:
+        """Store a mention seen for the first time, with `also` in the same transaction.
+
+        Returns False, changing nothing, when the mention is already stored: so a mention and its outbox
+        entries are written together or not at all, and a re-poll never queues a second card.
+        """
         key = Keys.mention(tracked.mention.id)
-        if not self._client.set(key, tracked.model_dump_json(), nx=True, ex=self._ttl):
-            return False
-        pipe = self._client.pipeline(transaction=False)
-        self._index(pipe, tracked)
-        if tracked.mention.conversation_id:
-            conversation = Keys.conversation(tracked.mention.conversation_id)
-            pipe.sadd(conversation, tracked.mention.id)
-            pipe.expire(conversation, self._ttl)
-        pipe.execute()
+        with self._client.pipeline() as pipe:
+            try:
+                pipe.watch(key)  # type: ignore[no-untyped-call]
+                if pipe.exists(key):
+                    return False
+                pipe.multi()
+                pipe.set(key, tracked.model_dump_json(), ex=self._ttl)
+                self._index(pipe, tracked)
+                if tracked.mention.conversation_id:
+                    conversation = Keys.conversation(tracked.mention.conversation_id)
+                    pipe.sadd(conversation, tracked.mention.id)
+                    pipe.expire(conversation, self._ttl)
+                if also is not None:
+                    also(pipe)
+                pipe.execute()
+            except redis.WatchError:
+                return False
         return True
 
     def get(self, tweet_id: str) -> TrackedMention | None:

@@ -10,7 +10,10 @@ Key plan (prefix `cd:`; every key has an owner here and a TTL or retention):
 | cd:mention:{tweet_id} | string | TrackedMention JSON: mention, decision, lifecycle, cards | retention.mention_days |
 | cd:open | zset | tweet ids needing reply, scored by SLA due | members removed on close |
 | cd:conversation:{conversation_id} | set | tracked mention ids in a conversation | retention.mention_days |
-| cd:outbox | stream | Slack posts to make (consumer group sender) | acked entries trimmed |
+| cd:outbox:{lane} | stream | Slack posts to make; lanes 0 urgent, 1 reply, 2 info | deleted when acked |
+| cd:outbox:dead | stream | posts Slack refused for good (bad channel, bad blocks) | 30 days, for follow-up |
+| cd:attempt:{entry_id} | string | a post of this outbox entry was attempted | 1 day |
+| cd:sent:{key} | string | channel:ts of a one-off message already posted | 7 days |
 | cd:pace:{channel} | string | earliest next post time for a channel | 10 s |
 | cd:agg:{yyyy-mm-dd}:{team} | hash | per-day counters for the digest | 400 days |
 | cd:rt:{yyyy-mm-dd}:{team} | list | first-response seconds (+ staffed flag) | 400 days |
@@ -45,7 +48,7 @@ from bot.core.errors import ConfigurationError, UpstreamError
 
 PREFIX = "cd:"
 AUDIT_STREAM = PREFIX + "audit"
-OUTBOX_STREAM = PREFIX + "outbox"
+OUTBOX_LANES = (0, 1, 2)
 OUTBOX_GROUP = "sender"
 OPEN_QUEUE = PREFIX + "open"
 PENDING_REQUESTS = PREFIX + "requests:pending"
@@ -77,6 +80,22 @@ class Keys:
     @staticmethod
     def conversation(conversation_id: str) -> str:
         return f"{PREFIX}conversation:{conversation_id}"
+
+    @staticmethod
+    def outbox(lane: int) -> str:
+        return f"{PREFIX}outbox:{lane}"
+
+    @staticmethod
+    def dead_letters() -> str:
+        return f"{PREFIX}outbox:dead"
+
+    @staticmethod
+    def attempt(entry_id: str) -> str:
+        return f"{PREFIX}attempt:{entry_id}"
+
+    @staticmethod
+    def sent(key: str) -> str:
+        return f"{PREFIX}sent:{key}"
 
     @staticmethod
     def pace(channel: str) -> str:
@@ -272,18 +291,22 @@ class StateReader:
 
     def snapshot(self, now: float) -> StateSnapshot:
         pipe = self._client.pipeline(transaction=False)
-        pipe.xlen(OUTBOX_STREAM)
-        pipe.xrange(OUTBOX_STREAM, count=1)
+        for lane in OUTBOX_LANES:
+            pipe.xlen(Keys.outbox(lane))
+            pipe.xrange(Keys.outbox(lane), count=1)
         pipe.zcard(OPEN_QUEUE)
         pipe.zcount(OPEN_QUEUE, "-inf", now)
         pipe.get(Keys.x_reads(datetime.fromtimestamp(now, UTC).strftime("%Y-%m")))
         for name in LEASE_NAMES:
             pipe.exists(Keys.lease(name))
-        depth, first, open_count, overdue, reads, *leases = pipe.execute()
-        oldest_age = 0.0
-        if first:
-            oldest_ms = int(str(first[0][0]).split("-")[0])
-            oldest_age = max(0.0, now - oldest_ms / 1000)
+        replies = pipe.execute()
+        lanes, (open_count, overdue, reads, *leases) = (
+            replies[: 2 * len(OUTBOX_LANES)],
+            replies[2 * len(OUTBOX_LANES) :],
+        )
+        depth = sum(int(n) for n in lanes[0::2])
+        firsts = [int(str(first[0][0]).split("-")[0]) for first in lanes[1::2] if first]
+        oldest_age = max(0.0, now - min(firsts) / 1000) if firsts else 0.0
         return StateSnapshot(
             outbox_depth=int(depth),
             outbox_oldest_age=oldest_age,

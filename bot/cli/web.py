@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -14,11 +15,12 @@ from bot.web import WebApp
 THREADS = 16
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
+class Gunicorn(BaseApplication):  # type: ignore[misc]
     """Gunicorn configured in code, loading the app inside the worker process (after fork)."""
 
-    def __init__(self, options: dict[str, Any]) -> None:
+    def __init__(self, options: dict[str, Any], load: Callable[[], WebApp]) -> None:
         self._options = options
+        self._load = load
         super().__init__()
 
     def load_config(self) -> None:
@@ -26,7 +28,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> WebApp:
-        return build_web_app()
+        return self._load()
 
 
 def build_web_app() -> WebApp:
@@ -52,4 +54,4 @@ def web() -> None:
         "errorlog": "-",
         "loglevel": settings.log_level.lower(),
     }
-    _Gunicorn(options).run()
+    Gunicorn(options, build_web_app).run()

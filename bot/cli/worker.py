@@ -1,13 +1,26 @@
-"""`commsdesk worker`."""
+"""`commsdesk worker [--once]`: scheduled jobs and the Slack outbox."""
 
 from __future__ import annotations
 
+import signal
+import threading
+
 import click
 
-from bot.cli._common import not_yet
+from bot.runtime import start_services
+from bot.worker import build_worker
 
 
 @click.command()
-def worker() -> None:
-    """Not available yet."""
-    not_yet("commsdesk worker", 3)
+@click.option("--once", is_flag=True, help="One poll cycle (mentions + own posts), drain the outbox, exit 0.")
+def worker(once: bool) -> None:
+    """Run all scheduled jobs and the Slack outbox; safe with any number of replicas."""
+    services = start_services("slack_bot_token", "x_bearer_token")
+    jobs = build_worker(services)
+    if once:
+        jobs.run_once()
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    jobs.run_forever(stop)

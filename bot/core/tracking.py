@@ -65,3 +65,10 @@ class TrackedMention(BaseModel):
         if self.replied_at is None:
             return None
         return self.replied_at - self.mention.created_at
+
+
+def replied_on_x(tracked: TrackedMention, handle: str, at: datetime) -> TrackedMention:
+    """Mark a mention answered by a force account's reply on X; an already closed one is left as it is."""
+    if not tracked.is_open:
+        return tracked
+    return tracked.model_copy(update={"state": MentionState.REPLIED, "replied_by": handle, "replied_at": at})

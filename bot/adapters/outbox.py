@@ -1,0 +1,115 @@
+"""The Slack outbox: Redis Streams, one per priority lane, drained by a consumer group across workers.
+
+An entry is acknowledged (and deleted) only after its post is recorded, so a crash re-delivers it; entries
+left pending by a dead consumer are reclaimed after `RECLAIM_IDLE_MS`. A marker set before each post attempt
+tells the next attempt to reconcile with Slack first (the post may have landed before the crash).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+
+from bot.adapters.store import OUTBOX_GROUP, OUTBOX_LANES, Keys
+
+RECLAIM_IDLE_MS = 60_000
+ATTEMPT_TTL = 86_400
+SENT_TTL = 7 * 86_400
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """One post to make: a mention card (`tweet_id` + `role`) or a ready message (`payload`)."""
+
+    lane: int
+    channel: str
+    kind: str  # card | message
+    tweet_id: str = ""
+    role: str = ""
+    route: str = ""
+    key: str = ""  # idempotency key of a one-off message
+    payload: dict[str, Any] = field(default_factory=dict)
+    id: str = ""  # stream entry id once stored
+
+    def fields(self) -> dict[str, str]:
+        return {"channel": self.channel, "kind": self.kind, "tweet_id": self.tweet_id, "role": self.role,
+                "route": self.route, "key": self.key, "payload": json.dumps(self.payload)}  # fmt: skip
+
+    @classmethod
+    def from_stream(cls, lane: int, entry_id: str, fields: dict[str, str]) -> OutboxEntry:
+        return cls(lane=lane, id=entry_id, channel=fields["channel"], kind=fields["kind"],
+                   tweet_id=fields.get("tweet_id", ""), role=fields.get("role", ""), route=fields.get("route", ""),
+                   key=fields.get("key", ""), payload=json.loads(fields.get("payload") or "{}"))  # fmt: skip
+
+
+class RedisOutbox:
+    """Enqueue and consume outbox entries; `consumer` names this worker within the group."""
+
+    def __init__(self, client: redis.Redis, consumer: str) -> None:
+        self._client = client
+        self._consumer = consumer
+
+    def ensure_groups(self) -> None:
+        for lane in OUTBOX_LANES:
+            try:
+                self._client.xgroup_create(Keys.outbox(lane), OUTBOX_GROUP, id="0", mkstream=True)
+            except redis.ResponseError as exc:
+                if "BUSYGROUP" not in str(exc):
+                    raise
+
+    def add(self, entry: OutboxEntry, pipe: redis.client.Pipeline | None = None) -> None:
+        """Queue `entry`; with `pipe`, inside the caller's transaction."""
+        (pipe if pipe is not None else self._client).xadd(Keys.outbox(entry.lane), entry.fields())  # type: ignore[arg-type]
+
+    def read(self, count: int, block_ms: int | None = None) -> list[OutboxEntry]:
+        """Take up to `count` new entries, most urgent lane first."""
+        streams = {Keys.outbox(lane): ">" for lane in OUTBOX_LANES}
+        replies = self._client.xreadgroup(OUTBOX_GROUP, self._consumer, streams, count=count, block=block_ms)  # type: ignore[arg-type]
+        return self._entries(replies or [])
+
+    def reclaim(self, count: int = 100, min_idle_ms: int = RECLAIM_IDLE_MS) -> list[OutboxEntry]:
+        """Take over entries another consumer took but never acknowledged (it crashed or hung)."""
+        taken: list[OutboxEntry] = []
+        for lane in OUTBOX_LANES:
+            reply = self._client.xautoclaim(
+                Keys.outbox(lane), OUTBOX_GROUP, self._consumer, min_idle_time=min_idle_ms, count=count
+            )
+            taken.extend(OutboxEntry.from_stream(lane, i, f) for i, f in reply[1] if f)
+        return taken
+
+    def ack(self, entry: OutboxEntry) -> None:
+        pipe = self._client.pipeline(transaction=True)
+        pipe.xack(Keys.outbox(entry.lane), OUTBOX_GROUP, entry.id)
+        pipe.xdel(Keys.outbox(entry.lane), entry.id)
+        pipe.delete(Keys.attempt(entry.id))
+        pipe.execute()
+
+    def dead_letter(self, entry: OutboxEntry, error: str) -> None:
+        """Park an entry Slack refused for good, for a person to look at, and take it off the queue."""
+        self._client.xadd(Keys.dead_letters(), entry.fields() | {"error": error}, maxlen=10_000)  # type: ignore[arg-type]
+        self.ack(entry)
+
+    def mark_attempt(self, entry: OutboxEntry) -> bool:
+        """Record that a post is about to be made; return True if an earlier attempt was made already."""
+        return not self._client.set(Keys.attempt(entry.id), "1", nx=True, ex=ATTEMPT_TTL)
+
+    def depth(self) -> int:
+        return sum(int(self._client.xlen(Keys.outbox(lane))) for lane in OUTBOX_LANES)
+
+    def sent(self, key: str) -> str | None:
+        value = self._client.get(Keys.sent(key))
+        return str(value) if value else None
+
+    def mark_sent(self, key: str, where: str) -> None:
+        self._client.set(Keys.sent(key), where, ex=SENT_TTL)
+
+    @staticmethod
+    def _entries(replies: Any) -> list[OutboxEntry]:
+        out: list[OutboxEntry] = []
+        for stream, rows in replies:
+            lane = int(str(stream).rsplit(":", 1)[1])
+            out.extend(OutboxEntry.from_stream(lane, entry_id, fields) for entry_id, fields in rows)
+        return out

@@ -1,0 +1,78 @@
+"""Pure relay rules: which team owns a mention, when its SLA falls due, and which cards it gets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from enum import IntEnum
+from zoneinfo import ZoneInfo
+
+from bot.core.desk import DeskView
+from bot.core.models import CONTROL_ROOM, DESK, Mention, TriageDecision
+from bot.core.tracking import TrackedMention
+
+
+class Priority(IntEnum):
+    """Outbox lanes, drained in this order: life first, then people waiting for an answer, then the rest."""
+
+    URGENT = 0
+    REPLY = 1
+    INFO = 2
+
+
+@dataclass(frozen=True)
+class CardPlan:
+    """One card to post: where (route), in which role, how soon."""
+
+    route: str
+    role: str  # team | control_room | desk
+    priority: Priority
+
+
+def owning_team(mention: Mention, decision: TriageDecision, desk: DeskView) -> str:
+    """Return the team that owns a mention for digests: its route, or for urgent/desk ones the account's team."""
+    keys = {t.key for t in desk.teams}
+    if decision.route in keys:
+        return decision.route
+    by_handle = {a.handle.casefold(): t.key for t in desk.teams for a in t.accounts}
+    for handle in mention.mentioned:
+        team = by_handle.get(handle.casefold())
+        if team is not None:
+            return team
+    return DESK
+
+
+def sla_due(mention: Mention, decision: TriageDecision, desk: DeskView) -> datetime | None:
+    """Return when a reply is due: the urgent SLA for urgent mentions, none when no reply is needed."""
+    if decision.urgent:
+        return mention.created_at + timedelta(minutes=desk.triage.urgent_sla_minutes)
+    if decision.needs_reply:
+        return mention.created_at + timedelta(minutes=desk.triage.reply_sla_minutes)
+    return None
+
+
+def is_staffed(at: datetime, zone: ZoneInfo, staffed_from: str, staffed_until: str) -> bool:
+    """Tell whether `at` falls inside the desk's staffed hours (local time; spans midnight if from > until)."""
+    local = at.astimezone(zone).time()
+    start, end = time.fromisoformat(staffed_from), time.fromisoformat(staffed_until)
+    return start <= local < end if start <= end else local >= start or local < end
+
+
+def plan_cards(decision: TriageDecision, team: str) -> list[CardPlan]:
+    """Plan a mention's cards: urgent ones to the control room at once and cross-posted to the team."""
+    if decision.route == CONTROL_ROOM:
+        plans = [CardPlan(CONTROL_ROOM, "control_room", Priority.URGENT)]
+        if team != DESK:
+            plans.append(CardPlan(team, "team", Priority.URGENT))
+        return plans
+    role = "desk" if decision.route == DESK else "team"
+    return [CardPlan(decision.route, role, Priority.REPLY if decision.needs_reply else Priority.INFO)]
+
+
+def new_record(mention: Mention, decision: TriageDecision, team: str, received_at: datetime,
+               desk: DeskView, out_of_hours: bool) -> TrackedMention:  # fmt: skip
+    """Build the first stored record of a mention."""
+    return TrackedMention(
+        mention=mention, decision=decision, team=team, route=decision.route, received_at=received_at,
+        sla_due=sla_due(mention, decision, desk), out_of_hours=out_of_hours,
+    )  # fmt: skip

@@ -1,0 +1,141 @@
+"""Bring new mentions in: fetch from X, decide, record with their outbox entries in one transaction.
+
+The cursor for an account advances only after every mention of the batch is recorded, so a crash re-reads
+rather than skips; recording is idempotent on tweet id, so a re-read queues no second card.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import redis
+
+from bot.adapters.aggregates import RedisAggregates
+from bot.adapters.mention_store import RedisMentionStore
+from bot.adapters.outbox import OutboxEntry, RedisOutbox
+from bot.adapters.store import BUDGET_TTL, Keys
+from bot.core.models import Mention
+from bot.core.ports import MentionBatch, MentionSource
+from bot.core.relay import Priority, is_staffed, new_record, owning_team, plan_cards
+from bot.core.triage import decide
+from bot.logs import get_logger
+from bot.metrics import MENTIONS_INGESTED
+from config.desk import Desk
+
+log = get_logger(__name__)
+BUDGET_LEVELS = (80, 100)
+
+
+@dataclass
+class PollReport:
+    new: int = 0
+    seen: int = 0
+    read: int = 0
+    gaps: int = 0
+
+
+class MentionPoller:
+    """One poll of every desk account (or one combined search), per the desk's `[x] strategy`."""
+
+    def __init__(self, source: MentionSource, mentions: RedisMentionStore, outbox: RedisOutbox,
+                 aggregates: RedisAggregates, client: redis.Redis, desk: Desk,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:  # fmt: skip
+        self._source = source
+        self._mentions = mentions
+        self._outbox = outbox
+        self._aggregates = aggregates
+        self._client = client
+        self._desk = desk
+        self._clock = clock
+
+    def poll(self) -> PollReport:
+        report = PollReport()
+        if self._desk.x.strategy == "recent_search":
+            handles = [account.handle for _, account in self._desk.accounts()]
+            cursor_key = Keys.search_cursor()
+            self._ingest(self._source.search_mentions(handles, self._mentions.cursor(cursor_key)), cursor_key,
+                         "recent search", report)  # fmt: skip
+        else:
+            for _, account in self._desk.accounts():
+                cursor_key = Keys.mentions_cursor(account.id)
+                batch = self._source.mentions_of(account.id, self._mentions.cursor(cursor_key))
+                self._ingest(batch, cursor_key, f"@{account.handle}", report)
+        self._count_reads(report.read)
+        return report
+
+    def _ingest(self, batch: MentionBatch, cursor_key: str, source: str, report: PollReport) -> None:
+        for error in batch.errors:
+            log.warning("x reported a partial error", source=source, error=error)
+        for mention in batch.mentions:
+            if self.record(mention):
+                report.new += 1
+            else:
+                report.seen += 1
+        report.read += batch.posts_read
+        if batch.gap:
+            report.gaps += 1
+            self._alert_gap(source, cursor_key)
+        if batch.newest_id is not None:
+            self._mentions.set_cursor(cursor_key, batch.newest_id)
+
+    def record(self, mention: Mention) -> bool:
+        """Decide and record one mention with its cards queued; False if it was already recorded."""
+        decision = decide(mention, self._desk)
+        team = owning_team(mention, decision, self._desk)
+        now = self._clock()
+        out_of_hours = not is_staffed(now, self._desk.zone, self._desk.desk.staffed_from, self._desk.desk.staffed_until)
+        tracked = new_record(mention, decision, team, now, self._desk, out_of_hours)
+        entries = [
+            OutboxEntry(lane=int(plan.priority), channel=self._desk.channel_for(plan.route), kind="card",
+                        tweet_id=mention.id, role=plan.role, route=plan.route)
+            for plan in plan_cards(decision, team)
+        ]  # fmt: skip
+
+        def stage(pipe: redis.client.Pipeline) -> None:
+            for entry in entries:
+                self._outbox.add(entry, pipe)
+            self._aggregates.record_received(team, mention.created_at, decision, pipe)
+
+        if not self._mentions.record_new(tracked, also=stage):
+            return False
+        MENTIONS_INGESTED.labels(route=decision.route).inc()
+        log.info("mention recorded", tweet_id=mention.id, category=decision.category.value, route=decision.route,
+                 urgent=decision.urgent)  # fmt: skip
+        return True
+
+    def _alert_gap(self, source: str, cursor_key: str) -> None:
+        text = (
+            f":warning: More mentions reached {source} since the last poll than X would return, so some may "
+            "be missing here. Check the account's notifications on X directly, and consider polling more often."
+        )
+        key = f"gap:{cursor_key}:{self._mentions.cursor(cursor_key) or 'start'}"
+        self._outbox.add(OutboxEntry(lane=int(Priority.URGENT), channel=self._desk.desk.channel, kind="message",
+                                     key=key, payload={"text": text}))  # fmt: skip
+
+    def _count_reads(self, posts: int) -> None:
+        """Add to this month's X read count and warn the desk once at 80% and once at 100% of the budget."""
+        if posts <= 0:
+            return
+        month = self._clock().strftime("%Y-%m")
+        key = Keys.x_reads(month)
+        total = int(self._client.incrby(key, posts))
+        self._client.expire(key, BUDGET_TTL)
+        budget = self._desk.x.monthly_read_budget
+        for level in BUDGET_LEVELS:
+            if total * 100 >= budget * level and self._client.set(Keys.x_alert(month, str(level)), "1", nx=True,
+                                                                  ex=BUDGET_TTL):  # fmt: skip
+                text = (f":chart_with_upwards_trend: X reads this month: {total:,} of the {budget:,} budgeted "
+                        f"({level}%). " + ("Polling continues so no emergency is missed; review the plan or the "
+                                           "poll interval now." if level >= 100 else "Plan ahead for the rest of "
+                                           "the month."))  # fmt: skip
+                self._outbox.add(
+                    OutboxEntry(
+                        lane=int(Priority.REPLY),
+                        channel=self._desk.desk.channel,
+                        kind="message",
+                        key=f"budget:{month}:{level}",
+                        payload={"text": text},
+                    )
+                )

@@ -1,0 +1,28 @@
+"""Keep the digest's aggregates in step with mention outcomes, whoever closed the mention."""
+
+from __future__ import annotations
+
+from bot.adapters.aggregates import RedisAggregates
+from bot.core.relay import is_staffed
+from bot.core.tracking import MentionState, TrackedMention
+from config.desk import Desk
+
+
+class OutcomeRecorder:
+    """Count first responses and closures when a mention leaves the open state."""
+
+    def __init__(self, aggregates: RedisAggregates, desk: Desk) -> None:
+        self._aggregates = aggregates
+        self._desk = desk
+
+    def __call__(self, before: TrackedMention, after: TrackedMention) -> None:
+        if not before.is_open or after.is_open or after.state is MentionState.REDACTED:
+            return
+        created = after.mention.created_at
+        replied = after.state is MentionState.REPLIED
+        if replied:
+            responded = after.replied_at or created
+            staffed = is_staffed(created, self._desk.zone, self._desk.desk.staffed_from, self._desk.desk.staffed_until)
+            sla_met = after.sla_due is None or responded <= after.sla_due
+            self._aggregates.record_first_response(after.team, created, responded, staffed, sla_met)
+        self._aggregates.record_closed(after.team, created, replied=replied, needed_reply=after.decision.needs_reply)

@@ -1,0 +1,133 @@
+"""The worker: poll X, detect replies, chase the SLA, post the digest and drain the outbox.
+
+Every scheduled tick takes a Redis lease, so with N replicas each tick runs once; every replica drains the
+outbox through the consumer group, so posting scales out while each entry is handled by one of them.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from bot.adapters.aggregates import RedisAggregates
+from bot.adapters.mention_store import RedisMentionStore
+from bot.adapters.outbox import RedisOutbox
+from bot.adapters.request_store import RedisRequestRepository
+from bot.adapters.slack_cards import SlackCardPublisher
+from bot.adapters.x import TweepyMentionSource, build_x_client
+from bot.delivery import ChannelPacer, OutboxDrainer
+from bot.digest_build import DigestBuilder, pending_requests_from
+from bot.digest_job import DigestPoster, catch_up, schedule_digest
+from bot.ingest import MentionPoller
+from bot.logs import get_logger
+from bot.outcomes import OutcomeRecorder
+from bot.replies import OwnPostPoller
+from bot.services import Services, build_slack_client
+from bot.sla import SlaChaser
+
+log = get_logger(__name__)
+SLA_EVERY_SECONDS = 60
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Worker:
+    """The jobs of one worker process, wired to shared state in Redis."""
+
+    services: Services
+    mentions: MentionPoller
+    own_posts: OwnPostPoller
+    sla: SlaChaser
+    drainer: OutboxDrainer
+    digests: DigestPoster
+    clock: Callable[[], datetime] = _now
+
+    def leased(self, name: str, seconds: float, job: Callable[[], object]) -> Callable[[], None]:
+        """Wrap `job` so only the replica holding lease `name` runs this tick; failures are logged, not fatal."""
+
+        def run() -> None:
+            with self.services.leases.held(name, seconds) as mine:
+                if not mine:
+                    return
+                try:
+                    job()
+                except Exception:
+                    log.exception("job failed; it runs again next tick", job=name)
+
+        return run
+
+    def run_once(self, drain_timeout: float = 120.0) -> None:
+        """One poll cycle (mentions, then own posts), then drain the outbox: `commsdesk worker --once`."""
+        report = self.mentions.poll()
+        answered = self.own_posts.poll()
+        self.sla.chase(self.clock())
+        posted = self.drainer.drain(drain_timeout)
+        log.info("worker cycle done", new=report.new, seen=report.seen, gaps=report.gaps, replied=answered,
+                 posted=posted)  # fmt: skip
+
+    def run_forever(self, stop: threading.Event) -> None:
+        """Schedule the jobs and drain the outbox until `stop` is set."""
+        x = self.services.desk.x
+        scheduler = BackgroundScheduler(timezone=self.services.desk.zone)
+        scheduler.add_job(self.leased("poll", x.poll_seconds, self.mentions.poll), "interval", seconds=x.poll_seconds,
+                          id="poll", next_run_time=self.clock(), max_instances=1, coalesce=True)  # fmt: skip
+        scheduler.add_job(self.leased("own_posts", x.own_posts_poll_seconds, self.own_posts.poll), "interval",
+                          seconds=x.own_posts_poll_seconds, id="own_posts", max_instances=1, coalesce=True)  # fmt: skip
+        scheduler.add_job(self.leased("sla", SLA_EVERY_SECONDS, lambda: self.sla.chase(self.clock())), "interval",
+                          seconds=SLA_EVERY_SECONDS, id="sla", max_instances=1, coalesce=True)  # fmt: skip
+        schedule_digest(scheduler, self.digests, self.services.desk)
+        scheduler.start()
+        try:
+            catch_up(self.digests, self.clock())
+        except Exception:
+            log.exception("digest catch-up failed; the scheduled run will try again")
+        log.info("worker started", consumer=consumer_name())
+        try:
+            while not stop.is_set():
+                try:
+                    self.drainer.step(block_ms=500)
+                except Exception:
+                    log.exception("outbox step failed; retrying")
+                    stop.wait(1.0)
+        finally:
+            scheduler.shutdown(wait=False)
+
+
+def consumer_name() -> str:
+    """Name this process in the outbox consumer group: host and pid, unique across replicas."""
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+def build_worker(services: Services) -> Worker:
+    """Wire the worker's jobs from the process's services."""
+    settings, desk, client = services.settings, services.desk, services.redis
+    assert settings.x_bearer_token is not None
+    x_client = build_x_client(
+        settings.x_bearer_token.get_secret_value(), str(settings.x_api_url), desk.x.timeout_seconds
+    )
+    source = TweepyMentionSource(x_client, max_pages=desk.x.max_pages_per_poll)
+    mentions = RedisMentionStore(client, desk.retention.mention_days)
+    outbox = RedisOutbox(client, consumer_name())
+    outbox.ensure_groups()
+    aggregates = RedisAggregates(client, desk.zone)
+    cards = SlackCardPublisher(services.slack, desk)
+    builder = DigestBuilder(aggregates, desk, pending_requests_from(RedisRequestRepository(client)))
+    return Worker(
+        services=services,
+        mentions=MentionPoller(source, mentions, outbox, aggregates, client, desk),
+        own_posts=OwnPostPoller(source, mentions, aggregates, desk, OutcomeRecorder(aggregates, desk), cards.refresh),
+        sla=SlaChaser(mentions, outbox, desk),
+        drainer=OutboxDrainer(
+            outbox, mentions, build_slack_client(settings, retries=False), ChannelPacer(client), desk
+        ),
+        digests=DigestPoster(services.slack, client, desk, builder),
+    )
