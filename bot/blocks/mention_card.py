@@ -1,0 +1,212 @@
+"""Block Kit of a relayed mention: the actionable card per role, SLA nudges, redaction, and the button reader.
+
+Every piece of the post (text, names, handles, reasons) is untrusted and goes through `bot.blocks.safe`; the only
+links are ones we build from ids (the post, the reply intent) and the only mentions are Slack user ids we hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.blocks.ids import MentionAction
+from bot.blocks.mention_parts import (
+    CATEGORY_LABELS,
+    TWEET_ID,
+    Block,
+    context,
+    desk_accounts,
+    duration,
+    handle,
+    post_url,
+    quote,
+    reply_url,
+    section,
+    team_name,
+    text,
+    user,
+    when,
+)
+from bot.blocks.safe import inert
+from bot.core.desk import TeamView
+from bot.core.errors import InvalidInput
+from bot.core.models import CONTROL_ROOM
+from bot.core.tracking import MentionState, TrackedMention
+
+ACTIONS_BLOCK = "mention_actions"
+TWEET_LIMIT = 2500  # leaves room for the From line within a section's 3000
+GUIDANCE = (
+    ":telephone_receiver: *If anyone may be in danger, reply on X now.* Our accounts are not monitored 24/7, so "
+    'tell them plainly: _"If you or someone else is in immediate danger, or a crime is happening now, call 999. '
+    "If you can't speak, call 999 and press 55 when prompted. Deaf or speech-impaired? Text 999 if registered with "
+    'emergencySMS. For anything else, call 101 or report online."_\n'
+    "Don't ask for personal details in public. Pass what they posted (location, time, who is at risk) to the "
+    "dispatcher straight away; don't wait for them to answer."
+)
+
+
+def build_mention_card(tracked: TrackedMention, role: str, teams: Sequence[TeamView], now: datetime) -> dict[str, Any]:
+    """Build the card for a team, the control room or the desk: what was posted, why it is here, who has it."""
+    if tracked.state is MentionState.REDACTED:
+        return build_redacted_card(tracked.mention.id, "deleted on X or past retention")
+    mention, decision = tracked.mention, tracked.decision
+    accounts = ", ".join(handle(a) for a in desk_accounts(mention, teams)) or "a force account"
+    label = CATEGORY_LABELS.get(decision.category, decision.category.value)
+    blocks: list[Block] = [{"type": "header", "text": text(_headline(tracked, role, label))}]
+    if role == CONTROL_ROOM:
+        blocks.append(section(GUIDANCE))
+    if tracked.out_of_hours:
+        blocks.append(context(":crescent_moon: *Arrived out of staffed hours*: the desk may not have seen it."))
+    author = mention.author
+    blocks += [
+        section(
+            f"*From* {inert(author.name, 80) or 'an X user'} ({handle(author.username or author.id)}) "
+            f"*to* {accounts}\n{quote(mention.text, TWEET_LIMIT)}"
+        ),  # fmt: skip
+        {"type": "section", "fields": _fields(tracked, teams, label)},
+    ]
+    if decision.reasons:
+        blocks.append(context("*Why:* " + inert(" · ".join(decision.reasons), 1500)))
+    blocks.append(section(_state_line(tracked, now)))
+    blocks.append({"type": "actions", "block_id": ACTIONS_BLOCK, "elements": _buttons(tracked, role, teams, now)})
+    who = f"@{author.username}" if author.username else "an X user"
+    fallback = f"{_headline(tracked, role, label)} from {who}: {mention.text}"
+    return {"text": inert(fallback, 300), "blocks": blocks}
+
+
+def build_sla_reminder(tracked: TrackedMention, now: datetime) -> dict[str, Any]:
+    """Build the thread nudge on a team card whose reply is due and nobody has claimed it."""
+    due = tracked.sla_due or now
+    line = (f":alarm_clock: *Reply overdue by {duration(now - due)}* (due {when(due)}) and nobody has claimed it. "
+            "Claim it above, or pass it on with *Reassign*.")  # fmt: skip
+    fallback = f"Reply overdue by {duration(now - due)}: nobody has claimed this mention"
+    return {"text": fallback, "blocks": [section(line)]}
+
+
+def build_desk_escalation(tracked: TrackedMention, now: datetime, teams: Sequence[TeamView] = ()) -> dict[str, Any]:
+    """Build the desk-channel card for a mention its team has left unanswered past its SLA."""
+    due = tracked.sla_due or now
+    banner = (f":alarm_clock: *Overdue:* no reply {duration(now - due)} after it was due, and unclaimed in "
+              f"{inert(team_name(tracked.route, teams), 80)}. Can the desk pick it up?")  # fmt: skip
+    return _with_banner(banner, build_mention_card(tracked, "desk", teams, now))
+
+
+def build_urgent_realert(tracked: TrackedMention, now: datetime, teams: Sequence[TeamView] = ()) -> dict[str, Any]:
+    """Build the control-room re-alert for an urgent mention nobody has acknowledged past the urgent SLA."""
+    waited = duration(now - tracked.received_at)
+    banner = f":rotating_light: *Still not acknowledged after {waited}.* Claim it now so everyone knows it is in hand."
+    return _with_banner(banner, build_mention_card(tracked, CONTROL_ROOM, teams, now))
+
+
+def build_redacted_card(tweet_id: str, reason: str) -> dict[str, Any]:
+    """Build the card left behind when a post is deleted on X or passes retention: no text, no author, no buttons."""
+    line = f":wastebasket: Mention removed ({inert(reason, 200)}). Its text and author are no longer kept."
+    return {"text": "Mention removed", "blocks": [section(line), context(f"Post id {inert(tweet_id, 40)}")]}
+
+
+def read_mention_action(body: dict[str, Any]) -> tuple[str, MentionAction, str]:
+    """Read (tweet id, action, argument) from a card click; the argument is the chosen team of a reassign."""
+    try:
+        action = body["actions"][0]
+        kind = MentionAction(action["action_id"])
+        selected = action.get("selected_option")
+        value = str(selected["value"] if selected else action.get("value", ""))
+    except (KeyError, IndexError, TypeError, ValueError):
+        raise InvalidInput({"action": "This button is not one of ours."}) from None
+    tweet_id, _, argument = value.partition(":")
+    if not TWEET_ID.match(tweet_id):
+        raise InvalidInput({"action": "This card does not name a post."})
+    return tweet_id, kind, argument
+
+
+def _headline(tracked: TrackedMention, role: str, label: str) -> str:
+    if role == CONTROL_ROOM:
+        if tracked.decision.urgent:
+            return f":rotating_light: URGENT: {label.upper()}. Act now"
+        return f":rotating_light: Escalated to the control room: {label}"
+    return f":rotating_light: Urgent: {label}" if tracked.decision.urgent else label
+
+
+def _fields(tracked: TrackedMention, teams: Sequence[TeamView], label: str) -> list[Block]:
+    url = post_url(tracked.mention)
+    due = f"{when(tracked.sla_due)}" if tracked.sla_due else "No reply needed"
+    pairs = [
+        ("Category", label),
+        ("Urgency", ":rotating_light: Urgent" if tracked.decision.urgent else "Routine"),
+        ("Received", when(tracked.received_at)),
+        ("Reply due", due),
+        ("Team", inert(team_name(tracked.route, teams), 80)),
+        ("Post", f"<{url}|Open on X>" if url else "Not available"),
+    ]
+    return [{"type": "mrkdwn", "text": f"*{name}*\n{value}"} for name, value in pairs]
+
+
+def _state_line(tracked: TrackedMention, now: datetime) -> str:
+    if tracked.state is MentionState.REPLIED:
+        line = ":white_check_mark: *Replied*"
+        line += f" by {handle(tracked.replied_by)}" if tracked.replied_by else ""
+        line += f", marked by {user(tracked.handled_by)}" if tracked.handled_by else ""
+        rt = tracked.response_time
+        line += f" in {duration(rt)}" if rt is not None else ""
+    elif tracked.state is MentionState.CLOSED:
+        line = f":no_entry_sign: *Closed, no reply needed*: {user(tracked.handled_by) or 'by the desk'}"
+    elif holder := tracked.claimant(now):
+        until = tracked.claim_until or now
+        line = f":raising_hand: *Claimed by {user(holder)}* until {when(until)}"
+    else:
+        line = ":large_yellow_circle: *Unclaimed*"
+    if tracked.is_open and tracked.sla_due is not None and tracked.sla_due < now:
+        line += f" · :alarm_clock: reply overdue by {duration(now - tracked.sla_due)}"
+    if tracked.escalated_by:
+        line += f"\n:rotating_light: Escalated to the control room by {user(tracked.escalated_by)}"
+    return line
+
+
+def _buttons(tracked: TrackedMention, role: str, teams: Sequence[TeamView], now: datetime) -> list[Block]:
+    tweet_id = tracked.mention.id
+    elements: list[Block] = []
+    if tracked.is_open:
+        if tracked.claimant(now):
+            elements.append(_button("Release", MentionAction.RELEASE, tweet_id))
+        else:
+            elements.append(_button("Claim", MentionAction.CLAIM, tweet_id, "primary"))
+        elements.append(_button("Mark replied", MentionAction.MARK_REPLIED, tweet_id))
+        elements.append(_button("No reply needed", MentionAction.NO_REPLY_NEEDED, tweet_id))
+    else:
+        elements.append(_button("Reopen", MentionAction.REOPEN, tweet_id))
+    if url := reply_url(tweet_id):
+        elements.append({**_button("Reply on X", MentionAction.REPLY_ON_X, tweet_id), "url": url})
+    if role != CONTROL_ROOM:
+        others = [t for t in teams if t.key != tracked.route][:100]
+        if others:
+            elements.append(_reassign_select(tweet_id, others))
+        if not tracked.escalated_by and tracked.route != CONTROL_ROOM:
+            elements.append(_escalate_button(tweet_id))
+    return elements
+
+
+def _button(label: str, action: MentionAction, tweet_id: str, style: str = "") -> Block:
+    button: Block = {"type": "button", "text": text(label, 75), "action_id": action, "value": tweet_id}
+    return {**button, "style": style} if style else button
+
+
+def _reassign_select(tweet_id: str, teams: Sequence[TeamView]) -> Block:
+    options = [{"text": text(t.name, 75), "value": f"{tweet_id}:{t.key}"} for t in teams]
+    return {"type": "static_select", "action_id": MentionAction.REASSIGN, "placeholder": text("Reassign to…"),
+            "options": options}  # fmt: skip
+
+
+def _escalate_button(tweet_id: str) -> Block:
+    confirm = {
+        "title": text("Escalate to the control room?"),
+        "text": {"type": "mrkdwn", "text": "The control room gets this card now. Use it when someone may be at risk."},
+        "confirm": text("Escalate"),
+        "deny": text("Cancel"),
+        "style": "danger",
+    }
+    return {**_button("Escalate", MentionAction.ESCALATE, tweet_id, "danger"), "confirm": confirm}
+
+
+def _with_banner(banner: str, card: dict[str, Any]) -> dict[str, Any]:
+    return {"text": card["text"], "blocks": [section(banner), *card["blocks"]]}

@@ -1,0 +1,122 @@
+"""The use case behind a mention card's buttons: change the record atomically, audit it, then show it everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from bot.core import mention_actions as moves
+from bot.core.errors import CommsDeskError, InvalidInput
+from bot.core.mention_actions import Move
+from bot.core.tracking import CardRef, TrackedMention
+
+Change = Callable[[TrackedMention], TrackedMention]
+
+AUDIT_NAMES = {
+    Move.CLAIM: "mention.claimed",
+    Move.RELEASE: "mention.released",
+    Move.MARK_REPLIED: "mention.marked_replied",
+    Move.NO_REPLY_NEEDED: "mention.no_reply_needed",
+    Move.REOPEN: "mention.reopened",
+    Move.REASSIGN: "mention.reassigned",
+    Move.ESCALATE: "mention.escalated",
+}
+
+
+class MentionRepository(Protocol):
+    """Where tracked mentions live; `update` is a compare-and-set that writes nothing when `change` raises."""
+
+    def get(self, tweet_id: str) -> TrackedMention | None: ...
+
+    def update(self, tweet_id: str, change: Change) -> TrackedMention: ...
+
+
+class CardPublisher(Protocol):
+    """The Slack messages that show a mention."""
+
+    def refresh(self, tracked: TrackedMention) -> None:
+        """Redraw every card of `tracked` in place."""
+
+    def post_escalation(self, tracked: TrackedMention) -> CardRef:
+        """Post a control-room card for `tracked` and say where it went."""
+
+    def post_team_card(self, tracked: TrackedMention) -> CardRef | None:
+        """Post a card in the channel of the mention's route unless one is already there."""
+
+
+class Audit(Protocol):
+    def __call__(self, actor: str, action: str, subject: str, **detail: str) -> object: ...
+
+
+@dataclass(frozen=True)
+class MentionPolicy:
+    """The desk config's say over card work: how long a claim lasts and which teams exist."""
+
+    claim_expiry: timedelta
+    team_keys: frozenset[str]
+
+
+class MentionDesk:
+    """Card actions for listeners: every change compare-and-set, audited (refusals too), then redrawn."""
+
+    def __init__(
+        self,
+        repository: MentionRepository,
+        cards: CardPublisher,
+        audit: Audit,
+        policy: MentionPolicy,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._repo = repository
+        self._cards = cards
+        self._audit = audit
+        self.policy = policy
+        self._clock = clock
+
+    def act(
+        self, tweet_id: str, action: Move, actor: str, now: datetime | None = None, *, team: str = ""
+    ) -> TrackedMention:
+        """Apply `action` by `actor`; raise Conflict/Forbidden/NotFound (audited, nothing changed) to refuse."""
+        at = now or self._clock()
+        name = AUDIT_NAMES[action]
+        detail = {"team": team} if action is Move.REASSIGN else {}
+        try:
+            updated = self._repo.update(tweet_id, self._change(action, actor, at, team))
+        except CommsDeskError as refusal:
+            self._audit(actor, name + ".refused", tweet_id, why=str(refusal), **detail)
+            raise
+        self._audit(actor, name, tweet_id, state=updated.state.value, route=updated.route, **detail)
+        self._cards.refresh(updated)
+        if action is Move.ESCALATE:
+            updated = self._add_card(tweet_id, self._cards.post_escalation(updated))
+        elif action is Move.REASSIGN and (card := self._cards.post_team_card(updated)) is not None:
+            updated = self._add_card(tweet_id, card)
+        return updated
+
+    def _change(self, action: Move, actor: str, now: datetime, team: str) -> Change:
+        if action is Move.CLAIM:
+            return lambda t: moves.claim(t, actor, now, self.policy.claim_expiry)
+        if action is Move.REASSIGN:
+            if not team:
+                raise InvalidInput({"team": "Choose the team to pass this mention to."})
+            return lambda t: moves.reassign(t, actor, now, team, self.policy.team_keys)
+        simple = {
+            Move.RELEASE: moves.release,
+            Move.MARK_REPLIED: moves.mark_replied,
+            Move.NO_REPLY_NEEDED: moves.no_reply_needed,
+            Move.REOPEN: moves.reopen,
+            Move.ESCALATE: moves.escalate,
+        }[action]
+        return lambda t: simple(t, actor, now)
+
+    def _add_card(self, tweet_id: str, card: CardRef) -> TrackedMention:
+        """Remember a newly posted card so later changes redraw it too."""
+
+        def add(tracked: TrackedMention) -> TrackedMention:
+            if card in tracked.cards:
+                return tracked
+            return tracked.model_copy(update={"cards": (*tracked.cards, card)})
+
+        return self._repo.update(tweet_id, add)
