@@ -251,3 +251,13 @@ def build_home(
     header = {"type": "header", "text": _text("Comms Desk")}
     hint = _section("Use `/request-platform` to ask Corp Comms for a new platform.")
     return {"type": "home", "blocks": [header, hint, *build_request_list(mine, pending, team_names, now)]}
+
+
+def build_notice_modal(message: str) -> dict[str, Any]:
+    """Build a modal that only says something: a placeholder while loading, or why the form cannot open."""
+    return {
+        "type": "modal",
+        "title": _text("Request a platform"),
+        "close": _text("Close"),
+        "blocks": [_section(message)],
+    }

@@ -53,6 +53,7 @@ class RequestPolicy:
     min_words: int
     audience_min_words: int
     approvers: frozenset[str]
+    requests_channel: str = ""
     approver_group: str = ""
     timezone: str = "Europe/London"
 
@@ -97,6 +98,13 @@ class PlatformRequests:
 
     def pending(self) -> list[PlatformRequest]:
         return sorted(self._repo.pending(), key=lambda r: r.created_at)
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    def listing(self, user_id: str) -> tuple[list[PlatformRequest], list[PlatformRequest] | None]:
+        """Return the user's own requests and, only for approvers, the pending queue."""
+        return self.mine(user_id), (self.pending() if self.is_approver(user_id) else None)
 
     def is_approver(self, user_id: str) -> bool:
         """True for the desk's approvers and members of the approver group; a failed lookup says no."""

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.blocks.ids import RequestAction
+from handlers.actions import platform_requests
+
 
 def register(app: App) -> None:
     """Register the actions listeners on `app`."""
+    app.action(RequestAction.APPROVE)(platform_requests.approve_request)
+    app.action(RequestAction.DECLINE)(platform_requests.open_decline_modal)
+    app.action(RequestAction.ASK_INFO)(platform_requests.open_info_modal)
+    app.action(RequestAction.UPDATE)(platform_requests.open_update_form)
+    app.action(RequestAction.WITHDRAW)(platform_requests.withdraw_request)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -22,6 +22,7 @@ from bot.blocks.platform_request import (
     read_request_form,
 )
 from bot.core.platform_requests import FIELDS, Answers, PlatformRequest, RequestState, validate
+from tests.support.block_kit import fill
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 PLATFORMS = ("Facebook", "Nextdoor", "TikTok")
@@ -54,27 +55,6 @@ def make_request(state: RequestState = RequestState.SUBMITTED, text: str = "", n
     if state == RequestState.RESUBMITTED:
         request = request.moved(RequestState.INFO_REQUESTED, "U0APPR00001", NOW, note or "Who covers leave?")
     return request.moved(state, "U0APPR00001", NOW + timedelta(hours=1), note)
-
-
-def fill(view: Mapping[str, Any], typed: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Return `view` as Slack sends it on submit: initial values kept unless `typed` overrides them."""
-    typed = typed or {}
-    values: dict[str, dict[str, Any]] = {}
-    for block in view["blocks"]:
-        if block["type"] != "input":
-            continue
-        element = block["element"]
-        action = element["action_id"]
-        if element["type"] == "static_select":
-            chosen = typed.get(block["block_id"], (element.get("initial_option") or {}).get("value"))
-            option = next((o for o in element["options"] if o["value"] == chosen), None)
-            state = {"type": "static_select", "selected_option": option}
-        elif element["type"] == "datepicker":
-            state = {"type": "datepicker", "selected_date": typed.get(block["block_id"], element.get("initial_date"))}
-        else:
-            state = {"type": "plain_text_input", "value": typed.get(block["block_id"], element.get("initial_value"))}
-        values[block["block_id"]] = {action: state}
-    return {**view, "id": "V0000001", "state": {"values": values}}
 
 
 def texts(node: Any) -> Iterator[str]:
