@@ -83,6 +83,7 @@ class TriageTable(_Strict):
     crime_terms: tuple[str, ...] = ()
     abuse_terms: tuple[str, ...] = ()
     media_outlets: tuple[str, ...] = ()
+    hq_team: str = "force"  # accounts of this team (force HQ) route by place, not to the team itself
 
 
 class DigestTable(_Strict):

@@ -1,0 +1,85 @@
+"""What triage needs from the desk config, compiled once per config: force accounts, places and extra terms.
+
+Force HQ is the team named by `[triage] hq_team` (default "force"): mentions of its accounts do not
+route to it; they fall through to the places named in the text, then to the desk (labelling guide, route rules 3-5).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.core.desk import DeskView
+from bot.core.signals import Signal, terms_signal
+from bot.core.text import normalise
+
+HANDLE = re.compile(r"@(\w{1,15})")
+
+
+@dataclass(frozen=True)
+class DeskRules:
+    """Routing tables and the force's own terms, ready for matching."""
+
+    team_by_handle: dict[str, str]
+    hq_handles: frozenset[str]
+    places: tuple[tuple[re.Pattern[str], str, str], ...]  # (pattern, team key, place as configured)
+    emergency: Signal | None
+    crime: Signal | None
+    abuse: Signal | None
+    media: Signal | None
+
+    def team_for_handles(self, text: str) -> tuple[str, str] | None:
+        """Return (team key, handle) of the first non-HQ force account named in normalised `text`."""
+        for found in HANDLE.finditer(text):
+            handle = found.group(1)
+            if handle in self.team_by_handle and handle not in self.hq_handles:
+                return self.team_by_handle[handle], found.group(0)
+        return None
+
+    def team_for_place(self, text: str) -> tuple[str, str] | None:
+        """Return (team key, place) of the earliest place named in `text` (handles already removed)."""
+        best: tuple[int, int, str, str] | None = None
+        for pattern, team, place in self.places:
+            found = pattern.search(text)
+            if found and (best is None or (found.start(), -len(found.group(0))) < (best[0], best[1])):
+                best = (found.start(), -len(found.group(0)), team, place)
+        return (best[2], best[3]) if best else None
+
+
+def _place_pattern(place: str) -> re.Pattern[str]:
+    words = [re.escape(w).replace("'", "'?") for w in normalise(place).split()]
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
+
+
+def _terms(terms: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(t for t in (normalise(raw) for raw in terms) if t)
+
+
+@lru_cache(maxsize=16)
+def _compile(
+    teams: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...],
+    hq_team: str,
+    extra: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]],
+) -> DeskRules:
+    team_by_handle = {normalise(h): key for key, handles, _ in teams for h in handles}
+    hq = frozenset(normalise(h) for key, handles, _ in teams if key == hq_team for h in handles)
+    places = tuple((_place_pattern(p), key, p) for key, _, team_places in teams for p in team_places if normalise(p))
+    emergency, crime, abuse, media = (_terms(t) for t in extra)
+    return DeskRules(
+        team_by_handle=team_by_handle,
+        hq_handles=hq,
+        places=places,
+        emergency=terms_signal("a term the force treats as an emergency", emergency),
+        crime=terms_signal("a term the force treats as a crime", crime),
+        abuse=terms_signal("a term the force treats as abuse", abuse),
+        media=terms_signal("names a media outlet", media),
+    )
+
+
+def desk_rules(desk: DeskView) -> DeskRules:
+    """Return the compiled rules for `desk` (cached by its content)."""
+    teams = tuple((t.key, tuple(a.handle for a in t.accounts), tuple(t.places)) for t in desk.teams)
+    cfg = desk.triage
+    extra = (tuple(cfg.emergency_terms), tuple(cfg.crime_terms), tuple(cfg.abuse_terms), tuple(cfg.media_outlets))
+    return _compile(teams, cfg.hq_team, extra)

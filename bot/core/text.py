@@ -1,0 +1,38 @@
+"""Fold a post's text into one canonical form for matching, so disguised words triage like plain ones.
+
+Only matching uses this form; stored and displayed text stays raw (`Mention.text`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# Zero-width, joiner, bidi embedding/override/isolate marks, BOM, soft hyphen, word joiner, Mongolian vowel separator.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+_SPACE = re.compile(r"\s+")
+
+# Cyrillic and Greek letters that look like Latin ones (after casefold), plus typographic quotes and dashes.
+_LOOKALIKES = str.maketrans(
+    {
+        "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
+        "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w",
+        "ɡ": "g", "һ": "h", "ӏ": "l",
+        "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
+        "υ": "u", "χ": "x", "ω": "w", "ϲ": "c", "ς": "c",
+        "\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+    }
+)  # fmt: skip
+
+
+def normalise(text: str, *, casefold: bool = True) -> str:
+    """Return `text` unescaped, NFKC-folded, stripped of invisible controls, look-alikes folded, spaces collapsed."""
+    folded = unicodedata.normalize("NFKC", html.unescape(text))
+    folded = _INVISIBLE.sub("", folded)
+    folded = (folded.casefold() if casefold else folded).translate(_LOOKALIKES)
+    return _SPACE.sub(" ", folded).strip()

@@ -1,0 +1,73 @@
+"""Cut a mention's text into the views triage matches against: for routing, for meaning, by sentence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.core.lexicon_emergency import FIGURES_OF_SPEECH
+from bot.core.lexicon_intent import HOW_TO, QUESTION_OPENER
+from bot.core.routing import HANDLE
+from bot.core.text import normalise
+
+_SLACK_LINK = re.compile(r"<(?:https?|mailto):[^|>]*\|([^>]*)>")
+_SLACK_MARKUP = re.compile(r"<[!@#][^>]*>|<https?:[^>]*>")
+_URL = re.compile(r"https?://\S+")
+_LONG_QUOTE = re.compile(r"(?:(?<=\s)|^)['\"][^'\"]{20,}['\"](?=[\s.,!?]|$)")
+_LEAD = re.compile(
+    r"^(?:(?:hi|hello|hey|dear|morning|evening|afternoon|good (?:morning|afternoon|evening))[ ,!]+)?((?:@\w+[ ,:]*)+)",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[^.!?\n¿]+[.!?]*")
+_CLAUSE = re.compile(r"[,;:\-]\s")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class PreparedText:
+    handles: str  # normalised, Slack markup removed, @handles kept: for routing by account
+    places: str  # as `handles` without @handles: for routing by place
+    body: str  # as `places` without links and quoted passages: what the author says
+    plain: str  # as `body` without figures of speech: for meaning
+    cased: str  # `body` without leading handles, case kept: for names
+    statements: str  # the sentences of `plain` that are not questions
+    questions: tuple[str, ...]  # clauses of `plain` that put a question
+    leading: tuple[str, ...]  # the handles the post opens with (after any greeting): whom it addresses
+
+
+def _strip_markup(text: str) -> str:
+    return _SLACK_MARKUP.sub(" ", _SLACK_LINK.sub(r" \1 ", text))
+
+
+def _questions(sentences: list[str]) -> tuple[str, ...]:
+    found = []
+    for sentence in sentences:
+        if HOW_TO.match(sentence):
+            found.append(sentence)
+        elif sentence.endswith("?"):
+            clauses = [c.strip() for c in _CLAUSE.split(sentence) if c.strip()]
+            found.extend(c for c in {clauses[0], clauses[-1]} if QUESTION_OPENER.match(c))
+    return tuple(found)
+
+
+def prepare(raw: str) -> PreparedText:
+    """Normalise `raw` once and derive every view triage needs."""
+    handles = _SPACES.sub(" ", _strip_markup(normalise(raw))).strip()
+    lead = _LEAD.match(handles)
+    leading = HANDLE.findall(lead.group(1)) if lead else []
+    places = _SPACES.sub(" ", HANDLE.sub(" ", handles)).strip()
+    body = _SPACES.sub(" ", _LONG_QUOTE.sub(" ", _URL.sub(" ", places))).strip()
+    plain = _SPACES.sub(" ", FIGURES_OF_SPEECH.sub(" , ", body)).strip()
+    cased = _LEAD.sub("", _strip_markup(normalise(raw, casefold=False)).strip())
+    cased = _SPACES.sub(" ", _URL.sub(" ", HANDLE.sub(" ", cased))).strip()
+    sentences = [s.strip() for s in _SENTENCE.findall(plain) if s.strip(" .!?")]
+    return PreparedText(
+        handles=handles,
+        places=places,
+        body=body,
+        plain=plain,
+        cased=cased,
+        statements=" . ".join(s for s in sentences if not s.endswith("?")),
+        questions=_questions(sentences),
+        leading=tuple(leading),
+    )
