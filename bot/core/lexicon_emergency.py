@@ -14,7 +14,8 @@ FIGURES_OF_SPEECH = re.compile(
     r"(?<!\w)(?:"
     r"(?:is|are|it's|that's|they're|these|those|\w+ (?:is|are)) (?:literally )?killing me|(?:just |someone |somebody "
     r"|please )?shoot me(?: now)?|kill me now|(?:the|da|a) bomb|bomb(?:ed|ing)? it|photobomb\w*|daylight robbery"
-    r"|(?:that's|it's|is|was|pure|absolute) (?:robbery|criminal|theft|a crime|murder)|help!+|dying (?:of|for|to|laughing)"
+    r"|(?:that's|it's|is|was|pure|absolute) (?:robbery|criminal|theft|a crime|murder)|help!+|dying (?:of|for|to"
+    r"|laughing)"
     r"|i'm dead|(?:killed|smashed|nailed|murdered) it|stole the show|a steal|(?:nearly |almost )?gave me a heart attack"
     r"|bleeding (?:hell|obvious|joke|useless|ridiculous|cheek|idiots?)|(?:you're|you are|ur) on fire"
     r"|armed with (?:a |an )?(?:coffee|cuppa|tea|brew|biscuits?|cake|smile|camera)|knife crime|gun crime"
@@ -49,41 +50,50 @@ EMERGENCY: tuple[Signal, ...] = (
     signal(
         "a weapon out now",
         rf"(?:with|has|had|got|holding|waving|brandishing|pulled|pulling|carrying|wielding|armed with)(?: out)? "
-        rf"(?:a |an |his |her |their |some |two |what looks like (?:a |an )?)?(?:big |large |huge |kitchen |long )?{_WEAPON}",
-        rf"{_WEAPON} (?:out|drawn|pulled)|(?:been|being|getting|just|got) (?:stabbed|shot|glassed|slashed)",
+        rf"(?:a |an |his |her |their |some |two |what looks like (?:a |an )?)?(?:big |large |huge |kitchen "
+        rf"|long )?{_WEAPON}",
+        rf"{_WEAPON} (?:out|drawn|pulled|fight|attack)|knifepoint|gunpoint|(?:been|being|getting|just|got) (?:stabbed"
+        rf"|shot|glassed|slashed)",
         r"(?:stabbing|shooting) (?:him|her|them|someone|people|at)|shots fired|gun ?shots",
     ),
     signal(
         "violence happening now",
         r"(?:kicking|punching|beating|stamping on|attacking|strangling|choking|battering|assaulting) "
         r"(?:him|her|them|someone|somebody|a |an |the |my |each other|his)",
-        r"hitting (?:him|her|them|someone|me|my)|(?:he|she|they)(?:'s| is| are|'re) (?:hitting|beating|attacking|hurting)",
+        r"hitting (?:him|her|them|someone|me|my)|(?:he|she|they)(?:'s| is| are|'re) (?:hitting|beating|attacking"
+        r"|hurting)",
         r"just (?:grabbed|punched|attacked|mugged|robbed|hit|stabbed|assaulted|knocked|pushed|glassed|battered|smashed|"
         r"kicked in)",
         r"(?:being|getting) (?:attacked|mugged|robbed|beaten|assaulted|stabbed|kidnapped|abducted|raped|chased)",
         r"(?:fight|brawl|stabbing|shooting) (?:going on|happening|kicking off|right now)|kicking off (?:outside|now)",
-        r"(?:he's|he has|he) hit (?:her|me) before",
+        r"(?:he's|he has|he) hit (?:her|me) before|(?:fight|fighting|brawl|mugging|robbery"
+        r"|attack)(?: [\w']+){0,8} right now",
     ),
     signal(
         "someone hurt",
         r"bleeding|blood (?:everywhere|all over|pouring)|not breathing|(?:isn't|is not|not|aren't) (?:moving|breathing|"
-        r"responding|conscious)|unconscious|unresponsive|passed out|collapsed|having a (?:seizure|fit|heart attack|stroke)",
+        r"responding|conscious)|unconscious|unresponsive|passed out|collapsed|having a (?:seizure|fit|heart attack"
+        r"|stroke)",
         r"(?:been|is|got|badly|seriously) (?:hurt|injured)|head injury|screaming (?:that|for help|help|in pain)",
-        r"\w+(?:'s| is| are|'re) (?:lying )?on the (?:floor|ground|pavement)|(?:him|her|them|someone|somebody|lying|laid"
+        r"\w+(?:'s| is| are|'re) (?:lying )?on the (?:floor|ground|pavement)|(?:him|her|them|someone|somebody|lying"
+        r"|laid"
         r"|left) (?:on|in) the (?:floor|ground|pavement|road)",
     ),
     signal(
         "a break-in or intruder now",
         rf"{_PERSON}(?: is| are)? (?:in|inside|on) (?:my|our|the|next door's) (?:back |front )?(?:garden|house|home"
         r"|flat|yard|shed|loft|kitchen|bedroom|roof|garage|property)",
-        r"(?:is|are|'re|someone|somebody|they|men|lads|people|currently) (?:breaking|trying to break|trying to get) in(?:to)?",
+        r"(?:is|are|'re|someone|somebody|someone's|somebody's|they|they're|men|lads|people|currently) (?:breaking"
+        r"|trying to break"
+        r"|trying to get) in(?:to)?",
         r"trying (?:the|my|our|to open the|to force the) (?:back |front |patio )?(?:door|doors|window|windows)",
         r"(?:they're|they are|he's|she's|are|still) inside (?:now|still|right now)|inside now",
         r"(?:break[- ]in|burglary|robbery|ram raid|raid) (?:in progress|happening|going on)",
     ),
     signal(
         "someone followed or threatened now",
-        r"(?:is|are|'s|'re|been|keeps?|still|now|he|she|someone|a man|they) (?:following|stalking) (?:me|her|him|us|my)",
+        r"(?:is|are|'s|'re|been|keeps?|still|now|he|she|someone|a man|they) (?:following|stalking) (?:me|her|him|us"
+        r"|my)",
         r"being (?:followed|chased|threatened)",
         r"(?:he'll|he will|she'll|going to|gonna|says he'll|saying he'll|threatening to|threatened to|said he'd) "
         r"(?:kill|stab|shoot|hurt|batter|burn|do) (?:me|her|him|us|them|my|the kids)",
@@ -106,7 +116,8 @@ EMERGENCY: tuple[Signal, ...] = (
         r"person|child|kid|boy|girl)|he's|she's|someone's|body)(?: is| are)? (?:in|into) the (?:river|canal|water|sea"
         r"|lake|reservoir|dock|docks|harbour)",
         r"drowning|(?:wrong|other|outside|far) side of the (?:railings?|barriers?|fence|bridge|parapet)",
-        r"(?:standing|sitting|climbing|stood|sat|hanging) (?:on|over|off) (?:the )?(?:bridge|railings|ledge|edge|parapet)",
+        r"(?:standing|sitting|climbing|stood|sat|hanging) (?:on|over|off) (?:the )?(?:bridge|railings|ledge|edge"
+        r"|parapet)",
     ),
     signal(
         "a vulnerable person missing or alone now",
@@ -119,6 +130,9 @@ EMERGENCY: tuple[Signal, ...] = (
         r"no (?:adult|parent|parents|carer|grown[- ]?up)s? (?:anywhere|around|with)|(?:been )?gone (?:about |over )?"
         r"(?:an|\d+|two|three) hours?|(?:gone|went) missing (?:tonight|today|this (?:morning|afternoon|evening))",
         r"(?:might|may|could) be (?:lying )?(?:hurt|injured|on the floor)|fallen and can't get up",
+        r"(?:not|isn't|hasn't|haven't) (?:been )?(?:answering|opened|opening) (?:the |her |his |their )?(?:door"
+        r"|curtains)",
+        r"curtains (?:have been )?(?:closed|shut|drawn) (?:for|all)",
         r"(?:haven't|hasn't|not|no one has|nobody has) (?:seen|heard from) (?:\w+ ){0,3}(?:for|in) (?:\d+|two|three"
         r"|four|several|a few) days",
     ),
@@ -126,7 +140,8 @@ EMERGENCY: tuple[Signal, ...] = (
         "a plea for help now",
         r"please (?:hurry|send (?:someone|help|police|an officer|officers|a car))|send (?:someone|help|police|officers)"
         r" (?:now|quick|asap|urgently|please)|on hold (?:to|with|on) 999|999 (?:won't|isn't|not|wont|is not) "
-        r"(?:answer|answering|connect|picking)|(?:hear|hearing|heard) (?:\w+ ){0,3}(?:screaming|screams|glass smashing)",
-        r"(?:is|are|'s|'re|keeps|started|still) screaming|pomocy|ayuda|socorro|helpwch fi|au secours|hilfe",
+        r"(?:answer|answering|connect|picking)|(?:hear|hearing|heard) (?:\w+ ){0,3}(?:screaming|screams"
+        r"|glass smashing)",
+        r"(?:is|are|'s|'re|keeps|started|still) screaming|pomocy|socorro|helpwch fi|au secours|hilfe",
     ),
 )

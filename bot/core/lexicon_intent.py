@@ -9,9 +9,12 @@ from bot.core.signals import Signal, signal
 COMPLAINT_SPECIFIC: tuple[Signal, ...] = (
     signal(
         "complains of a delay or no response",
-        r"no call[- ]?backs?|never (?:called|rang|got) back|not (?:had|heard|got|received) (?:a |any |one )?(?:single )?"
-        r"(?:reply|response|call|word|update)|no (?:reply|response|update|answer|contact|one came|one has (?:come|been))",
-        r"still (?:no|not|waiting|haven't|hasn't|nobody)|(?:nobody|no-?one|no one) (?:came|comes|has come|turned up|showed"
+        r"no call[- ]?backs?|never (?:called|rang|got) back|not (?:had|heard|got|received) (?:a |any "
+        r"|one )?(?:single )?"
+        r"(?:reply|response|call|word|update)|no (?:reply|response|update|answer|contact|one came|one has (?:come"
+        r"|been))",
+        r"still (?:no|not|waiting|haven't|hasn't|nobody)|(?:nobody|no-?one|no one) (?:came|comes|has come|turned up"
+        r"|showed"
         r"|bothered|answers)|never (?:came|turned up|showed)",
         r"(?:took|taking|waited|waiting) (?:over |nearly |almost )?\d+ (?:hours|hrs|days|weeks|mins|minutes)",
         r"\d+ (?:hours|hrs|mins|minutes|weeks|days|months) (?:on hold|to get through|to turn up|to answer|to respond|"
@@ -23,9 +26,11 @@ COMPLAINT_SPECIFIC: tuple[Signal, ...] = (
     signal(
         "complains about an officer or police conduct",
         r"rude|patronising|condescending|swore at|sworn at|shouted at|laughed at|dismissive|unprofessional|arrogant",
-        r"wrong (?:crime )?(?:ref|reference|number)|lost my (?:statement|file|evidence)|blocked (?:my|our) (?:drive|road)",
+        r"wrong (?:crime )?(?:ref|reference|number)|lost my (?:statement|file|evidence)|blocked (?:my|our) (?:drive"
+        r"|road)",
         r"wouldn't move|parked (?:in|on) (?:the|a) (?:disabled|double|pavement|bus)|disabled (?:bay|space)|flew past",
-        r"(?:no|without) (?:lights|sirens|blues)|stop(?:ped)? and search(?:ed)?|searched .{0,20}(?:again|times)|profiling",
+        r"(?:no|without) (?:lights|sirens|blues)|stop(?:ped)? and search(?:ed)?|searched .{0,20}(?:again|times)"
+        r"|profiling",
         r"explain (?:to me )?why|not good enough|expect better|shameful|disgrace\w*|appalling|unacceptable|not on",
         r"(?:police|patrol|your) (?:car|van|officers?) (?:flew|speeding|was speeding|parked|blocked|doing)",
     ),
@@ -56,7 +61,8 @@ PRAISE = signal(
     "thanks or praise",
     r"thank you|thanks|thankyou|cheers (?:for|to)|well done|good work|great work|great job|good job|keep it up",
     r"much appreciated|appreciate\w*|congratulations|congrats|legends?|heroes|what a gent|kinder|lovely to see",
-    r"made my day|deserves? a (?:pay rise|medal|raise)|fair play|respect to|so (?:relieved|grateful)|grateful|brilliant "
+    r"made my day|deserves? a (?:pay rise|medal|raise)|fair play|respect to|so (?:relieved|grateful)|grateful"
+    r"|brilliant "
     r"(?:work|job|team)|feels? (?:so )?(?:much )?safer|diolch|dziękuj\w*|gracias|merci|danke",
 )
 STRONG_PRAISE = signal(
