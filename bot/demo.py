@@ -1,0 +1,128 @@
+"""`commsdesk demo`: the whole desk offline, on the sandbox stand-ins, narrated for a newcomer.
+
+Starts Redis (a throwaway redis-server unless REDIS_URL is set), the Slack and X stand-ins, the web app and
+one worker cycle; relays the sample mentions, clicks a card's Claim through a signed request, answers one
+mention on X so reply detection closes it, and prints what every channel received.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import config
+from bot.adapters.mention_store import RedisMentionStore
+from bot.app import create_app
+from bot.blocks.ids import MentionAction
+from bot.sandbox import SlackSandbox, XSandbox
+from bot.sandbox.redis_server import RedisServer
+from bot.sandbox.signed import SlackRequests, eventually
+from bot.sandbox.transcript import render_channels
+from bot.sandbox.wsgi import serve_wsgi
+from bot.services import Services, build_services
+from bot.web import WebApp
+from bot.worker import build_worker
+from config.desk import Desk, load_desk
+from config.settings import Settings
+
+OFFICER = "U0DEMOPC001"
+Say = Callable[[str], None]
+
+
+def example_desk_path() -> Path:
+    return Path(config.__file__).with_name("desk.example.toml")
+
+
+def demo_pages(now: datetime) -> list[dict[str, Any]]:
+    """The sample mentions, re-timed to the last hour so SLAs and staffed hours read naturally."""
+    text = resources.files("bot.sandbox").joinpath("data/demo_mentions.jsonl").read_text(encoding="utf-8")
+    pages = [json.loads(line) for line in text.splitlines() if line.strip()]
+    for page in pages:
+        for n, tweet in enumerate(page["data"]):
+            tweet["created_at"] = (now - timedelta(minutes=3 + 4 * n)).isoformat().replace("+00:00", "Z")
+    return pages
+
+
+@contextmanager
+def redis_for_demo(settings_from_env: Settings, workdir: Path) -> Iterator[str]:
+    """Use REDIS_URL when it is set, else a throwaway redis-server that is gone when the demo ends."""
+    if "redis_url" in settings_from_env.model_fields_set:
+        yield settings_from_env.redis_url
+        return
+    server = RedisServer(workdir / "redis").start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+def run_demo(env_settings: Settings, say: Say = print) -> None:
+    """Run the offline demo end to end, narrating with `say`."""
+    with ExitStack() as stack:
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="commsdesk-demo-")))
+        redis_url = stack.enter_context(redis_for_demo(env_settings, workdir))
+        slack = stack.enter_context(SlackSandbox())
+        x = stack.enter_context(XSandbox())
+        x.add_pages(demo_pages(datetime.now(UTC)))
+        secret = secrets.token_hex(16)
+        settings = Settings(
+            slack_bot_token="xoxb-demo", slack_signing_secret=secret, slack_api_url=slack.url,
+            x_bearer_token="demo-bearer", x_api_url=x.url, redis_url=redis_url,
+            commsdesk_config=str(example_desk_path()), _env_file=None,
+        )  # fmt: skip
+        desk = load_desk(settings.commsdesk_config)
+        services = build_services(settings, desk)
+        say(f"Comms Desk demo: {desk.desk.name}, {len(desk.teams)} teams, Slack and X stand-ins on loopback.")
+        worker = build_worker(services)
+        say("\n1. The worker polls X for mentions of every desk account, triages them and posts cards.")
+        worker.run_once()
+        signed = SlackRequests(stack.enter_context(serve_wsgi(WebApp(create_app(settings, services), secret,
+                                                                     services.redis))), secret)  # fmt: skip
+        _claim_first_urgent(services, slack, signed, say)
+        _reply_on_x(services, x, worker.own_posts.poll, say)
+        worker.drainer.drain(30)
+        say("\n4. What each Slack channel shows now:")
+        say(render_channels(slack, _channel_names(desk)))
+
+
+def _claim_first_urgent(services: Services, slack: SlackSandbox, signed: SlackRequests, say: Say) -> None:
+    room = services.desk.desk.control_room_channel
+    card = next(m for m in slack.messages(room) if (m.get("metadata") or {}).get("event_type"))
+    tweet_id = card["metadata"]["event_payload"]["tweet_id"]
+    say(f"\n2. {OFFICER} clicks Claim on the control-room card for post {tweet_id} (a signed Slack request).")
+    response = signed.block_action(MentionAction.CLAIM.value, value=tweet_id, user_id=OFFICER, channel=room,
+                                   message_ts=card["ts"], message=card)  # fmt: skip
+    store = RedisMentionStore(services.redis, services.desk.retention.mention_days)
+    claimed = eventually(lambda: (t := store.get(tweet_id)) is not None and t.claimed_by == OFFICER)
+    say(f"   HTTP {response.status_code}; claimed in Redis: {bool(claimed)}; card updated in place.")
+
+
+def _reply_on_x(services: Services, x: XSandbox, poll_own_posts: Callable[[], int], say: Say) -> None:
+    store = RedisMentionStore(services.redis, services.desk.retention.mention_days)
+    waiting = [t for t in store.get_many(store.open_ids()) if not t.decision.urgent]
+    if not waiting:
+        return
+    tracked = waiting[0]
+    team = services.desk.team(tracked.team) or services.desk.teams[0]
+    account = team.accounts[0] if team.accounts else services.desk.teams[0].accounts[0]
+    x.add_own_post(account.id, f"@{tracked.mention.author.username} Thanks for getting in touch, we'll DM you.",
+                   in_reply_to_tweet_id=tracked.mention.id)  # fmt: skip
+    say(f"\n3. @{account.handle} replies on X to post {tracked.mention.id}; the worker notices on its next poll.")
+    answered = poll_own_posts()
+    after = store.get(tracked.mention.id)
+    state = after.state.value if after else "gone"
+    say(f"   replies detected: {answered}; mention is now {state} (replied by @{after.replied_by if after else '?'}).")
+
+
+def _channel_names(desk: Desk) -> dict[str, str]:
+    names = {desk.desk.control_room_channel: "#control-room", desk.desk.channel: "#comms-desk",
+             desk.desk.requests_channel: "#platform-requests"}  # fmt: skip
+    names |= {team.channel: f"#{team.key}" for team in desk.teams}
+    return names
