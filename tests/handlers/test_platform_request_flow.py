@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -130,9 +131,8 @@ def test_forbidden_approvals_are_refused_with_state_unchanged_and_audited(
     live_app: SlackRequests, slack_sandbox: SlackSandbox, services: Services, clicker: str, why: str
 ) -> None:
     if clicker == REQUESTER:
-        services.platform_requests.policy = services.platform_requests.policy.__class__(
-            **{**services.platform_requests.policy.__dict__, "approvers": frozenset({REQUESTER, APPROVER})}
-        )
+        policy = services.platform_requests.policy
+        services.platform_requests.policy = replace(policy, approvers=policy.approvers | {REQUESTER})
     file_request(live_app, slack_sandbox)
     request_id = request_id_of(slack_sandbox)
     live_app.block_action(RequestAction.APPROVE, request_id, user_id=clicker, channel=REQUESTS_CHANNEL)
@@ -220,6 +220,7 @@ def test_info_request_round_trip_ends_in_approval(
 
     live_app.block_action(RequestAction.APPROVE, request_id, user_id=APPROVER, channel=REQUESTS_CHANNEL)
     eventually(lambda: stored_state(services, request_id) == "approved")
+    assert eventually(lambda: "Approved" in str(card(slack_sandbox)["blocks"]))
     eventually(lambda: any("is approved" in m["text"] for m in slack_sandbox.messages(REQUESTER)))
     actions = [e["action"] for e in AuditLog(services.redis).entries(request_id)]
     assert actions == ["request.submitted", "request.info_requested", "request.resubmitted", "request.approved"]
@@ -245,3 +246,36 @@ def test_list_and_home_show_requests_and_the_queue_to_approvers(
     live_app.event({"type": "app_home_opened", "user": APPROVER, "channel": "D0APPR00001", "tab": "home"})
     home = eventually(lambda: slack_sandbox.home(APPROVER))
     assert request_id in str(home["blocks"])
+
+
+def test_the_requester_can_withdraw_while_asked_for_information(
+    live_app: SlackRequests, slack_sandbox: SlackSandbox, services: Services
+) -> None:
+    file_request(live_app, slack_sandbox)
+    request_id = request_id_of(slack_sandbox)
+    services.platform_requests.ask_info(request_id, APPROVER, "Who covers August?")
+    dm_channel = slack_sandbox.dm_channel(REQUESTER)
+    live_app.block_action(RequestAction.WITHDRAW, request_id, user_id=STRANGER, channel=dm_channel)
+    assert eventually(lambda: slack_sandbox.ephemerals(dm_channel))[0]["user"] == STRANGER
+    live_app.block_action(RequestAction.WITHDRAW, request_id, user_id=REQUESTER, channel=dm_channel)
+    eventually(lambda: stored_state(services, request_id) == "withdrawn")
+    assert eventually(lambda: "Withdrawn" in str(card(slack_sandbox)["blocks"]))
+    assert file_request(live_app, slack_sandbox).text == ""  # the pair is free again
+    assert eventually(lambda: len(slack_sandbox.messages(REQUESTS_CHANNEL)) == 2)
+
+
+def test_approver_group_members_are_checked_at_click_time_and_fail_closed(
+    live_app: SlackRequests, slack_sandbox: SlackSandbox, services: Services
+) -> None:
+    member = "U0GROUP0001"
+    services.platform_requests.policy = replace(services.platform_requests.policy, approver_group="S0COMMS0001")
+    slack_sandbox.set_usergroup("S0COMMS0001", [member])
+    file_request(live_app, slack_sandbox)
+    request_id = request_id_of(slack_sandbox)
+    slack_sandbox.fail_next("usergroups.users.list", status=500, times=3)  # outlasts the client's 2 retries
+    live_app.block_action(RequestAction.APPROVE, request_id, user_id=member, channel=REQUESTS_CHANNEL)
+    assert eventually(lambda: slack_sandbox.ephemerals(REQUESTS_CHANNEL))[0]["user"] == member
+    assert stored_state(services, request_id) == "submitted"
+    live_app.block_action(RequestAction.APPROVE, request_id, user_id=member, channel=REQUESTS_CHANNEL)
+    eventually(lambda: stored_state(services, request_id) == "approved")
+    assert eventually(lambda: "Approved" in str(card(slack_sandbox)["blocks"]))
