@@ -45,13 +45,13 @@ def route(x: XSandbox, request: Request) -> Answer:
     if request.method != "GET":
         return 404, {"title": "Not Found", "status": 404}
     if match := MENTIONS.match(path):
-        return _timeline(x, x.store.mentions_of(match[1]), q, low=5, token="pagination_token", authors=True)
+        return _timeline(x, x.store.mention_ids(match[1]), q, low=5, token="pagination_token", authors=True)
     if path == "/2/tweets/search/recent":
         if not q.get("query"):
             return _bad_request("The `query` query parameter can not be empty")
-        return _timeline(x, x.store.search(q["query"]), q, low=10, token="next_token", authors=True)
+        return _timeline(x, x.store.search_ids(q["query"]), q, low=10, token="next_token", authors=True)
     if match := OWN_TWEETS.match(path):
-        return _timeline(x, x.store.own_posts(match[1]), q, low=5, token="pagination_token", authors=False)
+        return _timeline(x, x.store.own_ids(match[1]), q, low=5, token="pagination_token", authors=False)
     if path == "/2/tweets":
         return _lookup(x, q.get("ids", ""))
     if path == "/2/users/by":
@@ -62,27 +62,27 @@ def route(x: XSandbox, request: Request) -> Answer:
     return 404, {"title": "Not Found", "status": 404}
 
 
-def _timeline(
-    x: XSandbox, newest_first: list[dict[str, Any]], q: dict[str, str], low: int, token: str, authors: bool
-) -> Answer:
-    """Filter by since_id/until_id, then page newest first with opaque offset tokens."""
+def _timeline(x: XSandbox, newest_first: list[int], q: dict[str, str], low: int, token: str, authors: bool) -> Answer:
+    """Filter by since_id/until_id, then page newest first; a token names the page's oldest id, so it stays valid."""
     try:
         limit = int(q.get("max_results") or 10)
     except ValueError:
         return _bad_request("max_results must be an integer")
     if not low <= limit <= 100:
         return _bad_request(f"The `max_results` query parameter value [{limit}] is not between {low} and 100")
-    since, until = int(q.get("since_id") or 0), int(q.get("until_id") or 0)
-    tweets = [t for t in newest_first if int(t["id"]) > since and (not until or int(t["id"]) < until)]
-    start = int((q.get(token) or "t0")[1:]) if (q.get(token) or "t0")[1:].isdigit() else -1
-    if start < 0:
+    cursor = q.get(token) or ""
+    if cursor and not (cursor.startswith("t") and cursor[1:].isdigit()):
         return _bad_request(f"The `{token}` query parameter value is not valid")
-    page = tweets[start : start + limit]
+    since = int(q.get("since_id") or 0)
+    untils = [int(v) for v in (q.get("until_id"), cursor[1:]) if v]
+    until = min(untils) if untils else None
+    ids = [i for i in newest_first if i > since and (until is None or i < until)]
+    page = x.store.get(str(i) for i in ids[:limit])
     if not page:
         return 200, {"meta": {"result_count": 0}}
     meta: dict[str, Any] = {"result_count": len(page), "newest_id": page[0]["id"], "oldest_id": page[-1]["id"]}
-    if start + limit < len(tweets):
-        meta["next_token"] = f"t{start + limit}"
+    if len(ids) > limit:
+        meta["next_token"] = f"t{page[-1]['id']}"
     body: dict[str, Any] = {"data": page, "meta": meta}
     if authors and "author_id" in q.get("expansions", ""):
         body["includes"] = {"users": x.store.authors(page)}
@@ -93,7 +93,7 @@ def _lookup(x: XSandbox, ids_param: str) -> Answer:
     ids = [i for i in ids_param.split(",") if i]
     if not 1 <= len(ids) <= 100:
         return _bad_request("The `ids` query parameter must hold 1 to 100 ids")
-    found = {t["id"]: t for t in x.store.newest_first(ids)}
+    found = {t["id"]: t for t in x.store.get(ids)}
     body: dict[str, Any] = {}
     if found:
         body["data"] = [found[i] for i in ids if i in found]

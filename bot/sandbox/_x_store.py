@@ -25,11 +25,14 @@ class XStore:
         self.tweets: dict[str, dict[str, Any]] = {}
         self.users: dict[str, dict[str, Any]] = {}
         self.own: dict[str, list[str]] = {}
-        self._deleted: set[str] = set()
+        self._by_mentioned_id: dict[str, set[int]] = {}
+        self._by_handle: dict[str, set[int]] = {}
+        self._max_id = 2_000_000_000_000_000_000
 
     def next_id(self) -> str:
         with self._lock:
-            return str(max((int(t) for t in self.tweets), default=2_000_000_000_000_000_000) + 1)
+            self._max_id += 1
+            return str(self._max_id)
 
     def add_user(self, user: Mapping[str, Any]) -> None:
         with self._lock:
@@ -39,8 +42,10 @@ class XStore:
     def add_tweet(self, tweet: Mapping[str, Any]) -> None:
         with self._lock:
             self.tweets[str(tweet["id"])] = copy.deepcopy(dict(tweet))
-            self._deleted.discard(str(tweet["id"]))
+            self._max_id = max(self._max_id, int(tweet["id"]))
             for mentioned in (tweet.get("entities") or {}).get("mentions") or []:
+                self._by_mentioned_id.setdefault(str(mentioned.get("id")), set()).add(int(tweet["id"]))
+                self._by_handle.setdefault(str(mentioned.get("username")).casefold(), set()).add(int(tweet["id"]))
                 if mentioned.get("id") and mentioned["id"] not in self.users:
                     self.users[mentioned["id"]] = {
                         "id": mentioned["id"],
@@ -55,41 +60,47 @@ class XStore:
 
     def delete(self, tweet_id: str) -> None:
         with self._lock:
-            self.tweets.pop(tweet_id, None)
-            self._deleted.add(tweet_id)
+            tweet = self.tweets.pop(tweet_id, None) or {}
+            for mentioned in (tweet.get("entities") or {}).get("mentions") or []:
+                self._by_mentioned_id.get(str(mentioned.get("id")), set()).discard(int(tweet_id))
+                self._by_handle.get(str(mentioned.get("username")).casefold(), set()).discard(int(tweet_id))
 
     def user_by_username(self, username: str) -> dict[str, Any] | None:
         with self._lock:
             wanted = username.lstrip("@").casefold()
             return next((dict(u) for u in self.users.values() if str(u.get("username", "")).casefold() == wanted), None)
 
-    def newest_first(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+    def get(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+        """Return the tweets that still exist, in the order asked (stored tweets are never mutated in place)."""
         with self._lock:
-            found = [self.tweets[i] for i in ids if i in self.tweets]
-            return copy.deepcopy(sorted(found, key=lambda t: int(t["id"]), reverse=True))
+            return [dict(self.tweets[i]) for i in ids if i in self.tweets]
 
-    def mentions_of(self, user_id: str) -> list[dict[str, Any]]:
-        with self._lock:
-            ids = [i for i, t in self.tweets.items() if user_id in _mentioned_ids(t)]
-            return self.newest_first(ids)[:MENTIONS_CAP]
+    def _newest_first(self, ids: Iterable[int]) -> list[int]:
+        return sorted(ids, reverse=True)
 
-    def search(self, query: str) -> list[dict[str, Any]]:
-        """Match tweets mentioning any @handle in the query (the `@A OR @B` form the bot sends)."""
-        handles = {h.casefold() for h in HANDLE.findall(query)}
+    def mention_ids(self, user_id: str) -> list[int]:
+        """Ids of tweets mentioning the user, newest first, within X's 800-mention reach."""
         with self._lock:
-            ids = [i for i, t in self.tweets.items() if handles & {h.casefold() for h in _mentioned_names(t)}]
-            return self.newest_first(ids)
+            return self._newest_first(self._by_mentioned_id.get(user_id, ()))[:MENTIONS_CAP]
 
-    def own_posts(self, account_id: str) -> list[dict[str, Any]]:
+    def search_ids(self, query: str) -> list[int]:
+        """Ids of tweets mentioning any @handle in the query (the `@A OR @B` form the bot sends), newest first."""
         with self._lock:
-            return self.newest_first(self.own.get(account_id, []))
+            found = set().union(*(self._by_handle.get(h.casefold(), set()) for h in HANDLE.findall(query)))
+            return self._newest_first(found)
+
+    def own_ids(self, account_id: str) -> list[int]:
+        with self._lock:
+            return self._newest_first(int(i) for i in self.own.get(account_id, []) if i in self.tweets)
 
     def authors(self, tweets: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
         with self._lock:
             ids = dict.fromkeys(str(t.get("author_id")) for t in tweets)
-            return [copy.deepcopy(self.users[i]) for i in ids if i in self.users]
+            return [dict(self.users[i]) for i in ids if i in self.users]
 
-    def new_post(self, author_id: str, text: str, in_reply_to: str | None) -> dict[str, Any]:
+    def new_post(
+        self, author_id: str, text: str, in_reply_to: str | None, metrics: Mapping[str, int] | None = None
+    ) -> dict[str, Any]:
         """Create a post by `author_id`, replying to `in_reply_to` when given."""
         with self._lock:
             tweet: dict[str, Any] = {
@@ -108,6 +119,7 @@ class XStore:
                 },
             }
             tweet["edit_history_tweet_ids"] = [tweet["id"]]
+            tweet["public_metrics"].update(metrics or {})
             parent = self.tweets.get(in_reply_to or "")
             tweet["conversation_id"] = str(parent.get("conversation_id") or parent["id"]) if parent else tweet["id"]
             if in_reply_to:
@@ -116,11 +128,3 @@ class XStore:
                     tweet["in_reply_to_user_id"] = str(parent.get("author_id") or "")
             self.add_own(author_id, tweet)
             return copy.deepcopy(tweet)
-
-
-def _mentioned_ids(tweet: Mapping[str, Any]) -> set[str]:
-    return {str(m.get("id")) for m in (tweet.get("entities") or {}).get("mentions") or []}
-
-
-def _mentioned_names(tweet: Mapping[str, Any]) -> set[str]:
-    return {str(m.get("username")) for m in (tweet.get("entities") or {}).get("mentions") or []}

@@ -112,16 +112,14 @@ class XSandbox(LoopbackServer):
         public_metrics: Mapping[str, int] | None = None,
     ) -> str:
         """Record a post by a desk account (a reply when `in_reply_to_tweet_id` is given); return its id."""
-        tweet = self.store.new_post(account_id, text, in_reply_to_tweet_id)
-        if public_metrics:
-            self.store.tweets[tweet["id"]]["public_metrics"].update(public_metrics)
+        tweet = self.store.new_post(account_id, text, in_reply_to_tweet_id, public_metrics)
         return str(tweet["id"])
 
     def delete(self, tweet_id: str) -> None:
         self.store.delete(tweet_id)
 
     def own_posts(self, account_id: str) -> list[dict[str, Any]]:
-        return self.store.own_posts(account_id)
+        return self.store.get(str(i) for i in self.store.own_ids(account_id))
 
     # -- inspection and faults -------------------------------------------------------------------------
 
