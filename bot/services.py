@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import redis
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 
+from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.request_store import RedisRequestRepository
+from bot.adapters.slack_cards import SlackCardPublisher
 from bot.adapters.store import AuditLog, Leases, connect
+from bot.core.mention_desk import MentionDesk, MentionPolicy
 from bot.core.request_flow import PlatformRequests, RequestPolicy
 from config.desk import Desk
 from config.settings import Settings
@@ -28,10 +32,16 @@ class Services:
     audit: AuditLog
     leases: Leases
     platform_requests: PlatformRequests
+    mentions: MentionDesk
 
     def for_listeners(self) -> dict[str, object]:
         """Services put into Bolt's context, each injected into listeners by this name."""
-        return {"desk": self.desk, "audit": self.audit, "platform_requests": self.platform_requests}
+        return {
+            "desk": self.desk,
+            "audit": self.audit,
+            "platform_requests": self.platform_requests,
+            "mention_desk": self.mentions,
+        }
 
 
 def build_slack_client(settings: Settings, retries: bool = True) -> WebClient:
@@ -61,6 +71,7 @@ def build_services(settings: Settings, desk: Desk) -> Services:
         audit=AuditLog(client),
         leases=Leases(client),
         platform_requests=build_platform_requests(settings, desk, client),
+        mentions=build_mention_desk(settings, desk, client),
     )
 
 
@@ -82,3 +93,14 @@ def build_platform_requests(settings: Settings, desk: Desk, client: redis.Redis)
         return list(slack.usergroups_users_list(usergroup=group)["users"])
 
     return PlatformRequests(RedisRequestRepository(client), AuditLog(client).record, policy, group_members)
+
+
+def build_mention_desk(settings: Settings, desk: Desk, client: redis.Redis) -> MentionDesk:
+    """Wire mention card actions to the Redis record, the audit stream and in-place Slack card updates."""
+    policy = MentionPolicy(
+        claim_expiry=timedelta(minutes=desk.desk.claim_expiry_minutes),
+        team_keys=frozenset(team.key for team in desk.teams),
+    )
+    store = RedisMentionStore(client, desk.retention.mention_days)
+    cards = SlackCardPublisher(build_slack_client(settings), desk)
+    return MentionDesk(store, cards, AuditLog(client).record, policy)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.blocks.ids import RequestAction
-from handlers.actions import platform_requests
+from bot.blocks.ids import MentionAction, RequestAction
+from handlers.actions import mentions, platform_requests
 
 
 def register(app: App) -> None:
@@ -15,3 +15,11 @@ def register(app: App) -> None:
     app.action(RequestAction.ASK_INFO)(platform_requests.open_info_modal)
     app.action(RequestAction.UPDATE)(platform_requests.open_update_form)
     app.action(RequestAction.WITHDRAW)(platform_requests.withdraw_request)
+    app.action(MentionAction.CLAIM)(mentions.claim_mention)
+    app.action(MentionAction.RELEASE)(mentions.release_mention)
+    app.action(MentionAction.MARK_REPLIED)(mentions.mark_mention_replied)
+    app.action(MentionAction.NO_REPLY_NEEDED)(mentions.close_mention_without_reply)
+    app.action(MentionAction.REOPEN)(mentions.reopen_mention)
+    app.action(MentionAction.REASSIGN)(mentions.reassign_mention)
+    app.action(MentionAction.ESCALATE)(mentions.escalate_mention)
+    app.action(MentionAction.REPLY_ON_X)(mentions.open_reply_on_x)
