@@ -11,7 +11,7 @@ from bot.core.desk import DeskView
 from bot.core.lexicon_emergency import EMERGENCY
 from bot.core.models import CONTROL_ROOM, DESK, Category, Mention, TriageDecision
 from bot.core.routing import DeskRules, desk_rules
-from bot.core.signals import first
+from bot.core.signals import Signal, first
 from bot.core.triage_text import PreparedText, prepare
 
 _REPLY_CATEGORIES = frozenset(
@@ -26,8 +26,13 @@ _REPLY_CATEGORIES = frozenset(
 )
 
 
+def _own(terms: Signal | None, text: str) -> str | None:
+    """Match the force's own configured terms, when it has any."""
+    return terms.find(text) if terms else None
+
+
 def _media(text: PreparedText, rules: DeskRules) -> str | None:
-    outlet = rules.media.find(text.body) if rules.media else None
+    outlet = _own(rules.media, text.body)
     identity = outlet or li.MEDIA_IDENTITY.find(text.body)
     return identity if identity and li.MEDIA_REQUEST.find(text.body) else None
 
@@ -45,12 +50,12 @@ def _categorise(mention: Mention, text: PreparedText, rules: DeskRules) -> tuple
         return Category.CHATTER, ["retweet"]
     if reason := li.SPAM.find(text.body):
         return Category.CHATTER, [reason]
-    if reason := first(EMERGENCY, text.plain) or (rules.emergency and rules.emergency.find(text.plain)):
+    if reason := first(EMERGENCY, text.plain) or _own(rules.emergency, text.plain):
         return Category.EMERGENCY, [reason]
-    crime = first(lx.CRIME, text.statements) or (rules.crime and rules.crime.find(text.statements)) or None
+    crime = first(lx.CRIME, text.statements) or _own(rules.crime, text.statements)
     media = _media(text, rules)
     info = None if media else first(lx.INFORMATION, text.plain) or _sighting(mention, text)
-    abuse = li.ABUSE.find(text.plain) or (rules.abuse and rules.abuse.find(text.plain)) or None
+    abuse = li.ABUSE.find(text.plain) or _own(rules.abuse, text.plain)
     # Tie-break 4: a named incident, officer or delay makes a complaint however rude; a jibe at policy is abuse.
     complaint = first(li.COMPLAINT_SPECIFIC, text.plain) or (None if abuse else li.COMPLAINT_POLICY.find(text.plain))
     praise = li.STRONG_PRAISE.find(text.plain)
