@@ -88,12 +88,21 @@ class MentionDesk:
             self._audit(actor, name + ".refused", tweet_id, why=str(refusal), **detail)
             raise
         self._audit(actor, name, tweet_id, state=updated.state.value, route=updated.route, **detail)
-        self._cards.refresh(updated)
         if action is Move.ESCALATE:
-            updated = self._add_card(tweet_id, self._cards.post_escalation(updated))
+            updated = self._add_card(tweet_id, self._post_escalation(updated, actor))
         elif action is Move.REASSIGN and (card := self._cards.post_team_card(updated)) is not None:
             updated = self._add_card(tweet_id, card)
+        self._cards.refresh(updated)
         return updated
+
+    def _post_escalation(self, tracked: TrackedMention, actor: str) -> CardRef:
+        """Post the control-room card first of all; if Slack refuses, undo the escalation so it can be retried."""
+        try:
+            return self._cards.post_escalation(tracked)
+        except CommsDeskError as failure:
+            self._repo.update(tracked.mention.id, lambda t: t.model_copy(update={"escalated_by": ""}))
+            self._audit(actor, "mention.escalated.undone", tracked.mention.id, why=str(failure))
+            raise
 
     def _change(self, action: Move, actor: str, now: datetime, team: str) -> Change:
         if action is Move.CLAIM:

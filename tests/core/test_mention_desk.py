@@ -1,0 +1,121 @@
+"""MentionDesk with in-memory fakes of its ports: audit of every outcome, card bookkeeping, Slack failures."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.core.errors import Conflict, InvalidInput, NotFound, UpstreamError
+from bot.core.mention_actions import Move
+from bot.core.mention_desk import Change, MentionDesk, MentionPolicy
+from bot.core.tracking import CardRef, TrackedMention
+from tests.support.factories import T0, tracked
+
+TWEET = "2122000000000000001"
+ALICE, BOB = "U0ALICE0001", "U0BOB000001"
+NOW = T0 + timedelta(minutes=5)
+TEAM_CARD = CardRef(channel="C0NORTH0001", ts="1.1")
+
+
+class MemoryMentions:
+    def __init__(self, *records: TrackedMention) -> None:
+        self.records = {r.mention.id: r for r in records}
+
+    def get(self, tweet_id: str) -> TrackedMention | None:
+        return self.records.get(tweet_id)
+
+    def update(self, tweet_id: str, change: Change) -> TrackedMention:
+        if tweet_id not in self.records:
+            raise NotFound(f"mention {tweet_id} is not tracked")
+        current = self.records[tweet_id]
+        self.records[tweet_id] = change(current).model_copy(update={"version": current.version + 1})
+        return self.records[tweet_id]
+
+
+class RecordingCards:
+    def __init__(self, fail_refresh: bool = False, fail_post: bool = False) -> None:
+        self.refreshed: list[TrackedMention] = []
+        self.posted: list[str] = []
+        self.fail_refresh, self.fail_post = fail_refresh, fail_post
+
+    def refresh(self, tracked: TrackedMention) -> None:
+        self.refreshed.append(tracked)
+        if self.fail_refresh:
+            raise UpstreamError("Saved, but Slack did not redraw every card.")
+
+    def post_escalation(self, tracked: TrackedMention) -> CardRef:
+        if self.fail_post:
+            raise UpstreamError("Slack refused the card")
+        self.posted.append("control_room")
+        return CardRef(channel="C0CTRL00001", ts="2.2", role="control_room")
+
+    def post_team_card(self, tracked: TrackedMention) -> CardRef | None:
+        self.posted.append(tracked.route)
+        return None if tracked.route == "force" else CardRef(channel="C0ROADS0001", ts="3.3")
+
+
+class AuditTrail(list[tuple[str, str, str, dict[str, str]]]):
+    def __call__(self, actor: str, action: str, subject: str, **detail: str) -> None:
+        self.append((actor, action, subject, detail))
+
+
+def make(cards: RecordingCards | None = None) -> tuple[MentionDesk, MemoryMentions, RecordingCards, AuditTrail]:
+    repo, publisher, audit = MemoryMentions(tracked(TWEET, cards=(TEAM_CARD,))), cards or RecordingCards(), AuditTrail()
+    policy = MentionPolicy(claim_expiry=timedelta(minutes=30), team_keys=frozenset({"northtown", "roads", "force"}))
+    return MentionDesk(repo, publisher, audit, policy, clock=lambda: NOW), repo, publisher, audit
+
+
+def test_a_change_is_stored_audited_and_redrawn() -> None:
+    desk, repo, cards, audit = make()
+    claimed = desk.act(TWEET, Move.CLAIM, ALICE)
+    assert repo.records[TWEET] == claimed and claimed.claim_until == NOW + timedelta(minutes=30)
+    assert audit == [(ALICE, "mention.claimed", TWEET, {"state": "open", "route": "northtown"})]
+    assert cards.refreshed == [claimed]
+
+
+def test_a_refusal_is_audited_and_changes_and_redraws_nothing() -> None:
+    desk, repo, cards, audit = make()
+    desk.act(TWEET, Move.CLAIM, ALICE)
+    before = repo.records[TWEET]
+    with pytest.raises(Conflict):
+        desk.act(TWEET, Move.CLAIM, BOB)
+    assert repo.records[TWEET] == before and len(cards.refreshed) == 1
+    assert audit[-1][:3] == (BOB, "mention.claimed.refused", TWEET) and ALICE in audit[-1][3]["why"]
+
+
+def test_reassign_without_a_team_or_on_an_unknown_mention_is_refused_and_audited() -> None:
+    desk, _, _, audit = make()
+    with pytest.raises(InvalidInput):
+        desk.act(TWEET, Move.REASSIGN, ALICE)
+    with pytest.raises(NotFound):
+        desk.act("999", Move.CLAIM, ALICE)
+    assert [a[1] for a in audit] == ["mention.reassigned.refused", "mention.claimed.refused"]
+
+
+def test_escalation_stores_the_control_room_card() -> None:
+    desk, repo, cards, _ = make()
+    escalated = desk.act(TWEET, Move.ESCALATE, ALICE)
+    assert escalated.cards == (TEAM_CARD, CardRef(channel="C0CTRL00001", ts="2.2", role="control_room"))
+    assert repo.records[TWEET] == escalated and cards.refreshed == [escalated]
+
+
+def test_a_failed_escalation_is_undone_so_it_can_be_retried() -> None:
+    desk, repo, _, audit = make(RecordingCards(fail_post=True))
+    with pytest.raises(UpstreamError):
+        desk.act(TWEET, Move.ESCALATE, ALICE)
+    assert repo.records[TWEET].escalated_by == "" and audit[-1][1] == "mention.escalated.undone"
+
+
+def test_reassign_adds_the_new_team_card_only_when_one_was_posted() -> None:
+    desk, repo, cards, _ = make()
+    assert desk.act(TWEET, Move.REASSIGN, ALICE, team="roads").cards[-1] == CardRef(channel="C0ROADS0001", ts="3.3")
+    assert desk.act(TWEET, Move.REASSIGN, ALICE, team="force").cards[-1] == CardRef(channel="C0ROADS0001", ts="3.3")
+    assert cards.posted == ["roads", "force"] and repo.records[TWEET].route == "force"
+
+
+def test_a_failed_redraw_is_reported_after_the_change_is_saved() -> None:
+    desk, repo, _, _ = make(RecordingCards(fail_refresh=True))
+    with pytest.raises(UpstreamError, match="Saved"):
+        desk.act(TWEET, Move.NO_REPLY_NEEDED, ALICE)
+    assert repo.records[TWEET].handled_by == ALICE
