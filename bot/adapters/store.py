@@ -16,7 +16,7 @@ Key plan (prefix `cd:`; every key has an owner here and a TTL or retention):
 | cd:sent:{key} | string | channel:ts of a one-off message already posted | 7 days |
 | cd:pace:{channel} | string | earliest next post time for a channel | 10 s |
 | cd:agg:{yyyy-mm-dd}:{team} | hash | per-day counters for the digest | 400 days |
-| cd:rt:{yyyy-mm-dd}:{team} | list | first-response seconds (+ staffed flag) | 400 days |
+| cd:rt:{yyyy-mm-dd}:{team} | string | first responses as "seconds:staffed:sla_met " (APPEND) | 400 days |
 | cd:own:{yyyy-mm-dd}:{team} | hash | own posts' metrics per day, keyed by post id | 400 days |
 | cd:request:{request_id} | string | platform request JSON | none (an audit record) |
 | cd:requests:user:{user_id} | set | request ids filed by a user | none |
