@@ -11,6 +11,7 @@ import statistics
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -26,7 +27,7 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class ResponseTime(_Frozen):
+class ResponseTime(NamedTuple):
     """A first response to one mention: how long it took, whether the desk was staffed, whether SLA held."""
 
     seconds: float
@@ -156,7 +157,7 @@ def combine(team: str, day: date, parts: Sequence[DayAggregate]) -> DayAggregate
     categories: Counter[str] = Counter()
     for part in parts:
         categories.update(part.categories)
-    return DayAggregate(
+    return DayAggregate.model_construct(  # every part is already validated; the roll-up is on the hot path
         team=team,
         day=day,
         received=sum(p.received for p in parts),
@@ -195,7 +196,7 @@ def summarise_posts(posts: Sequence[PostSummary]) -> OwnPosts:
         quotes=sum(p.metrics.quotes for p in posts),
         impressions=impressions,
         engagements=engagements,
-        engagement_rate=engagements / impressions if impressions else None,
+        engagement_rate=_engagement_rate(posts),
         top_post=max(posts, key=lambda p: (p.metrics.engagements, p.metrics.impressions)),
         mix=tuple(sorted(mix.items(), key=lambda kv: (-kv[1], kv[0]))),
         nudge=content_nudge(mix),
@@ -214,12 +215,21 @@ def content_nudge(mix: Counter[str]) -> str:
     return f"{count} of {total} posts were {kind}s: mix in {others} with local people."
 
 
+def _median(responses: Sequence[ResponseTime]) -> float | None:
+    return statistics.median(r.seconds for r in responses) if responses else None
+
+
+def _engagement_rate(posts: Sequence[PostSummary]) -> float | None:
+    impressions = sum(p.metrics.impressions for p in posts)
+    return sum(p.metrics.engagements for p in posts) / impressions if impressions else None
+
+
 def compare(week: Sequence[DayAggregate]) -> Comparison:
     """Average the days before the digest day (days with no data count as zero)."""
     if not week:
         return Comparison()
-    medians = [s.median_seconds for d in week if (s := response_stats(d.responses)).median_seconds is not None]
-    rates = [o.engagement_rate for d in week if (o := summarise_posts(d.posts)).engagement_rate is not None]
+    medians = [m for d in week if (m := _median(d.responses)) is not None]
+    rates = [r for d in week if (r := _engagement_rate(d.posts)) is not None]
     return Comparison(
         days=len(week),
         received=sum(d.received for d in week) / len(week),
@@ -263,7 +273,7 @@ def compute_digest(
                 day=d.day,
                 received=d.received,
                 replied=d.replied,
-                median_seconds=response_stats(d.responses).median_seconds,
+                median_seconds=_median(d.responses),
             )
             for d in trend
         ),

@@ -6,21 +6,18 @@ trapped, in water or missing right now counts on its own. Figures of speech are 
 
 from __future__ import annotations
 
-import re
-
 from bot.core.signals import Signal, signal
 
-FIGURES_OF_SPEECH = re.compile(
-    r"(?<!\w)(?:"
-    r"(?:is|are|it's|that's|they're|these|those|\w+ (?:is|are)) (?:literally )?killing me|(?:just |someone |somebody "
-    r"|please )?shoot me(?: now)?|kill me now|(?:the|da|a) bomb|bomb(?:ed|ing)? it|photobomb\w*|daylight robbery"
+FIGURES_OF_SPEECH = signal(
+    "a figure of speech",
+    r"(?:is|are|it's|that's|they're|these|those|feet are|back is|head is) (?:literally )?killing me",
+    r"shoot me(?: now)?|kill me now|(?:the|da|a) bomb|bomb(?:ed|ing)? it|photobomb\w*|daylight robbery"
     r"|(?:that's|it's|is|was|pure|absolute) (?:robbery|criminal|theft|a crime|murder)|help!+|dying (?:of|for|to"
     r"|laughing)"
-    r"|i'm dead|(?:killed|smashed|nailed|murdered) it|stole the show|a steal|(?:nearly |almost )?gave me a heart attack"
+    r"|i'm dead|(?:killed|smashed|nailed|murdered) it|stole the show|a steal|gave me a heart attack"
     r"|bleeding (?:hell|obvious|joke|useless|ridiculous|cheek|idiots?)|(?:you're|you are|ur) on fire"
     r"|armed with (?:a |an )?(?:coffee|cuppa|tea|brew|biscuits?|cake|smile|camera)|knife crime|gun crime"
-    r"|(?:shotgun|firearms?|gun) (?:licen[cs]e|certificate|amnesty|surrender)|knife (?:amnesty|bin|arch|surrender)"
-    r")(?!\w)"
+    r"|(?:shotgun|firearms?|gun) (?:licen[cs]e|certificate|amnesty|surrender)|knife (?:amnesty|bin|arch|surrender)",
 )
 
 _WEAPON = (
@@ -75,7 +72,8 @@ EMERGENCY: tuple[Signal, ...] = (
         r"responding|conscious)|unconscious|unresponsive|passed out|collapsed|having a (?:seizure|fit|heart attack"
         r"|stroke)",
         r"(?:been|is|got|badly|seriously) (?:hurt|injured)|head injury|screaming (?:that|for help|help|in pain)",
-        r"\w+(?:'s| is| are|'re) (?:lying )?on the (?:floor|ground|pavement)|(?:him|her|them|someone|somebody|lying"
+        r"(?:lad|man|woman|guy|bloke|girl|boy|kid|he|she|someone|somebody|they|people)(?:'s| is| are"
+        r"|'re) (?:lying )?on the (?:floor|ground|pavement)|(?:him|her|them|someone|somebody|lying"
         r"|laid"
         r"|left) (?:on|in) the (?:floor|ground|pavement|road)",
     ),
@@ -127,7 +125,8 @@ EMERGENCY: tuple[Signal, ...] = (
         r"(?:hasn't|has not|haven't|didn't|did not) (?:come|came|got) home|can't find my (?:\w+ )?" + _KIN,
         r"(?:child|kid|boy|girl|toddler|little one|baby|little lad)(?: about \d+| aged \d+| of \d+)? (?:on (?:his|her|"
         r"their) own|alone|by (?:himself|herself|themselves)|wandering)",
-        r"no (?:adult|parent|parents|carer|grown[- ]?up)s? (?:anywhere|around|with)|(?:been )?gone (?:about |over )?"
+        r"no (?:adult|parent|parents|carer|grown[- ]?up)s? (?:anywhere|around|with)|(?:been gone|gone) (?:about "
+        r"|over )?"
         r"(?:an|\d+|two|three) hours?|(?:gone|went) missing (?:tonight|today|this (?:morning|afternoon|evening))",
         r"(?:might|may|could) be (?:lying )?(?:hurt|injured|on the floor)|fallen and can't get up",
         r"(?:not|isn't|hasn't|haven't) (?:been )?(?:answering|opened|opening) (?:the |her |his |their )?(?:door"

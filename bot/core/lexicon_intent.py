@@ -48,7 +48,7 @@ MEDIA_IDENTITY = signal(
     "press enquiry",
     r"journalis\w*|journo|reporter|correspondent|news ?desk|newsroom|news team|editor|producer|press office"
     r"|presenter|bbc|itv|sky news|radio|podcast|newspaper|our (?:paper|readers|listeners|viewers|show|programme)",
-    r"echo|gazette|herald|chronicle|argus|courier|advertiser|evening news|telegraph|sentinel|\w+ live newsdesk|\w+ fm",
+    r"echo|gazette|herald|chronicle|argus|courier|advertiser|evening news|telegraph|sentinel|live newsdesk|fm",
 )
 MEDIA_REQUEST = signal(
     "asks for comment or material",

@@ -32,7 +32,8 @@ _LOOKALIKES = str.maketrans(
 
 def normalise(text: str, *, casefold: bool = True) -> str:
     """Return `text` unescaped, NFKC-folded, stripped of invisible controls, look-alikes folded, spaces collapsed."""
-    folded = unicodedata.normalize("NFKC", html.unescape(text))
-    folded = _INVISIBLE.sub("", folded)
-    folded = (folded.casefold() if casefold else folded).translate(_LOOKALIKES)
+    folded = html.unescape(text) if "&" in text else text
+    if not folded.isascii():
+        folded = _INVISIBLE.sub("", unicodedata.normalize("NFKC", folded)).translate(_LOOKALIKES)
+    folded = folded.casefold() if casefold else folded
     return _SPACE.sub(" ", folded).strip()

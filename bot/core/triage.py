@@ -12,7 +12,7 @@ from bot.core.lexicon_emergency import EMERGENCY
 from bot.core.models import CONTROL_ROOM, DESK, Category, Mention, TriageDecision
 from bot.core.routing import DeskRules, desk_rules
 from bot.core.signals import Signal, first
-from bot.core.triage_text import PreparedText, prepare
+from bot.core.triage_text import PreparedText, cased_body, prepare
 
 _REPLY_CATEGORIES = frozenset(
     {
@@ -92,7 +92,7 @@ def _own_loss(text: PreparedText) -> bool:
 def _sighting(mention: Mention, text: PreparedText) -> str | None:
     if reason := lx.PERSON_SIGHTING.find(text.plain):
         return reason
-    if lx.NAMED_SIGHTING.search(text.cased):
+    if lx.NAMED_SIGHTING.search(cased_body(text.raw)):
         return "a sighting of a named person"
     in_thread = bool(mention.referenced) and not mention.is_retweet
     return lx.REPLY_SIGHTING.find(text.plain) if in_thread else None

@@ -29,7 +29,7 @@ class PreparedText:
     places: str  # as `handles` without @handles: for routing by place
     body: str  # as `places` without links and quoted passages: what the author says
     plain: str  # as `body` without figures of speech: for meaning
-    cased: str  # `body` without leading handles, case kept: for names
+    raw: str  # the text as posted
     statements: str  # the sentences of `plain` that are not questions
     questions: tuple[str, ...]  # clauses of `plain` that put a question
     leading: tuple[str, ...]  # the handles the post opens with (after any greeting): whom it addresses
@@ -50,23 +50,31 @@ def _questions(sentences: list[str]) -> tuple[str, ...]:
     return tuple(found)
 
 
+def cased_body(raw: str) -> str:
+    """Return the text without leading handles, handles and links, case kept: for spotting names."""
+    cased = _LEAD.sub("", _strip_markup(normalise(raw, casefold=False)).strip())
+    return _SPACES.sub(" ", _URL.sub(" ", HANDLE.sub(" ", cased))).strip()
+
+
 def prepare(raw: str) -> PreparedText:
     """Normalise `raw` once and derive every view triage needs."""
     handles = _SPACES.sub(" ", _strip_markup(normalise(raw))).strip()
     lead = _LEAD.match(handles)
     leading = HANDLE.findall(lead.group(1)) if lead else []
     places = _SPACES.sub(" ", HANDLE.sub(" ", handles)).strip()
-    body = _SPACES.sub(" ", _LONG_QUOTE.sub(" ", _URL.sub(" ", places))).strip()
-    plain = _SPACES.sub(" ", FIGURES_OF_SPEECH.sub(" , ", body)).strip()
-    cased = _LEAD.sub("", _strip_markup(normalise(raw, casefold=False)).strip())
-    cased = _SPACES.sub(" ", _URL.sub(" ", HANDLE.sub(" ", cased))).strip()
+    body = _SPACES.sub(" ", _URL.sub(" ", places)).strip() if "http" in places else places
+    if "'" in body or '"' in body:
+        body = _SPACES.sub(" ", _LONG_QUOTE.sub(" ", body)).strip()
+    plain = (
+        _SPACES.sub(" ", FIGURES_OF_SPEECH.pattern.sub(" , ", body)).strip() if FIGURES_OF_SPEECH.find(body) else body
+    )
     sentences = [s.strip() for s in _SENTENCE.findall(plain) if s.strip(" .!?")]
     return PreparedText(
         handles=handles,
         places=places,
         body=body,
         plain=plain,
-        cased=cased,
+        raw=raw,
         statements=" . ".join(s for s in sentences if not s.endswith("?")),
         questions=_questions(sentences),
         leading=tuple(leading),

@@ -1,0 +1,28 @@
+"""Print decisions per second of `decide` on one core, over the dev mentions repeated: `python -m bench.decide_bench`."""
+
+from __future__ import annotations
+
+import time
+
+from bench.dev_set import dev_desk, dev_mentions
+from bot.core.triage import decide
+
+ROUNDS = 100
+
+
+def main() -> None:
+    desk = dev_desk()
+    mentions = dev_mentions()
+    for mention in mentions:  # warm the compiled desk rules
+        decide(mention, desk)
+    started = time.perf_counter()
+    for _ in range(ROUNDS):
+        for mention in mentions:
+            decide(mention, desk)
+    elapsed = time.perf_counter() - started
+    count = ROUNDS * len(mentions)
+    print(f"decide: {count} decisions in {elapsed:.2f}s = {count / elapsed:,.0f} decisions/s (one core)")
+
+
+if __name__ == "__main__":
+    main()
