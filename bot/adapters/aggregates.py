@@ -8,8 +8,9 @@ transaction; without one the commands run at once. Call each `record_*` once per
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import redis
@@ -20,6 +21,26 @@ from bot.core.digest import BacklogItem, DayAggregate, PostSummary, ResponseTime
 from bot.core.models import DESK, OwnPost, TriageDecision
 
 _COUNTERS = ("received", "needs_reply", "urgent", "replied", "closed_without_reply", "closed_needing_reply")
+# One JSON string instead of thousands of reply items: parsing RESP item by item dominated the digest build.
+_READ_MANY = """
+local out = {}
+for i = 1, #KEYS, 3 do
+  out[#out + 1] = redis.call('HGETALL', KEYS[i])
+  out[#out + 1] = redis.call('GET', KEYS[i + 1]) or ''
+  out[#out + 1] = redis.call('HGETALL', KEYS[i + 2])
+end
+return cjson.encode(out)
+"""
+# The open queue with each mention's display fields, as [[id, team, url, received_at, category, text], ...].
+_READ_BACKLOG = """
+local out = {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local row = redis.call('HMGET', ARGV[1] .. id, unpack(ARGV, 2))
+  table.insert(row, 1, id)
+  out[#out + 1] = row
+end
+return cjson.encode(out)
+"""
 _BACKLOG_FIELDS = ("team", "url", "received_at", "category", "text")
 
 
@@ -29,6 +50,8 @@ class RedisAggregates:
     def __init__(self, client: redis.Redis, zone: ZoneInfo) -> None:
         self._client = client
         self._zone = zone
+        self._read_many = client.register_script(_READ_MANY)
+        self._read_backlog = client.register_script(_READ_BACKLOG)
 
     def local_day(self, at: datetime) -> str:
         """Return the desk-zone calendar date of `at` as YYYY-MM-DD (naive times are taken as UTC)."""
@@ -64,7 +87,7 @@ class RedisAggregates:
         key = Keys.response_times(self.local_day(mention_received_at), team or DESK)
         seconds = max(0.0, (responded_at - mention_received_at).total_seconds())
         p = pipe if pipe is not None else self._client.pipeline(transaction=True)
-        p.rpush(key, f"{seconds:.0f}:{int(staffed)}:{int(sla_met)}")
+        p.append(key, f"{seconds:.0f}:{int(staffed)}:{int(sla_met)} ")  # one string per day: cheap to read back
         p.expire(key, AGGREGATE_TTL)
         if pipe is None:
             p.execute()
@@ -99,7 +122,7 @@ class RedisAggregates:
         kind = ContentKind(content_kind) if content_kind else classify_post(post.text, post.is_reply)
         summary = PostSummary(id=post.id, text=post.text, is_reply=post.is_reply, kind=kind, metrics=post.metrics)
         p = pipe if pipe is not None else self._client.pipeline(transaction=True)
-        p.hset(key, post.id, summary.model_dump_json(exclude={"id"}))
+        p.hset(key, post.id, summary.model_dump_json())
         p.expire(key, AGGREGATE_TTL)
         if pipe is None:
             p.execute()
@@ -112,62 +135,65 @@ class RedisAggregates:
         return self.many([team], days)[team]
 
     def many(self, teams: Sequence[str], days: Sequence[date]) -> dict[str, list[DayAggregate]]:
-        """Read every team's aggregates for `days` (in that order) in one pipelined round trip."""
-        pipe = self._client.pipeline(transaction=False)
-        for team in teams:
-            for day in days:
-                iso = day.isoformat()
-                pipe.hgetall(Keys.aggregate(iso, team))
-                pipe.lrange(Keys.response_times(iso, team), 0, -1)
-                pipe.hgetall(Keys.own_posts(iso, team))
-        replies = iter(pipe.execute())
+        """Read every team's aggregates for `days` (in that order) in one round trip, as one JSON reply."""
+        keys = [
+            key
+            for team in teams
+            for day in days
+            for key in (
+                Keys.aggregate(day.isoformat(), team),
+                Keys.response_times(day.isoformat(), team),
+                Keys.own_posts(day.isoformat(), team),
+            )
+        ]
+        replies = iter(json.loads(str(self._read_many(keys=keys))))
         return {
             team: [_aggregate(team, day, next(replies), next(replies), next(replies)) for day in days] for team in teams
         }
 
     def backlog(self) -> list[BacklogItem]:
         """Read every mention still waiting for a reply, oldest first, from the open queue."""
-        ids = [str(i) for i in self._client.zrange(OPEN_QUEUE, 0, -1)]
-        pipe = self._client.pipeline(transaction=False)
-        for tweet_id in ids:
-            pipe.hmget(Keys.mention(tweet_id), list(_BACKLOG_FIELDS))
-        items = [_backlog_item(tweet_id, row, self._zone) for tweet_id, row in zip(ids, pipe.execute(), strict=True)]
+        rows = json.loads(str(self._read_backlog(keys=[OPEN_QUEUE], args=[Keys.mention(""), *_BACKLOG_FIELDS])))
+        items = [_backlog_item(row[0], row[1:], self._zone) for row in rows]
         return sorted((i for i in items if i is not None), key=lambda i: i.received_at)
 
 
-def _aggregate(
-    team: str, day: date, counters: dict[str, str], times: Iterable[str], posts: dict[str, str]
-) -> DayAggregate:
-    return DayAggregate(
+def _pairs(flat: list[str] | dict[str, str]) -> dict[str, str]:
+    """Turn HGETALL's flat [field, value, ...] (cjson encodes an empty one as {}) into a dict."""
+    return dict(zip(flat[::2], flat[1::2], strict=True)) if isinstance(flat, list) else {}
+
+
+def _aggregate(team: str, day: date, counters: list[str], times: str, posts: list[str]) -> DayAggregate:
+    """Build a day from values this module wrote, skipping re-validation (the build is on a hot path)."""
+    fields = _pairs(counters)
+    values: dict[str, Any] = {name: int(fields.get(name, 0)) for name in _COUNTERS}
+    return DayAggregate.model_construct(
         team=team,
         day=day,
-        **{name: int(counters.get(name, 0)) for name in _COUNTERS},
-        categories={k[4:]: int(v) for k, v in counters.items() if k.startswith("cat:")},
-        responses=tuple(_response(entry) for entry in times),
-        posts=tuple(sorted((_post(pid, body) for pid, body in posts.items()), key=lambda p: p.id)),
+        categories={k[4:]: int(v) for k, v in fields.items() if k.startswith("cat:")},
+        responses=tuple(_response(entry) for entry in times.split()),
+        posts=tuple(PostSummary.model_validate_json(body) for _, body in sorted(_pairs(posts).items())),
+        **values,
     )
 
 
 def _response(entry: str) -> ResponseTime:
     seconds, staffed, sla_met = entry.split(":")
-    return ResponseTime(seconds=float(seconds), staffed=staffed == "1", sla_met=sla_met == "1")
+    return ResponseTime(float(seconds), staffed == "1", sla_met == "1")
 
 
-def _post(post_id: str, body: str) -> PostSummary:
-    return PostSummary.model_validate({**json.loads(body), "id": post_id})
-
-
-def _backlog_item(tweet_id: str, row: Sequence[str | None], zone: ZoneInfo) -> BacklogItem | None:
-    team, url, received_at, category, text = row
-    if received_at is None:
+def _backlog_item(tweet_id: str, row: Sequence[str | bool], zone: ZoneInfo) -> BacklogItem | None:
+    """Build a backlog line from HMGET values (cjson renders a missing field as false)."""
+    team, url, received_at, category, text = (str(value) if value else "" for value in row)
+    if not received_at:
         return None  # the mention hash expired or was redacted; nothing useful to show
     return BacklogItem(
         tweet_id=tweet_id,
         team=team or DESK,
         url=url or f"https://x.com/i/status/{tweet_id}",
         received_at=_parse_time(received_at).astimezone(zone),
-        category=category or "",
-        text=text or "",
+        category=category,
+        text=text,
     )
 
 
