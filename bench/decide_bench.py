@@ -1,4 +1,4 @@
-"""Print decisions per second of `decide` on one core, over the dev mentions repeated: `python -m bench.decide_bench`."""
+"""Print decisions per second of `decide` on one core over the dev mentions: `python -m bench.decide_bench`."""
 
 from __future__ import annotations
 

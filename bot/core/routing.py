@@ -22,6 +22,7 @@ class DeskRules:
     """Routing tables and the force's own terms, ready for matching."""
 
     team_by_handle: dict[str, str]
+    spelling: dict[str, str]  # folded handle -> the handle as configured
     hq_handles: frozenset[str]
     places: tuple[tuple[re.Pattern[str], str, str], ...]  # (pattern, team key, place as configured)
     emergency: Signal | None
@@ -34,7 +35,7 @@ class DeskRules:
         for found in HANDLE.finditer(text):
             handle = found.group(1)
             if handle in self.team_by_handle and handle not in self.hq_handles:
-                return self.team_by_handle[handle], found.group(0)
+                return self.team_by_handle[handle], "@" + self.spelling[handle]
         return None
 
     def team_for_place(self, text: str) -> tuple[str, str] | None:
@@ -63,11 +64,13 @@ def _compile(
     extra: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]],
 ) -> DeskRules:
     team_by_handle = {normalise(h): key for key, handles, _ in teams for h in handles}
+    spelling = {normalise(h): h for _, handles, _ in teams for h in handles}
     hq = frozenset(normalise(h) for key, handles, _ in teams if key == hq_team for h in handles)
     places = tuple((_place_pattern(p), key, p) for key, _, team_places in teams for p in team_places if normalise(p))
     emergency, crime, abuse, media = (_terms(t) for t in extra)
     return DeskRules(
         team_by_handle=team_by_handle,
+        spelling=spelling,
         hq_handles=hq,
         places=places,
         emergency=terms_signal("a term the force treats as an emergency", emergency),

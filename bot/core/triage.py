@@ -118,15 +118,10 @@ def _route(decision: tuple[Category, bool], mention: Mention, text: PreparedText
     if category in (Category.COMPLAINT, Category.MEDIA):
         return DESK, f"{category.value} goes to the desk"
     if by_handle := rules.team_for_handles(text.handles):
-        return by_handle[0], f"mentions {_display_handle(mention, by_handle[1])}"
+        return by_handle[0], f"mentions {by_handle[1]}"
     if by_place := rules.team_for_place(text.places):
         return by_place[0], f"names place {by_place[1]}"
     return DESK, "no team account or place, so the desk"
-
-
-def _display_handle(mention: Mention, folded: str) -> str:
-    wanted = folded.lstrip("@")
-    return "@" + next((h for h in mention.mentioned if h.casefold() == wanted), wanted)
 
 
 def decide(mention: Mention, desk: DeskView) -> TriageDecision:
