@@ -111,7 +111,7 @@ def _urgency(category: Category, mention: Mention, text: PreparedText) -> str | 
     return None
 
 
-def _route(decision: tuple[Category, bool], mention: Mention, text: PreparedText, rules: DeskRules) -> tuple[str, str]:
+def _route(decision: tuple[Category, bool], text: PreparedText, rules: DeskRules) -> tuple[str, str]:
     category, urgent = decision
     if urgent:
         return CONTROL_ROOM, "urgent, so the control room"
@@ -134,7 +134,7 @@ def decide(mention: Mention, desk: DeskView) -> TriageDecision:
     needs_reply = category in _REPLY_CATEGORIES or (
         category is Category.PRAISE and li.PASS_THANKS.find(text.plain) is not None
     )
-    route, why_route = _route((category, urgent), mention, text, rules)
+    route, why_route = _route((category, urgent), text, rules)
     extra = [r for r in (why_urgent if category is not Category.EMERGENCY else None, why_route) if r]
     return TriageDecision(
         category=category, urgent=urgent, needs_reply=needs_reply, route=route, reasons=(*reasons, *extra)
