@@ -71,7 +71,7 @@ def build_mention_card(tracked: TrackedMention, role: str, teams: Sequence[TeamV
     blocks.append(section(_state_line(tracked, now)))
     blocks.append({"type": "actions", "block_id": ACTIONS_BLOCK, "elements": _buttons(tracked, role, teams, now)})
     who = f"@{author.username}" if author.username else "an X user"
-    fallback = f"{_headline(tracked, role, label)} from {who}: {mention.text}"
+    fallback = f"{_headline(tracked, role, label)} from {who}: {mention.text[:400]}"
     return {"text": inert(fallback, 300), "blocks": blocks}
 
 

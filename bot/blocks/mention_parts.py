@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.blocks.safe import inert, plain
+from bot.blocks.safe import ELLIPSIS, inert, plain
 from bot.core.desk import TeamView
 from bot.core.models import Category, Mention
 
@@ -95,6 +95,8 @@ def context(mrkdwn: str) -> Block:
 
 def quote(untrusted: str, limit: int) -> str:
     """Quote untrusted text line by line, inert and within `limit` characters however many lines it has."""
+    if len(untrusted) > 2 * limit:  # long posts run to 25,000 characters; only the start can be shown
+        untrusted = untrusted[: 2 * limit] + ELLIPSIS
     budget = limit
     while True:
         body = inert(untrusted, budget) or "(no text)"
