@@ -30,7 +30,7 @@ WINDOW_SECONDS = 900
 
 @dataclass(frozen=True)
 class XCall:
-    """One request as received, with the status answered (0 when the connection hung until the client left)."""
+    """One request as received, with the status answered (even when the client gave up waiting)."""
 
     method: str
     path: str
