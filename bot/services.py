@@ -9,12 +9,14 @@ import redis
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 
+from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.request_store import RedisRequestRepository
 from bot.adapters.slack_cards import SlackCardPublisher
 from bot.adapters.store import AuditLog, Leases, connect
 from bot.core.mention_desk import MentionDesk, MentionPolicy
 from bot.core.request_flow import PlatformRequests, RequestPolicy
+from bot.outcomes import ObservedMentions, OutcomeRecorder
 from config.desk import Desk
 from config.settings import Settings
 
@@ -101,6 +103,7 @@ def build_mention_desk(settings: Settings, desk: Desk, client: redis.Redis) -> M
         claim_expiry=timedelta(minutes=desk.desk.claim_expiry_minutes),
         team_keys=frozenset(team.key for team in desk.teams),
     )
-    store = RedisMentionStore(client, desk.retention.mention_days)
+    recorder = OutcomeRecorder(RedisAggregates(client, desk.zone), desk)
+    store = ObservedMentions(RedisMentionStore(client, desk.retention.mention_days), recorder)
     cards = SlackCardPublisher(build_slack_client(settings), desk)
     return MentionDesk(store, cards, AuditLog(client).record, policy)

@@ -19,6 +19,7 @@ from bot.adapters.store import AGGREGATE_TTL, OPEN_QUEUE, Keys
 from bot.core.content import ContentKind, classify_post
 from bot.core.digest import BacklogItem, DayAggregate, PostSummary, ResponseTime
 from bot.core.models import DESK, OwnPost, TriageDecision
+from bot.core.tracking import TrackedMention
 
 _COUNTERS = ("received", "needs_reply", "urgent", "replied", "closed_without_reply", "closed_needing_reply")
 # One JSON string instead of thousands of reply items: parsing RESP item by item dominated the digest build.
@@ -32,16 +33,6 @@ end
 return cjson.encode(out)
 """
 # The open queue with each mention's display fields, as [[id, team, url, received_at, category, text], ...].
-_READ_BACKLOG = """
-local out = {}
-for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  local row = redis.call('HMGET', ARGV[1] .. id, unpack(ARGV, 2))
-  table.insert(row, 1, id)
-  out[#out + 1] = row
-end
-return cjson.encode(out)
-"""
-_BACKLOG_FIELDS = ("team", "url", "received_at", "category", "text")
 
 
 class RedisAggregates:
@@ -51,7 +42,6 @@ class RedisAggregates:
         self._client = client
         self._zone = zone
         self._read_many = client.register_script(_READ_MANY)
-        self._read_backlog = client.register_script(_READ_BACKLOG)
 
     def local_day(self, at: datetime) -> str:
         """Return the desk-zone calendar date of `at` as YYYY-MM-DD (naive times are taken as UTC)."""
@@ -153,9 +143,10 @@ class RedisAggregates:
 
     def backlog(self) -> list[BacklogItem]:
         """Read every mention still waiting for a reply, oldest first, from the open queue."""
-        rows = json.loads(str(self._read_backlog(keys=[OPEN_QUEUE], args=[Keys.mention(""), *_BACKLOG_FIELDS])))
-        items = [_backlog_item(row[0], row[1:], self._zone) for row in rows]
-        return sorted((i for i in items if i is not None), key=lambda i: i.received_at)
+        ids = [str(i) for i in self._client.zrange(OPEN_QUEUE, 0, -1)]
+        raws = self._client.mget([Keys.mention(i) for i in ids]) if ids else []
+        items = [_backlog_item(TrackedMention.model_validate_json(raw), self._zone) for raw in raws if raw]
+        return sorted(items, key=lambda i: i.received_at)
 
 
 def _pairs(flat: list[str] | dict[str, str]) -> dict[str, str]:
@@ -182,25 +173,13 @@ def _response(entry: str) -> ResponseTime:
     return ResponseTime(float(seconds), staffed == "1", sla_met == "1")
 
 
-def _backlog_item(tweet_id: str, row: Sequence[str | bool], zone: ZoneInfo) -> BacklogItem | None:
-    """Build a backlog line from HMGET values (cjson renders a missing field as false)."""
-    team, url, received_at, category, text = (str(value) if value else "" for value in row)
-    if not received_at:
-        return None  # the mention hash expired or was redacted; nothing useful to show
+def _backlog_item(tracked: TrackedMention, zone: ZoneInfo) -> BacklogItem:
+    """Build a backlog line from a stored mention record."""
     return BacklogItem(
-        tweet_id=tweet_id,
-        team=team or DESK,
-        url=url or f"https://x.com/i/status/{tweet_id}",
-        received_at=_parse_time(received_at).astimezone(zone),
-        category=category,
-        text=text,
+        tweet_id=tracked.mention.id,
+        team=tracked.team or DESK,
+        url=tracked.mention.url,
+        received_at=tracked.received_at.astimezone(zone),
+        category=tracked.decision.category.value,
+        text=tracked.mention.text,
     )
-
-
-def _parse_time(value: str) -> datetime:
-    """Accept ISO 8601 or epoch seconds; naive times are UTC."""
-    try:
-        return datetime.fromtimestamp(float(value), UTC)
-    except ValueError:
-        parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 import redis
 
 from bot.adapters.aggregates import RedisAggregates
+from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.store import AGGREGATE_TTL, OPEN_QUEUE, Keys
 from bot.core.models import Category, OwnPost, PostMetrics, TriageDecision
+from tests.support.factories import mention, tracked
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -79,13 +81,12 @@ def test_record_joins_the_callers_transaction(redis_client: redis.Redis) -> None
 
 def test_backlog_reads_the_open_queue_oldest_first(redis_client: redis.Redis) -> None:
     aggs = RedisAggregates(redis_client, LONDON)
-    for tweet_id, minute, due in (("11", 30, 100), ("12", 5, 200), ("13", 10, 50)):
-        redis_client.hset(Keys.mention(tweet_id), mapping={
-            "team": "oldfield", "url": f"https://x.com/a/status/{tweet_id}", "category": "question",
-            "received_at": datetime(2026, 6, 2, 9, minute, tzinfo=UTC).isoformat(), "text": "<!channel> hi",
-        })  # fmt: skip
-        redis_client.zadd(OPEN_QUEUE, {tweet_id: due})
-    redis_client.zadd(OPEN_QUEUE, {"14": 1})  # its hash expired: skipped
+    store = RedisMentionStore(redis_client, 30)
+    for tweet_id, minute in (("11", 30), ("12", 5), ("13", 10)):
+        received = datetime(2026, 6, 2, 9, minute, tzinfo=UTC)
+        store.record_new(tracked(tweet_id, team="oldfield", received_at=received,
+                                 mention=mention(tweet_id, text="<!channel> hi", created_at=received)))  # fmt: skip
+    redis_client.zadd(OPEN_QUEUE, {"14": 1})  # its record expired: skipped
     backlog = aggs.backlog()
     assert [b.tweet_id for b in backlog] == ["12", "13", "11"]
     assert backlog[0].team == "oldfield" and backlog[0].text == "<!channel> hi"
