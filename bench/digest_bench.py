@@ -19,8 +19,8 @@ from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.store import OPEN_QUEUE, Keys
 from bot.core.models import Category, OwnPost, PostMetrics, TriageDecision
 from bot.digest_build import DigestBuilder
+from bot.sandbox.redis_server import RedisServer
 from config.desk import Desk
-from tests.support.redis_server import RedisServer
 
 TEAMS = 60
 HISTORY_DAYS = 30

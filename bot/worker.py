@@ -21,7 +21,7 @@ from bot.adapters.outbox import RedisOutbox
 from bot.adapters.request_store import RedisRequestRepository
 from bot.adapters.slack_cards import SlackCardPublisher
 from bot.adapters.x import TweepyMentionSource, build_x_client
-from bot.delivery import ChannelPacer, OutboxDrainer
+from bot.delivery import PACE_MS, ChannelPacer, OutboxDrainer
 from bot.digest_build import DigestBuilder, pending_requests_from
 from bot.digest_job import DigestPoster, catch_up, schedule_digest
 from bot.ingest import MentionPoller
@@ -107,8 +107,8 @@ def consumer_name() -> str:
     return f"{socket.gethostname()}-{os.getpid()}"
 
 
-def build_worker(services: Services) -> Worker:
-    """Wire the worker's jobs from the process's services."""
+def build_worker(services: Services, pace_ms: int = PACE_MS) -> Worker:
+    """Wire the worker's jobs; `pace_ms` is the gap between posts to one channel (tests shorten it)."""
     settings, desk, client = services.settings, services.desk, services.redis
     assert settings.x_bearer_token is not None
     x_client = build_x_client(
@@ -127,7 +127,7 @@ def build_worker(services: Services) -> Worker:
         own_posts=OwnPostPoller(source, mentions, aggregates, desk, OutcomeRecorder(aggregates, desk), cards.refresh),
         sla=SlaChaser(mentions, outbox, desk),
         drainer=OutboxDrainer(
-            outbox, mentions, build_slack_client(settings, retries=False), ChannelPacer(client), desk
+            outbox, mentions, build_slack_client(settings, retries=False), ChannelPacer(client, pace_ms), desk
         ),
         digests=DigestPoster(services.slack, client, desk, builder),
     )

@@ -10,15 +10,15 @@ import pytest
 import redis
 
 from bot.app import create_app
-from bot.sandbox import SlackSandbox
+from bot.sandbox import SlackSandbox, XSandbox
+from bot.sandbox.redis_server import RedisServer
+from bot.sandbox.signed import SIGNING_SECRET, SlackRequests
+from bot.sandbox.wsgi import serve_wsgi
 from bot.services import Services, build_services
 from bot.web import WebApp
 from config.desk import Desk, load_desk
 from config.settings import Settings
 from tests.support import network_guard
-from tests.support.live import serve_wsgi
-from tests.support.redis_server import RedisServer
-from tests.support.slack_requests import SIGNING_SECRET, SlackRequests
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REPO = Path(__file__).resolve().parents[1]
@@ -67,12 +67,20 @@ def slack_sandbox() -> Iterator[SlackSandbox]:
 
 
 @pytest.fixture
-def settings(redis_server: RedisServer, slack_sandbox: SlackSandbox) -> Settings:
-    """Settings of a deployment whose Slack is the sandbox and whose Redis is the private server."""
+def x_sandbox() -> Iterator[XSandbox]:
+    with XSandbox() as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
+def settings(redis_server: RedisServer, slack_sandbox: SlackSandbox, x_sandbox: XSandbox) -> Settings:
+    """Settings of a deployment whose Slack and X are the sandboxes and whose Redis is the private server."""
     return Settings(
         slack_bot_token="xoxb-test-token",
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=slack_sandbox.url,
+        x_bearer_token="test-bearer",
+        x_api_url=x_sandbox.url,
         redis_url=redis_server.url,
         commsdesk_config=str(EXAMPLE_DESK),
         _env_file=None,

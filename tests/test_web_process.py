@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from bot.sandbox.redis_server import RedisServer
+from bot.sandbox.signed import SIGNING_SECRET, SlackRequests, sign
 from tests.conftest import EXAMPLE_DESK
 from tests.support.live import commsdesk_env, web_process
-from tests.support.redis_server import RedisServer
-from tests.support.slack_requests import SIGNING_SECRET, SlackRequests, sign
 
 CHALLENGE = {"token": "legacy", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
              "type": "url_verification"}  # fmt: skip

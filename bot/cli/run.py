@@ -28,7 +28,7 @@ def run() -> None:
     if settings.slack_app_token is not None:
         stop = threading.Event()
         threading.Thread(target=build_worker(services).run_forever, args=(stop,), daemon=True, name="worker").start()
-        SocketModeHandler(create_app(settings, services), settings.slack_app_token.get_secret_value()).start()
+        SocketModeHandler(create_app(settings, services), settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
         return
     settings.require("slack_signing_secret")
 

@@ -13,7 +13,7 @@ from bot.adapters.store import PENDING_REQUESTS, AuditLog, Keys
 from bot.core.errors import Conflict
 from bot.core.platform_requests import Answers, PlatformRequest, RequestState
 from bot.core.request_flow import PlatformRequests, RequestPolicy
-from tests.support.redis_server import RedisServer
+from bot.sandbox.redis_server import RedisServer
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 POLICY = RequestPolicy(

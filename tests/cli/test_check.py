@@ -5,9 +5,9 @@ import sys
 from pathlib import Path
 
 from bot.sandbox import SlackSandbox
+from bot.sandbox.redis_server import RedisServer, free_port
 from tests.conftest import EXAMPLE_DESK
 from tests.support.live import commsdesk_env
-from tests.support.redis_server import RedisServer, free_port
 
 
 def _check(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -9,9 +9,9 @@ import redis
 from click.testing import CliRunner
 
 from bot.cli import main
+from bot.sandbox.redis_server import RedisServer
 from bot.sandbox.slack_api import SlackSandbox
 from tests.conftest import EXAMPLE_DESK
-from tests.support.redis_server import RedisServer
 
 
 @pytest.fixture

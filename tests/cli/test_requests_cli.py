@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from bot.adapters.request_store import RedisRequestRepository
 from bot.cli import main
 from bot.core.platform_requests import Answers, PlatformRequest, RequestState
-from tests.support.redis_server import RedisServer
+from bot.sandbox.redis_server import RedisServer
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 

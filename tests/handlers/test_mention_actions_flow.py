@@ -13,9 +13,9 @@ from bot.adapters.store import AuditLog
 from bot.blocks.ids import MentionAction, MetadataType
 from bot.core.tracking import CardRef, MentionState, TrackedMention
 from bot.sandbox import SlackSandbox
+from bot.sandbox.signed import SlackRequests, eventually
 from bot.services import Services
 from tests.support.factories import tracked
-from tests.support.slack_requests import SlackRequests, eventually
 
 TWEET = "2122000000000000001"
 TEAM_CHANNEL, ROADS_CHANNEL, CONTROL_ROOM = "C0NORTH0001", "C0ROADS0001", "C0CTRL00001"

@@ -1,44 +1,18 @@
-"""Run the real web app for tests: in-process on a threaded WSGI server, or as a `commsdesk web` process."""
+"""Run the real web app for tests as a `commsdesk web` (gunicorn) process."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from socketserver import ThreadingMixIn
-from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import requests
 
-from tests.support.redis_server import free_port
-
-
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        """Keep test output readable; the app logs what matters."""
-
-
-@contextmanager
-def serve_wsgi(app: Callable[..., Any]) -> Iterator[str]:
-    """Serve `app` on 127.0.0.1 on a free port in a thread; yield its base URL."""
-    server = make_server("127.0.0.1", 0, app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+from bot.sandbox.redis_server import free_port
 
 
 def commsdesk_env(**values: str) -> dict[str, str]:
