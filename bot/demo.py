@@ -88,7 +88,13 @@ def run_demo(env_settings: Settings, say: Say = print) -> None:
         _claim_first_urgent(services, slack, signed, say)
         _reply_on_x(services, x, worker.own_posts.poll, say)
         worker.drainer.drain(30)
-        say("\n4. What each Slack channel shows now:")
+        today = datetime.now(desk.zone).date()
+        say(f"\n4. The morning digest job runs (for {today}, so the sample day shows) and posts each channel once.")
+        outcomes = worker.digests.post(today) or []
+        say(
+            f"   digests posted: {sum(o.status == 'posted' for o in outcomes)} (desk roll-up + {len(desk.teams)} teams)"
+        )
+        say("\n5. What each Slack channel shows now:")
         say(render_channels(slack, _channel_names(desk)))
 
 
