@@ -15,11 +15,6 @@ def register(app: App) -> None:
     app.action(RequestAction.ASK_INFO)(platform_requests.open_info_modal)
     app.action(RequestAction.UPDATE)(platform_requests.open_update_form)
     app.action(RequestAction.WITHDRAW)(platform_requests.withdraw_request)
-    app.action(MentionAction.CLAIM)(mentions.claim_mention)
-    app.action(MentionAction.RELEASE)(mentions.release_mention)
-    app.action(MentionAction.MARK_REPLIED)(mentions.mark_mention_replied)
-    app.action(MentionAction.NO_REPLY_NEEDED)(mentions.close_mention_without_reply)
-    app.action(MentionAction.REOPEN)(mentions.reopen_mention)
-    app.action(MentionAction.REASSIGN)(mentions.reassign_mention)
-    app.action(MentionAction.ESCALATE)(mentions.escalate_mention)
+    for action in mentions.MOVES:
+        app.action(action)(mentions.work_mention_card)
     app.action(MentionAction.REPLY_ON_X)(mentions.open_reply_on_x)
