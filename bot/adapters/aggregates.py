@@ -8,7 +8,8 @@ transaction; without one the commands run at once. Call each `record_*` once per
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -43,6 +44,16 @@ class RedisAggregates:
         self._zone = zone
         self._read_many = client.register_script(_READ_MANY)
 
+    @contextmanager
+    def _writing(self, pipe: redis.client.Pipeline | None) -> Iterator[redis.client.Pipeline]:
+        """Yield the caller's pipeline, or a transaction of our own that runs when the block ends."""
+        if pipe is not None:
+            yield pipe
+            return
+        own = self._client.pipeline(transaction=True)
+        yield own
+        own.execute()
+
     def local_day(self, at: datetime) -> str:
         """Return the desk-zone calendar date of `at` as YYYY-MM-DD (naive times are taken as UTC)."""
         aware = at if at.tzinfo else at.replace(tzinfo=UTC)
@@ -53,16 +64,14 @@ class RedisAggregates:
     ) -> None:
         """Count a newly recorded mention under its owning team (`desk` when no team owns it)."""
         key = Keys.aggregate(self.local_day(at), team or DESK)
-        p = pipe if pipe is not None else self._client.pipeline(transaction=True)
-        p.hincrby(key, "received", 1)
-        p.hincrby(key, f"cat:{decision.category.value}", 1)
-        if decision.needs_reply:
-            p.hincrby(key, "needs_reply", 1)
-        if decision.urgent:
-            p.hincrby(key, "urgent", 1)
-        p.expire(key, AGGREGATE_TTL)
-        if pipe is None:
-            p.execute()
+        with self._writing(pipe) as p:
+            p.hincrby(key, "received", 1)
+            p.hincrby(key, f"cat:{decision.category.value}", 1)
+            if decision.needs_reply:
+                p.hincrby(key, "needs_reply", 1)
+            if decision.urgent:
+                p.hincrby(key, "urgent", 1)
+            p.expire(key, AGGREGATE_TTL)
 
     def record_first_response(
         self,
@@ -76,11 +85,9 @@ class RedisAggregates:
         """Store a mention's first-response time (once per mention) under the day it arrived."""
         key = Keys.response_times(self.local_day(mention_received_at), team or DESK)
         seconds = max(0.0, (responded_at - mention_received_at).total_seconds())
-        p = pipe if pipe is not None else self._client.pipeline(transaction=True)
-        p.append(key, f"{seconds:.0f}:{int(staffed)}:{int(sla_met)} ")  # one string per day: cheap to read back
-        p.expire(key, AGGREGATE_TTL)
-        if pipe is None:
-            p.execute()
+        with self._writing(pipe) as p:
+            p.append(key, f"{seconds:.0f}:{int(staffed)}:{int(sla_met)} ")  # one string per day: cheap to read back
+            p.expire(key, AGGREGATE_TTL)
 
     def record_closed(
         self,
@@ -92,13 +99,11 @@ class RedisAggregates:
     ) -> None:
         """Count a mention leaving the queue: replied, or closed without reply."""
         key = Keys.aggregate(self.local_day(mention_received_at), team or DESK)
-        p = pipe if pipe is not None else self._client.pipeline(transaction=True)
-        p.hincrby(key, "replied" if replied else "closed_without_reply", 1)
-        if needed_reply:
-            p.hincrby(key, "closed_needing_reply", 1)
-        p.expire(key, AGGREGATE_TTL)
-        if pipe is None:
-            p.execute()
+        with self._writing(pipe) as p:
+            p.hincrby(key, "replied" if replied else "closed_without_reply", 1)
+            if needed_reply:
+                p.hincrby(key, "closed_needing_reply", 1)
+            p.expire(key, AGGREGATE_TTL)
 
     def record_own_post(
         self,
@@ -111,11 +116,9 @@ class RedisAggregates:
         key = Keys.own_posts(self.local_day(post.created_at), team or DESK)
         kind = ContentKind(content_kind) if content_kind else classify_post(post.text, post.is_reply)
         summary = PostSummary(id=post.id, text=post.text, is_reply=post.is_reply, kind=kind, metrics=post.metrics)
-        p = pipe if pipe is not None else self._client.pipeline(transaction=True)
-        p.hset(key, post.id, summary.model_dump_json())
-        p.expire(key, AGGREGATE_TTL)
-        if pipe is None:
-            p.execute()
+        with self._writing(pipe) as p:
+            p.hset(key, post.id, summary.model_dump_json())
+            p.expire(key, AGGREGATE_TTL)
 
     def day(self, team: str, day: date) -> DayAggregate:
         return self.days(team, [day])[0]
