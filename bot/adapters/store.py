@@ -10,8 +10,8 @@ Key plan (prefix `cd:`; every key has an owner here and a TTL or retention):
 | cd:mention:{tweet_id} | string | TrackedMention JSON: mention, decision, lifecycle, cards | retention.mention_days |
 | cd:open | zset | tweet ids needing reply, scored by SLA due | members removed on close |
 | cd:conversation:{conversation_id} | set | tracked mention ids in a conversation | retention.mention_days |
-| cd:tracked | zset | every tracked mention id, scored by received time (retention and compliance sweeps) | trimmed by the retention sweep |
-| cd:cards:{yyyy-mm-dd} | hash | per mention received that day: {"conversation", "cards"} JSON, so cards can be redacted after the record expires | retention.mention_days + 2 days |
+| cd:tracked | zset | every tracked mention id, scored by received time | trimmed by the retention sweep |
+| cd:cards:{yyyy-mm-dd} | hash | tweet id -> its cards and conversation, by received day | mention_days + 2 days |
 | cd:outbox:{lane} | stream | Slack posts to make; lanes 0 urgent, 1 reply, 2 info | deleted when acked |
 | cd:outbox:dead | stream | posts Slack refused for good (bad channel, bad blocks) | 30 days, for follow-up |
 | cd:attempt:{entry_id} | string | a post of this outbox entry was attempted | 1 day |
