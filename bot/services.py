@@ -14,9 +14,12 @@ from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.request_store import RedisRequestRepository
 from bot.adapters.slack_cards import SlackCardPublisher
 from bot.adapters.store import AuditLog, Leases, connect
+from bot.core.desk_status import DeskStatus, DigestPreview
 from bot.core.mention_desk import MentionDesk, MentionPolicy
 from bot.core.request_flow import PlatformRequests, RequestPolicy
+from bot.digest_build import DigestBuilder, pending_requests_from
 from bot.outcomes import ObservedMentions, OutcomeRecorder
+from bot.status import RedisDeskStatus, YesterdaysDigest
 from config.desk import Desk
 from config.settings import Settings
 
@@ -35,6 +38,8 @@ class Services:
     leases: Leases
     platform_requests: PlatformRequests
     mentions: MentionDesk
+    desk_status: DeskStatus
+    digest_preview: DigestPreview
 
     def for_listeners(self) -> dict[str, object]:
         """Services put into Bolt's context, each injected into listeners by this name."""
@@ -43,6 +48,8 @@ class Services:
             "audit": self.audit,
             "platform_requests": self.platform_requests,
             "mention_desk": self.mentions,
+            "desk_status": self.desk_status,
+            "digest_preview": self.digest_preview,
         }
 
 
@@ -74,6 +81,8 @@ def build_services(settings: Settings, desk: Desk) -> Services:
         leases=Leases(client),
         platform_requests=build_platform_requests(settings, desk, client),
         mentions=build_mention_desk(settings, desk, client),
+        desk_status=RedisDeskStatus(client, desk),
+        digest_preview=build_digest_preview(desk, client),
     )
 
 
@@ -107,3 +116,11 @@ def build_mention_desk(settings: Settings, desk: Desk, client: redis.Redis) -> M
     store = ObservedMentions(RedisMentionStore(client, desk.retention.mention_days), recorder)
     cards = SlackCardPublisher(build_slack_client(settings), desk)
     return MentionDesk(store, cards, AuditLog(client).record, policy)
+
+
+def build_digest_preview(desk: Desk, client: redis.Redis) -> DigestPreview:
+    """Wire `/commsdesk digest` to the same builder the morning job uses."""
+    builder = DigestBuilder(
+        RedisAggregates(client, desk.zone), desk, pending_requests_from(RedisRequestRepository(client))
+    )
+    return YesterdaysDigest(builder, desk)

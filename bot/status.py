@@ -1,0 +1,57 @@
+"""Answer `/commsdesk status` and `/commsdesk digest` from Redis: the composition behind the core's ports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import redis
+
+from bot.adapters.aggregates import RedisAggregates
+from bot.adapters.store import StateReader
+from bot.core.desk_status import DeskState
+from bot.core.digest import Digest
+from bot.digest_build import DigestBuilder, local_yesterday, utc_now
+from config.desk import Desk
+
+OPEN_SHOWN = 15
+
+
+class RedisDeskStatus:
+    """Read the outbox, the open queue, the X budget and the leases, as `/commsdesk status` shows them."""
+
+    def __init__(
+        self, client: redis.Redis, desk: Desk, clock: Callable[[], datetime] = utc_now, shown: int = OPEN_SHOWN
+    ) -> None:
+        self._reader = StateReader(client)
+        self._aggregates = RedisAggregates(client, desk.zone)
+        self._desk = desk
+        self._clock = clock
+        self._shown = shown
+
+    def current(self) -> DeskState:
+        now = self._clock()
+        snapshot = self._reader.snapshot(now.timestamp())
+        return DeskState(
+            at=now.astimezone(self._desk.zone),
+            outbox_depth=snapshot.outbox_depth,
+            outbox_oldest_age_seconds=snapshot.outbox_oldest_age,
+            open_mentions=snapshot.open_mentions,
+            overdue_mentions=snapshot.overdue_mentions,
+            x_reads_month=snapshot.x_reads_month,
+            x_read_budget=self._desk.x.monthly_read_budget,
+            leases_held=tuple(name for name, held in snapshot.leases.items() if held),
+            oldest_open=tuple(self._aggregates.backlog()[: self._shown]),
+        )
+
+
+class YesterdaysDigest:
+    """Build yesterday's desk roll-up (desk time zone) for one person to read; nothing is posted or marked."""
+
+    def __init__(self, builder: DigestBuilder, desk: Desk, clock: Callable[[], datetime] = utc_now) -> None:
+        self._builder = builder
+        self._desk = desk
+        self._clock = clock
+
+    def yesterday(self) -> Digest:
+        return self._builder.build(local_yesterday(self._clock(), self._desk.zone))[0]
