@@ -22,7 +22,7 @@ from bot.blocks.platform_request import (
     read_request_form,
 )
 from bot.core.platform_requests import FIELDS, Answers, PlatformRequest, RequestState, validate
-from tests.support.block_kit import fill
+from bot.sandbox.block_kit import fill
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 PLATFORMS = ("Facebook", "Nextdoor", "TikTok")

@@ -14,9 +14,9 @@ import redis
 from bot.adapters.store import AuditLog, Keys
 from bot.blocks.ids import Command, MetadataType, RequestAction, RequestBlock, RequestView
 from bot.sandbox import SlackSandbox
+from bot.sandbox.block_kit import state_values
 from bot.sandbox.signed import SlackRequests, eventually
 from bot.services import Services
-from tests.support.block_kit import state_values
 
 REQUESTER, APPROVER, OTHER_APPROVER, STRANGER = "U0NORTH0001", "U0APPR00001", "U0APPR00002", "U0RANDOM001"
 REQUESTS_CHANNEL = "C0REQS00001"
