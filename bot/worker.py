@@ -28,11 +28,15 @@ from bot.ingest import MentionPoller
 from bot.logs import get_logger
 from bot.outcomes import OutcomeRecorder
 from bot.replies import OwnPostPoller
+from bot.retention import RetentionSweeper
 from bot.services import Services, build_slack_client
 from bot.sla import SlaChaser
 
 log = get_logger(__name__)
 SLA_EVERY_SECONDS = 60
+COMPLIANCE_EVERY_SECONDS = 12 * 3600  # twice a day, so a deletion on X is handled within 24 h even after a failed run
+RETENTION_EVERY_SECONDS = 24 * 3600
+PERIODIC_TICK_SECONDS = 3600  # how soon a failed compliance or retention run is retried
 
 
 def _now() -> datetime:
@@ -49,6 +53,7 @@ class Worker:
     sla: SlaChaser
     drainer: OutboxDrainer
     digests: DigestPoster
+    retention: RetentionSweeper
     clock: Callable[[], datetime] = _now
 
     def leased(self, name: str, seconds: float, job: Callable[[], object]) -> Callable[[], None]:
@@ -62,6 +67,21 @@ class Worker:
                     job()
                 except Exception:
                     log.exception("job failed; it runs again next tick", job=name)
+
+        return run
+
+    def periodic(self, name: str, period: float, job: Callable[[], object]) -> Callable[[], None]:
+        """Wrap `job` to run once per `period` across replicas: the lease outlives the run; a failure gives it back."""
+
+        def run() -> None:
+            token = self.services.leases.acquire(name, period)
+            if token is None:
+                return
+            try:
+                job()
+            except Exception:
+                self.services.leases.release(name, token)
+                log.exception("job failed; it runs again next tick", job=name)
 
         return run
 
@@ -84,6 +104,12 @@ class Worker:
                           seconds=x.own_posts_poll_seconds, id="own_posts", max_instances=1, coalesce=True)  # fmt: skip
         scheduler.add_job(self.leased("sla", SLA_EVERY_SECONDS, lambda: self.sla.chase(self.clock())), "interval",
                           seconds=SLA_EVERY_SECONDS, id="sla", max_instances=1, coalesce=True)  # fmt: skip
+        scheduler.add_job(self.periodic("compliance", COMPLIANCE_EVERY_SECONDS, self.retention.check_deleted),
+                          "interval", seconds=PERIODIC_TICK_SECONDS, id="compliance", next_run_time=self.clock(),
+                          max_instances=1, coalesce=True)  # fmt: skip
+        scheduler.add_job(self.periodic("retention", RETENTION_EVERY_SECONDS, self.retention.sweep), "interval",
+                          seconds=PERIODIC_TICK_SECONDS, id="retention", next_run_time=self.clock(), max_instances=1,
+                          coalesce=True)  # fmt: skip
         schedule_digest(scheduler, self.digests, self.services.desk)
         scheduler.start()
         try:
@@ -130,4 +156,5 @@ def build_worker(services: Services, pace_ms: int = PACE_MS) -> Worker:
             outbox, mentions, build_slack_client(settings, retries=False), ChannelPacer(client, pace_ms), desk
         ),
         digests=DigestPoster(services.slack, client, desk, builder),
+        retention=RetentionSweeper(client, mentions, source, services.slack, desk),
     )

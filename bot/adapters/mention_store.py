@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 import redis
 
 from bot.adapters.store import DAY_SECONDS, OPEN_QUEUE, Keys
 from bot.core.errors import Conflict, NotFound
-from bot.core.tracking import TrackedMention
+from bot.core.tracking import CardRef, TrackedMention
 
 Change = Callable[[TrackedMention], TrackedMention]
 Staging = Callable[[redis.client.Pipeline], None]
 MAX_CAS_ATTEMPTS = 50
+CARD_INDEX_GRACE = 2 * DAY_SECONDS
 
 
 class RedisMentionStore:
@@ -37,6 +39,7 @@ class RedisMentionStore:
                     return False
                 pipe.multi()
                 pipe.set(key, tracked.model_dump_json(), ex=self._ttl)
+                pipe.zadd(Keys.tracked(), {tracked.mention.id: tracked.received_at.timestamp()})
                 self._index(pipe, tracked)
                 if tracked.mention.conversation_id:
                     conversation = Keys.conversation(tracked.mention.conversation_id)
@@ -77,6 +80,8 @@ class RedisMentionStore:
                     pipe.multi()
                     pipe.set(key, updated.model_dump_json(), keepttl=True)
                     self._index(pipe, updated)
+                    if updated.cards != current.cards:
+                        self._index_cards(pipe, updated)
                     pipe.execute()
                     return updated
                 except redis.WatchError:
@@ -110,9 +115,27 @@ class RedisMentionStore:
         if current is None or int(newest_id) > int(current):
             self._client.set(key, newest_id)
 
+    def _index_cards(self, pipe: redis.client.Pipeline, tracked: TrackedMention) -> None:
+        """Remember where a mention's cards are past its record's TTL, so the retention sweep can redact them."""
+        day = Keys.cards_index(card_day(tracked.received_at.timestamp()))
+        entry = {"cards": [c.model_dump() for c in tracked.cards], "conversation": tracked.mention.conversation_id}
+        pipe.hset(day, tracked.mention.id, json.dumps(entry, sort_keys=True))
+        pipe.expire(day, self._ttl + CARD_INDEX_GRACE)
+
     @staticmethod
     def _index(pipe: redis.client.Pipeline, tracked: TrackedMention) -> None:
         if tracked.is_open and tracked.sla_due is not None:
             pipe.zadd(OPEN_QUEUE, {tracked.mention.id: tracked.sla_due.timestamp()})
         else:
             pipe.zrem(OPEN_QUEUE, tracked.mention.id)
+
+
+def card_day(received: float) -> str:
+    """Name the card-index day (UTC) of a mention received at epoch `received`."""
+    return datetime.fromtimestamp(received, UTC).strftime("%Y-%m-%d")
+
+
+def read_card_entry(raw: str) -> tuple[tuple[CardRef, ...], str]:
+    """Read a card-index entry: the mention's cards and its conversation id."""
+    entry = json.loads(raw)
+    return tuple(CardRef.model_validate(c) for c in entry.get("cards", [])), str(entry.get("conversation", ""))

@@ -1,0 +1,231 @@
+"""Retention and compliance: erase mention text that is past retention or deleted on X, and redact its cards.
+
+Two leased worker jobs run these (see bot/worker.py):
+
+- `check_deleted` (every 12 hours): asks X, 100 ids a request, which tracked mentions still within retention
+  exist. Each one gone is redacted in Redis (text, author and triage reasons removed; id, category, team,
+  route and times kept, so digests and cards stay consistent), leaves the open queue, has its Slack cards
+  redrawn as the redacted card, and gets a `mention.redacted` audit entry without content. Running twice a
+  day means one failed run (X or Slack down) is retried and a deletion is still handled within 24 hours.
+- `sweep` (daily): mention records already expire by TTL, but their Slack cards still show the text. The
+  sweep redraws every card of each mention received before the retention cut-off (from the per-day card
+  index, since the record may be gone), deletes anything left of it, writes `mention.expired` to the
+  audit stream, and trims the indexes and the audit stream itself.
+
+X budget: `GET /2/tweets` is billed per post returned, so the posts found still existing are added to the
+month's read count (`Keys.x_reads`) like polled mentions; deleted ones return nothing and cost nothing. A
+check costs about as many reads as there are live tracked mentions, twice a day, so a busy desk should move
+to X's batch compliance jobs (free, not counted) or a longer interval; the count makes that visible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+import redis
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.adapters.mention_store import RedisMentionStore, card_day, read_card_entry
+from bot.adapters.slack_cards import GONE
+from bot.adapters.store import BUDGET_TTL, OPEN_QUEUE, AuditLog, Keys
+from bot.blocks.mention_card import build_redacted_card
+from bot.core.errors import NotFound
+from bot.core.tracking import CardRef, MentionState, TrackedMention
+from bot.logs import get_logger
+from config.desk import Desk
+
+log = get_logger(__name__)
+LOOKUP_BATCH = 100
+SWEEP_BATCH = 500
+ACTOR = "retention"
+DELETED_ON_X = "deleted on X"
+
+
+class TweetLookup(Protocol):
+    """Which of these posts still exist on X (TweepyMentionSource.existing)."""
+
+    def existing(self, tweet_ids: Sequence[str]) -> set[str]: ...
+
+
+@dataclass(frozen=True)
+class ComplianceReport:
+    checked: int  # mentions looked up on X
+    redacted: int  # found deleted and redacted now
+    cards_failed: int  # cards Slack would not redraw; retried next run
+    reads: int  # posts X returned, added to the month's read count
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    expired: int  # mentions past retention erased now
+    cards_redacted: int
+    cards_failed: int  # their mentions are kept in the index and retried next sweep
+    audit_trimmed: int
+
+
+def redacted(tracked: TrackedMention) -> TrackedMention:
+    """Drop everything personal from a record: text, author, who it mentioned or replied to, and why it matched."""
+    mention = tracked.mention.model_copy(
+        update={"text": "", "author": tracked.mention.author.model_copy(update={"id": "", "username": "", "name": "",
+                                                                               "location": ""}),
+                "mentioned": (), "in_reply_to_user_id": "", "referenced": ()}
+    )  # fmt: skip
+    decision = tracked.decision.model_copy(update={"reasons": ()})
+    return tracked.model_copy(update={"mention": mention, "decision": decision, "state": MentionState.REDACTED})
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class RetentionSweeper:
+    """The compliance check and the retention sweep over the mention store, X and Slack."""
+
+    def __init__(self, client: redis.Redis, store: RedisMentionStore, lookup: TweetLookup, slack: WebClient,
+                 desk: Desk, clock: Callable[[], datetime] = _now) -> None:  # fmt: skip
+        self._client = client
+        self._store = store
+        self._lookup = lookup
+        self._slack = slack
+        self._desk = desk
+        self._audit = AuditLog(client)
+        self._clock = clock
+
+    @property
+    def _retention(self) -> timedelta:
+        return timedelta(days=self._desk.retention.mention_days)
+
+    # -- compliance: deleted on X ----------------------------------------------------------------------
+
+    def check_deleted(self) -> ComplianceReport:
+        """Redact every live tracked mention that X no longer has; retry cards a previous run could not redraw."""
+        since = (self._clock() - self._retention).timestamp()
+        checked = redacted_now = failed = reads = 0
+        offset = 0
+        while True:
+            rows: list[tuple[str, float]] = self._client.zrangebyscore(  # type: ignore[assignment]
+                Keys.tracked(), since, "+inf", offset, LOOKUP_BATCH, withscores=True
+            )
+            if not rows:
+                break
+            offset += len(rows)
+            received = {str(tweet_id): float(score) for tweet_id, score in rows}
+            records = {t.mention.id: t for t in self._store.get_many(list(received))}
+            live = [i for i, t in records.items() if t.state is not MentionState.REDACTED]
+            for tracked in records.values():
+                if tracked.state is MentionState.REDACTED and self._indexed(tracked.mention.id, received):
+                    failed += self._redact_cards(tracked.mention.id, tracked.cards, received, DELETED_ON_X)
+            if not live:
+                continue
+            found = self._lookup.existing(live)
+            self._count_reads(len(found))
+            checked += len(live)
+            reads += len(found)
+            for tweet_id in live:
+                if tweet_id not in found:
+                    outcome = self._redact_deleted(tweet_id, received)
+                    if outcome is not None:
+                        redacted_now += 1
+                        failed += outcome
+        report = ComplianceReport(checked=checked, redacted=redacted_now, cards_failed=failed, reads=reads)
+        log.info("compliance check done", checked=checked, redacted=redacted_now, cards_failed=failed, reads=reads)
+        return report
+
+    def _redact_deleted(self, tweet_id: str, received: dict[str, float]) -> int | None:
+        """Redact one deleted mention; return how many cards Slack would not redraw, None if it expired meanwhile."""
+        try:
+            after = self._store.update(tweet_id, redacted)
+        except NotFound:
+            return None
+        self._audit.record(ACTOR, "mention.redacted", tweet_id, reason=DELETED_ON_X, cards=str(len(after.cards)))
+        return self._redact_cards(tweet_id, after.cards, received, DELETED_ON_X)
+
+    def _indexed(self, tweet_id: str, received: dict[str, float]) -> bool:
+        return bool(self._client.hexists(Keys.cards_index(card_day(received[tweet_id])), tweet_id))
+
+    def _redact_cards(self, tweet_id: str, cards: Sequence[CardRef], received: dict[str, float], reason: str) -> int:
+        """Redraw each card as the redacted card; forget the card index entry once all are done."""
+        failed = self._redraw(tweet_id, cards, reason)
+        if not failed:
+            self._client.hdel(Keys.cards_index(card_day(received[tweet_id])), tweet_id)
+        return failed
+
+    def _redraw(self, tweet_id: str, cards: Sequence[CardRef], reason: str) -> int:
+        payload = build_redacted_card(tweet_id, reason)
+        failed = 0
+        for card in cards:
+            try:
+                self._slack.chat_update(channel=card.channel, ts=card.ts, **payload)
+            except SlackApiError as exc:
+                if str(exc.response.get("error", "")) not in GONE:
+                    failed += 1
+                    log.warning("card not redacted; retried next run", channel=card.channel, tweet_id=tweet_id)
+        return failed
+
+    def _count_reads(self, posts: int) -> None:
+        if posts <= 0:
+            return
+        key = Keys.x_reads(self._clock().strftime("%Y-%m"))
+        self._client.incrby(key, posts)
+        self._client.expire(key, BUDGET_TTL)
+
+    # -- retention: past the configured period ---------------------------------------------------------
+
+    def sweep(self, now: datetime | None = None) -> SweepReport:
+        """Erase what is left of mentions received before the retention cut-off and redact their cards."""
+        cutoff = (now or self._clock()) - self._retention
+        reason = f"past the {self._desk.retention.mention_days}-day retention"
+        rows: list[tuple[str, float]] = self._client.zrangebyscore(  # type: ignore[assignment]
+            Keys.tracked(), "-inf", f"({cutoff.timestamp()}", withscores=True
+        )
+        expired = redrawn = failed = 0
+        for start in range(0, len(rows), SWEEP_BATCH):
+            chunk = [(str(tweet_id), float(score)) for tweet_id, score in rows[start : start + SWEEP_BATCH]]
+            done, cards, failures = self._expire(chunk, reason)
+            expired, redrawn, failed = expired + done, redrawn + cards, failed + failures
+        trimmed = self._audit.trim_before(self._desk.retention.audit_days)
+        log.info("retention sweep done", expired=expired, cards=redrawn, cards_failed=failed, audit_trimmed=trimmed)
+        return SweepReport(expired=expired, cards_redacted=redrawn, cards_failed=failed, audit_trimmed=trimmed)
+
+    def _expire(self, chunk: list[tuple[str, float]], reason: str) -> tuple[int, int, int]:
+        """Erase one chunk of expired mentions; return (erased, cards redrawn, cards failed)."""
+        read = self._client.pipeline(transaction=False)
+        for tweet_id, received in chunk:
+            read.hget(Keys.cards_index(card_day(received)), tweet_id)
+            read.get(Keys.mention(tweet_id))
+        replies = read.execute()
+        erase = self._client.pipeline(transaction=False)
+        erased: list[tuple[str, int]] = []
+        redrawn = failed = 0
+        for (tweet_id, received), indexed, raw in zip(chunk, replies[0::2], replies[1::2], strict=True):
+            cards, conversation = _cards_and_conversation(indexed, raw)
+            misses = self._redraw(tweet_id, cards, reason)
+            if misses:
+                failed += misses
+                continue
+            erased.append((tweet_id, len(cards)))
+            redrawn += len(cards)
+            erase.delete(Keys.mention(tweet_id))
+            erase.zrem(OPEN_QUEUE, tweet_id)
+            erase.zrem(Keys.tracked(), tweet_id)
+            erase.hdel(Keys.cards_index(card_day(received)), tweet_id)
+            if conversation:
+                erase.srem(Keys.conversation(conversation), tweet_id)
+        erase.execute()
+        for tweet_id, cards_count in erased:
+            self._audit.record(ACTOR, "mention.expired", tweet_id, reason=reason, cards=str(cards_count))
+        return len(erased), redrawn, failed
+
+
+def _cards_and_conversation(indexed: str | None, raw: str | None) -> tuple[tuple[CardRef, ...], str]:
+    """Read a mention's cards and conversation from its card-index entry, else from its record if still there."""
+    if indexed:
+        return read_card_entry(indexed)
+    if raw:
+        tracked = TrackedMention.model_validate_json(raw)
+        return tracked.cards, tracked.mention.conversation_id
+    return (), ""
