@@ -21,7 +21,7 @@ from bot.adapters.outbox import RedisOutbox
 from bot.adapters.request_store import RedisRequestRepository
 from bot.adapters.slack_cards import SlackCardPublisher
 from bot.adapters.x import TweepyMentionSource, build_x_client
-from bot.delivery import PACE_MS, ChannelPacer, OutboxDrainer
+from bot.delivery import ChannelPacer, OutboxDrainer
 from bot.digest_build import DigestBuilder, pending_requests_from
 from bot.digest_job import DigestPoster, catch_up, schedule_digest
 from bot.ingest import MentionPoller
@@ -133,8 +133,8 @@ def consumer_name() -> str:
     return f"{socket.gethostname()}-{os.getpid()}"
 
 
-def build_worker(services: Services, pace_ms: int = PACE_MS) -> Worker:
-    """Wire the worker's jobs; `pace_ms` is the gap between posts to one channel (tests shorten it)."""
+def build_worker(services: Services, pace_ms: int | None = None) -> Worker:
+    """Wire the worker's jobs; `pace_ms` (default: desk `[outbox] pace_ms`) is the gap between posts to a channel."""
     settings, desk, client = services.settings, services.desk, services.redis
     assert settings.x_bearer_token is not None
     x_client = build_x_client(
@@ -142,7 +142,8 @@ def build_worker(services: Services, pace_ms: int = PACE_MS) -> Worker:
     )
     source = TweepyMentionSource(x_client, max_pages=desk.x.max_pages_per_poll)
     mentions = RedisMentionStore(client, desk.retention.mention_days)
-    outbox = RedisOutbox(client, consumer_name())
+    outbox = RedisOutbox(client, consumer_name(), desk.outbox.reclaim_idle_seconds * 1000)
+    pacer = ChannelPacer(client, desk.outbox.pace_ms if pace_ms is None else pace_ms)
     outbox.ensure_groups()
     aggregates = RedisAggregates(client, desk.zone)
     cards = SlackCardPublisher(services.slack, desk)
@@ -152,9 +153,7 @@ def build_worker(services: Services, pace_ms: int = PACE_MS) -> Worker:
         mentions=MentionPoller(source, mentions, outbox, aggregates, client, desk),
         own_posts=OwnPostPoller(source, mentions, aggregates, desk, OutcomeRecorder(aggregates, desk), cards.refresh),
         sla=SlaChaser(mentions, outbox, desk),
-        drainer=OutboxDrainer(
-            outbox, mentions, build_slack_client(settings, retries=False), ChannelPacer(client, pace_ms), desk
-        ),
+        drainer=OutboxDrainer(outbox, mentions, build_slack_client(settings, retries=False), pacer, desk),
         digests=DigestPoster(services.slack, client, desk, builder),
         retention=RetentionSweeper(client, mentions, source, services.slack, desk),
     )

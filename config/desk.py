@@ -100,6 +100,11 @@ class XTable(_Strict):
     timeout_seconds: float = Field(default=10.0, gt=0, le=120)
 
 
+class OutboxTable(_Strict):
+    pace_ms: int = Field(default=1100, ge=1, le=60_000)  # gap between posts to one channel (Slack: ~1/s)
+    reclaim_idle_seconds: int = Field(default=60, ge=1, le=3600)  # when a dead worker's posts are taken over
+
+
 class RetentionTable(_Strict):
     mention_days: int = Field(default=30, ge=1, le=3650)
     audit_days: int = Field(default=400, ge=30, le=3650)
@@ -119,6 +124,7 @@ class Desk(_Strict):
     triage: TriageTable = TriageTable()
     digest: DigestTable = DigestTable()
     x: XTable = XTable()
+    outbox: OutboxTable = OutboxTable()
     retention: RetentionTable = RetentionTable()
     requests: RequestsTable = RequestsTable()
     teams: tuple[Team, ...] = Field(min_length=1)

@@ -1,8 +1,9 @@
 """The Slack outbox: Redis Streams, one per priority lane, drained by a consumer group across workers.
 
 An entry is acknowledged (and deleted) only after its post is recorded, so a crash re-delivers it; entries
-left pending by a dead consumer are reclaimed after `RECLAIM_IDLE_MS`. A marker set before each post attempt
-tells the next attempt to reconcile with Slack first (the post may have landed before the crash).
+left pending by a dead consumer are reclaimed after `RECLAIM_IDLE_MS` (desk `[outbox] reclaim_idle_seconds`).
+A marker set before each post attempt tells the next attempt to reconcile with Slack first (the post may have
+landed before the crash).
 """
 
 from __future__ import annotations
@@ -48,9 +49,10 @@ class OutboxEntry:
 class RedisOutbox:
     """Enqueue and consume outbox entries; `consumer` names this worker within the group."""
 
-    def __init__(self, client: redis.Redis, consumer: str) -> None:
+    def __init__(self, client: redis.Redis, consumer: str, reclaim_idle_ms: int = RECLAIM_IDLE_MS) -> None:
         self._client = client
         self._consumer = consumer
+        self._reclaim_idle_ms = reclaim_idle_ms
 
     def ensure_groups(self) -> None:
         for lane in OUTBOX_LANES:
@@ -70,8 +72,9 @@ class RedisOutbox:
         replies = self._client.xreadgroup(OUTBOX_GROUP, self._consumer, streams, count=count, block=block_ms)  # type: ignore[arg-type]
         return self._entries(replies or [])
 
-    def reclaim(self, count: int = 100, min_idle_ms: int = RECLAIM_IDLE_MS) -> list[OutboxEntry]:
+    def reclaim(self, count: int = 100, min_idle_ms: int | None = None) -> list[OutboxEntry]:
         """Take over entries another consumer took but never acknowledged (it crashed or hung)."""
+        min_idle_ms = self._reclaim_idle_ms if min_idle_ms is None else min_idle_ms
         taken: list[OutboxEntry] = []
         for lane in OUTBOX_LANES:
             reply = self._client.xautoclaim(
