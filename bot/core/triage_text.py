@@ -46,7 +46,7 @@ def _questions(sentences: list[str]) -> tuple[str, ...]:
             found.append(sentence)
         elif sentence.endswith("?"):
             clauses = [c.strip() for c in _CLAUSE.split(sentence) if c.strip()]
-            found.extend(c for c in {clauses[0], clauses[-1]} if QUESTION_OPENER.match(c))
+            found.extend(c for c in dict.fromkeys((clauses[0], clauses[-1])) if QUESTION_OPENER.match(c))
     return tuple(found)
 
 
