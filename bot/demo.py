@@ -1,8 +1,9 @@
 """`commsdesk demo`: the whole desk offline, on the sandbox stand-ins, narrated for a newcomer.
 
 Starts Redis (a throwaway redis-server unless REDIS_URL is set), the Slack and X stand-ins, the web app and
-one worker cycle; relays the sample mentions, clicks a card's Claim through a signed request, answers one
-mention on X so reply detection closes it, and prints what every channel received.
+one worker cycle; relays the sample mentions, clicks a card's Claim through a signed request, files a platform
+request that an approver questions and approves, answers one mention on X so reply detection closes it, posts
+the digest, asks `/commsdesk status`, and prints what every channel and direct message received.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from typing import Any
 import config
 from bot.adapters.mention_store import RedisMentionStore
 from bot.app import create_app
-from bot.blocks.ids import MentionAction
+from bot.blocks.ids import Command, MentionAction
+from bot.demo_requests import REQUESTER, file_question_and_approve
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.sandbox.redis_server import RedisServer
 from bot.sandbox.signed import SlackRequests, eventually
-from bot.sandbox.transcript import render_channels
+from bot.sandbox.transcript import render_channels, render_message
 from bot.sandbox.wsgi import serve_wsgi
 from bot.services import Services, build_services
 from bot.web import WebApp
@@ -86,16 +88,18 @@ def run_demo(env_settings: Settings, say: Say = print) -> None:
         signed = SlackRequests(stack.enter_context(serve_wsgi(WebApp(create_app(settings, services), secret,
                                                                      services.redis))), secret)  # fmt: skip
         _claim_first_urgent(services, slack, signed, say)
+        file_question_and_approve(services, slack, signed, say)
         _reply_on_x(services, x, worker.own_posts.poll, say)
         worker.drainer.drain(30)
         today = datetime.now(desk.zone).date()
-        say(f"\n4. The morning digest job runs (for {today}, so the sample day shows) and posts each channel once.")
+        say(f"\n7. The morning digest job runs (for {today}, so the sample day shows) and posts each channel once.")
         outcomes = worker.digests.post(today) or []
         say(
             f"   digests posted: {sum(o.status == 'posted' for o in outcomes)} (desk roll-up + {len(desk.teams)} teams)"
         )
-        say("\n5. What each Slack channel shows now:")
-        say(render_channels(slack, _channel_names(desk)))
+        _show_status(signed, say)
+        say("\n9. What each Slack channel and direct message shows now:")
+        say(render_channels(slack, _channel_names(desk, slack)))
 
 
 def _claim_first_urgent(services: Services, slack: SlackSandbox, signed: SlackRequests, say: Say) -> None:
@@ -120,15 +124,22 @@ def _reply_on_x(services: Services, x: XSandbox, poll_own_posts: Callable[[], in
     account = team.accounts[0] if team.accounts else services.desk.teams[0].accounts[0]
     x.add_own_post(account.id, f"@{tracked.mention.author.username} Thanks for getting in touch, we'll DM you.",
                    in_reply_to_tweet_id=tracked.mention.id)  # fmt: skip
-    say(f"\n3. @{account.handle} replies on X to post {tracked.mention.id}; the worker notices on its next poll.")
+    say(f"\n6. @{account.handle} replies on X to post {tracked.mention.id}; the worker notices on its next poll.")
     answered = poll_own_posts()
     after = store.get(tracked.mention.id)
     state = after.state.value if after else "gone"
     say(f"   replies detected: {answered}; mention is now {state} (replied by @{after.replied_by if after else '?'}).")
 
 
-def _channel_names(desk: Desk) -> dict[str, str]:
+def _show_status(signed: SlackRequests, say: Say) -> None:
+    say(f"\n8. {OFFICER} types {Command.COMMSDESK} status; the answer is shown to them alone:")
+    answer = signed.command(Command.COMMSDESK, "status", user_id=OFFICER).json()
+    say(render_message({"blocks": answer["blocks"]}, indent="   | "))
+
+
+def _channel_names(desk: Desk, slack: SlackSandbox) -> dict[str, str]:
     names = {desk.desk.control_room_channel: "#control-room", desk.desk.channel: "#comms-desk",
              desk.desk.requests_channel: "#platform-requests"}  # fmt: skip
     names |= {team.channel: f"#{team.key}" for team in desk.teams}
+    names |= {slack.dm_channel(user): f"DM with {user}" for user in (REQUESTER, *desk.desk.approvers)}
     return names
