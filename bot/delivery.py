@@ -8,6 +8,7 @@ is looked up in the channel's history by its message metadata before anything is
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,9 +19,13 @@ from slack_sdk.errors import SlackApiError
 
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.outbox import OutboxEntry, RedisOutbox
-from bot.adapters.store import Keys
+from bot.adapters.store import OUTBOX_LANES, Keys
 from bot.blocks.ids import MetadataType
 from bot.blocks.mention_card import build_mention_card
+from bot.blocks.surge import SURGE_METADATA_TYPE, build_surge_summary
+from bot.core.errors import NotFound
+from bot.core.relay import Priority
+from bot.core.surge import SurgeRule
 from bot.core.tracking import CardRef, TrackedMention
 from bot.logs import get_logger
 from bot.metrics import CARDS_POSTED, UPSTREAM_429
@@ -30,6 +35,7 @@ log = get_logger(__name__)
 
 PACE_MS = 1100  # Slack allows about one message a second per channel; keep a little margin
 HISTORY_PAGES = 5
+SUMMARY_ROLE = "summary"  # CardRef role of a surge summary that stands in for a mention's card
 Clock = Callable[[], datetime]
 
 
@@ -43,6 +49,10 @@ class ChannelPacer:
     def __init__(self, client: redis.Redis, pace_ms: int = PACE_MS) -> None:
         self._client = client
         self._pace_ms = pace_ms
+
+    @property
+    def pace_seconds(self) -> float:
+        return self._pace_ms / 1000
 
     def try_slot(self, channel: str) -> bool:
         return bool(self._client.set(Keys.pace(channel), "1", nx=True, px=self._pace_ms))
@@ -62,35 +72,68 @@ class OutboxDrainer:
         self._pacer = pacer
         self._desk = desk
         self._clock = clock
-        self._buffer: dict[str, OutboxEntry] = {}
-        self._buffer_limit = buffer_limit
+        self._buffer: dict[str, OutboxEntry] = {}  # by `ref`: stream ids repeat across lanes
+        self._buffer_limit = buffer_limit  # per lane
+        self._surge = SurgeRule(desk.surge.backlog_seconds, pacer.pace_seconds, desk.surge.summary_seconds)
 
     @property
     def buffered(self) -> int:
         return len(self._buffer)
 
+    @property
+    def surge(self) -> SurgeRule:
+        return self._surge
+
     def step(self, block_ms: int | None = None) -> int:
-        """Take new and abandoned entries, post every one whose channel has a free slot; return posts made."""
-        room = self._buffer_limit - len(self._buffer)
-        if room > 0:
-            for entry in self._outbox.reclaim(count=room) + self._outbox.read(count=room, block_ms=block_ms):
-                self._buffer[entry.id] = entry
+        """Take new and abandoned entries, roll up surges, post every one whose channel has a free slot."""
+        self._fill(block_ms)
+        self._roll_up()
+        self._outbox.queue_due_summaries(self._clock().timestamp())
         posted = 0
+        waiting: set[str] = set()
         for entry in sorted(self._buffer.values(), key=lambda e: (e.lane, e.id)):
-            if not self._pacer.try_slot(entry.channel):
+            if entry.channel in waiting or not self._pacer.try_slot(entry.channel):
+                waiting.add(entry.channel)
                 continue
             if self._deliver(entry):
-                del self._buffer[entry.id]
+                del self._buffer[entry.ref]
                 posted += 1
         return posted
 
+    def _fill(self, block_ms: int | None) -> None:
+        """Top up the buffer lane by lane, so a full buffer of routine cards never keeps urgent ones waiting."""
+        held = Counter(entry.lane for entry in self._buffer.values())
+        lanes = [lane for lane in OUTBOX_LANES if held[lane] < self._buffer_limit]
+        if not lanes:
+            return
+        room = min(self._buffer_limit - held[lane] for lane in lanes)
+        fresh = self._outbox.reclaim(count=room) + self._outbox.read(count=room, block_ms=block_ms, lanes=lanes)
+        for entry in fresh:
+            self._buffer[entry.ref] = entry
+
+    def _roll_up(self) -> None:
+        """In every channel whose queue is past the surge threshold, fold no-reply cards into the period's summary."""
+        queued = Counter(entry.channel for entry in self._buffer.values())
+        surging = {channel for channel, count in queued.items() if self._surge.in_surge(count)}
+        if not surging:
+            return
+        window = self._surge.window(self._clock())
+        folded = [
+            e for e in self._buffer.values() if e.channel in surging and e.lane == Priority.INFO and e.kind == "card"
+        ]
+        for entry in folded:
+            self._outbox.fold(entry, window, self._surge.window_end(window))
+            del self._buffer[entry.ref]
+        if folded:
+            log.info("surge: no-reply cards rolled up", channels=sorted(surging), cards=len(folded), window=window)
+
     def drain(self, timeout: float = 60.0) -> int:
-        """Post until the outbox and buffer are empty (or `timeout`); for `worker --once` and the demo."""
+        """Post until the outbox, buffer and surge summaries are empty (or `timeout`); for `worker --once`, the demo."""
         deadline = time.monotonic() + timeout
         total = 0
         while time.monotonic() < deadline:
             total += self.step()
-            if not self._buffer and self._outbox.depth() == 0:
+            if not self._buffer and self._outbox.depth() == 0 and self._outbox.pending_summaries() == 0:
                 break
             time.sleep(0.05)
         return total
@@ -100,6 +143,8 @@ class OutboxDrainer:
         try:
             if entry.kind == "card":
                 self._post_card(entry)
+            elif entry.kind == "summary":
+                self._post_summary(entry)
             else:
                 self._post_message(entry)
         except SlackApiError as exc:
@@ -150,23 +195,67 @@ class OutboxDrainer:
 
     def _find_posted_card(self, entry: OutboxEntry, tracked: TrackedMention) -> str | None:
         """Look for this card in the channel's recent history by its metadata; return its ts if found."""
-        oldest = (tracked.received_at - timedelta(minutes=5)).timestamp()
+
+        def matches(event_type: str, payload: dict[str, Any]) -> bool:
+            return event_type == MetadataType.MENTION.value and payload.get("tweet_id") == entry.tweet_id \
+                and payload.get("route") == entry.route  # fmt: skip
+
+        return self._find_in_history(entry.channel, tracked.received_at - timedelta(minutes=5), matches)
+
+    def _find_in_history(
+        self, channel: str, since: datetime, matches: Callable[[str, dict[str, Any]], bool]
+    ) -> str | None:
+        """Return the ts of a message in `channel` since `since` whose metadata `matches`, if there is one."""
         cursor = None
         for _ in range(HISTORY_PAGES):
             page: Any = self._slack.conversations_history(
-                channel=entry.channel, oldest=f"{oldest:.6f}", include_all_metadata=True, limit=200, cursor=cursor
+                channel=channel, oldest=f"{since.timestamp():.6f}", include_all_metadata=True, limit=200, cursor=cursor
             )
             for message in page.get("messages", []):
                 meta = message.get("metadata") or {}
-                payload = meta.get("event_payload") or {}
-                if meta.get("event_type") == MetadataType.MENTION.value and payload.get("tweet_id") == entry.tweet_id \
-                        and payload.get("route") == entry.route:  # fmt: skip
-                    log.info("card already posted; reconciled", channel=entry.channel, tweet_id=entry.tweet_id)
+                if matches(str(meta.get("event_type", "")), meta.get("event_payload") or {}):
+                    log.info("message already posted; reconciled", channel=channel, ts=message["ts"])
                     return str(message["ts"])
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
                 break
         return None
+
+    def _post_summary(self, entry: OutboxEntry) -> None:
+        """Post a closed period's surge summary once, then point each rolled-up mention at it."""
+        window = int(entry.payload["window"])
+        tweet_ids = self._outbox.summary_members(entry.channel, window)
+        where = self._outbox.sent(entry.key)
+        if where is None and tweet_ids:
+            ts = None
+            if self._outbox.mark_attempt(entry):
+                since = datetime.fromtimestamp(self._surge.window_end(window) - self._surge.summary_seconds, UTC)
+                ts = self._find_in_history(entry.channel, since, lambda kind, payload: kind == SURGE_METADATA_TYPE
+                                           and payload.get("key") == entry.key)  # fmt: skip
+            if ts is None:
+                message = build_surge_summary(entry.channel, self._mentions.get_many(tweet_ids),
+                                              self._surge.summary_seconds)  # fmt: skip
+                reply = self._slack.chat_postMessage(
+                    channel=entry.channel, text=message["text"], blocks=message["blocks"], unfurl_links=False,
+                    unfurl_media=False, metadata={"event_type": SURGE_METADATA_TYPE,
+                                                  "event_payload": {"key": entry.key, "mentions": len(tweet_ids)}},
+                )  # fmt: skip
+                ts = str(reply["ts"])
+                CARDS_POSTED.labels(kind="surge_summary").inc()
+            where = f"{entry.channel}:{ts}"
+            self._outbox.mark_sent(entry.key, where)
+        if where is not None:
+            ref = CardRef(channel=entry.channel, ts=where.split(":", 1)[1], role=SUMMARY_ROLE)
+            for tweet_id in tweet_ids:
+                self._point_at_summary(tweet_id, ref)
+        self._outbox.drop_summary(entry.channel, window)
+
+    def _point_at_summary(self, tweet_id: str, ref: CardRef) -> None:
+        try:
+            self._mentions.update(tweet_id, lambda t: t if ref in t.cards else t.model_copy(
+                update={"cards": (*t.cards, ref)}))  # fmt: skip
+        except NotFound:
+            log.info("rolled-up mention gone before its summary; nothing to point", tweet_id=tweet_id)
 
     def _post_message(self, entry: OutboxEntry) -> None:
         if entry.key and self._outbox.sent(entry.key):

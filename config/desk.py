@@ -105,6 +105,11 @@ class OutboxTable(_Strict):
     reclaim_idle_seconds: int = Field(default=60, ge=1, le=3600)  # when a dead worker's posts are taken over
 
 
+class SurgeTable(_Strict):
+    backlog_seconds: int = Field(default=60, ge=1, le=3600)  # roll up no-reply cards when a channel's queue is longer
+    summary_seconds: int = Field(default=300, ge=1, le=3600)  # one summary of rolled-up mentions per channel per period
+
+
 class RetentionTable(_Strict):
     mention_days: int = Field(default=30, ge=1, le=3650)
     audit_days: int = Field(default=400, ge=30, le=3650)
@@ -125,6 +130,7 @@ class Desk(_Strict):
     digest: DigestTable = DigestTable()
     x: XTable = XTable()
     outbox: OutboxTable = OutboxTable()
+    surge: SurgeTable = SurgeTable()
     retention: RetentionTable = RetentionTable()
     requests: RequestsTable = RequestsTable()
     teams: tuple[Team, ...] = Field(min_length=1)

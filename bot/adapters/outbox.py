@@ -9,6 +9,7 @@ landed before the crash).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,16 @@ from bot.adapters.store import OUTBOX_GROUP, OUTBOX_LANES, Keys
 RECLAIM_IDLE_MS = 60_000
 ATTEMPT_TTL = 86_400
 SENT_TTL = 7 * 86_400
+SUMMARY_LANE = 1  # a surge summary goes out among the needs-reply cards, in arrival order
+
+# Queue a due surge summary once, however many workers see it due: only the one whose ZREM succeeds adds it.
+_QUEUE_IF_DUE = """
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
+  redis.call('XADD', KEYS[2], '*', unpack(ARGV, 2))
+  return 1
+end
+return 0
+"""
 
 
 @dataclass(frozen=True)
@@ -27,13 +38,18 @@ class OutboxEntry:
 
     lane: int
     channel: str
-    kind: str  # card | message
+    kind: str  # card | message | summary (a surge summary of the mentions rolled up for `channel`)
     tweet_id: str = ""
     role: str = ""
     route: str = ""
     key: str = ""  # idempotency key of a one-off message
     payload: dict[str, Any] = field(default_factory=dict)
     id: str = ""  # stream entry id once stored
+
+    @property
+    def ref(self) -> str:
+        """Name this entry across lanes: one transaction can give entries in two lanes the same stream id."""
+        return f"{self.lane}:{self.id}"
 
     def fields(self) -> dict[str, str]:
         return {"channel": self.channel, "kind": self.kind, "tweet_id": self.tweet_id, "role": self.role,
@@ -53,6 +69,7 @@ class RedisOutbox:
         self._client = client
         self._consumer = consumer
         self._reclaim_idle_ms = reclaim_idle_ms
+        self._queue_if_due = client.register_script(_QUEUE_IF_DUE)
 
     def ensure_groups(self) -> None:
         for lane in OUTBOX_LANES:
@@ -66,9 +83,9 @@ class RedisOutbox:
         """Queue `entry`; with `pipe`, inside the caller's transaction."""
         (pipe if pipe is not None else self._client).xadd(Keys.outbox(entry.lane), entry.fields())  # type: ignore[arg-type]
 
-    def read(self, count: int, block_ms: int | None = None) -> list[OutboxEntry]:
-        """Take up to `count` new entries, most urgent lane first."""
-        streams = {Keys.outbox(lane): ">" for lane in OUTBOX_LANES}
+    def read(self, count: int, block_ms: int | None = None, lanes: Sequence[int] = OUTBOX_LANES) -> list[OutboxEntry]:
+        """Take up to `count` new entries from each of `lanes`, most urgent lane first."""
+        streams = {Keys.outbox(lane): ">" for lane in lanes}
         replies = self._client.xreadgroup(OUTBOX_GROUP, self._consumer, streams, count=count, block=block_ms)  # type: ignore[arg-type]
         return self._entries(replies or [])
 
@@ -87,7 +104,7 @@ class RedisOutbox:
         pipe = self._client.pipeline(transaction=True)
         pipe.xack(Keys.outbox(entry.lane), OUTBOX_GROUP, entry.id)
         pipe.xdel(Keys.outbox(entry.lane), entry.id)
-        pipe.delete(Keys.attempt(entry.id))
+        pipe.delete(Keys.attempt(entry.ref))
         pipe.execute()
 
     def dead_letter(self, entry: OutboxEntry, error: str) -> None:
@@ -97,7 +114,41 @@ class RedisOutbox:
 
     def mark_attempt(self, entry: OutboxEntry) -> bool:
         """Record that a post is about to be made; return True if an earlier attempt was made already."""
-        return not self._client.set(Keys.attempt(entry.id), "1", nx=True, ex=ATTEMPT_TTL)
+        return not self._client.set(Keys.attempt(entry.ref), "1", nx=True, ex=ATTEMPT_TTL)
+
+    def fold(self, entry: OutboxEntry, window: int, due: float) -> None:
+        """Roll a card into its channel's surge summary for `window` and take it off the queue, in one step."""
+        bucket = Keys.surge_bucket(entry.channel, window)
+        pipe = self._client.pipeline(transaction=True)
+        pipe.sadd(bucket, entry.tweet_id)
+        pipe.expire(bucket, SENT_TTL)
+        pipe.zadd(Keys.surge_due(), {f"{entry.channel}:{window}": due}, nx=True)
+        pipe.xack(Keys.outbox(entry.lane), OUTBOX_GROUP, entry.id)
+        pipe.xdel(Keys.outbox(entry.lane), entry.id)
+        pipe.delete(Keys.attempt(entry.ref))
+        pipe.execute()
+
+    def queue_due_summaries(self, now: float) -> int:
+        """Queue a summary entry for every surge period that has closed by `now`; return how many this call queued."""
+        queued = 0
+        for raw in self._client.zrangebyscore(Keys.surge_due(), "-inf", now):
+            member = raw.decode() if isinstance(raw, bytes) else str(raw)
+            channel, window = member.rsplit(":", 1)
+            entry = OutboxEntry(lane=SUMMARY_LANE, channel=channel, kind="summary", key=f"surge:{member}",
+                                payload={"window": int(window)})  # fmt: skip
+            args = [member, *(part for pair in entry.fields().items() for part in pair)]
+            queued += int(self._queue_if_due(keys=[Keys.surge_due(), Keys.outbox(SUMMARY_LANE)], args=args))
+        return queued
+
+    def summary_members(self, channel: str, window: int) -> list[str]:
+        return sorted(str(m) for m in self._client.smembers(Keys.surge_bucket(channel, window)))
+
+    def pending_summaries(self) -> int:
+        """Count surge summaries gathering mentions whose period has not closed yet."""
+        return int(self._client.zcard(Keys.surge_due()))
+
+    def drop_summary(self, channel: str, window: int) -> None:
+        self._client.delete(Keys.surge_bucket(channel, window))
 
     def depth(self) -> int:
         return sum(int(self._client.xlen(Keys.outbox(lane))) for lane in OUTBOX_LANES)

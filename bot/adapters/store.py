@@ -14,9 +14,11 @@ Key plan (prefix `cd:`; every key has an owner here and a TTL or retention):
 | cd:cards:{yyyy-mm-dd} | hash | tweet id -> its cards and conversation, by received day | mention_days + 2 days |
 | cd:outbox:{lane} | stream | Slack posts to make; lanes 0 urgent, 1 reply, 2 info | deleted when acked |
 | cd:outbox:dead | stream | posts Slack refused for good (bad channel, bad blocks) | 30 days, for follow-up |
-| cd:attempt:{entry_id} | string | a post of this outbox entry was attempted | 1 day |
+| cd:attempt:{lane}:{entry_id} | string | a post of this outbox entry was attempted | 1 day |
 | cd:sent:{key} | string | channel:ts of a one-off message already posted | 7 days |
 | cd:pace:{channel} | string | earliest next post time for a channel | 10 s |
+| cd:surge:{channel}:{window} | set | no-reply mention ids rolled into one surge summary | deleted once posted; 7 d |
+| cd:surge:due | zset | "{channel}:{window}" summaries to post, scored by when their period ends | removed when queued |
 | cd:agg:{yyyy-mm-dd}:{team} | hash | per-day counters for the digest | 400 days |
 | cd:rt:{yyyy-mm-dd}:{team} | string | first responses as "seconds:staffed:sla_met " (APPEND) | 400 days |
 | cd:own:{yyyy-mm-dd}:{team} | hash | own posts' metrics per day, keyed by post id | 400 days |
@@ -110,6 +112,14 @@ class Keys:
     @staticmethod
     def pace(channel: str) -> str:
         return f"{PREFIX}pace:{channel}"
+
+    @staticmethod
+    def surge_bucket(channel: str, window: int) -> str:
+        return f"{PREFIX}surge:{channel}:{window}"
+
+    @staticmethod
+    def surge_due() -> str:
+        return f"{PREFIX}surge:due"
 
     @staticmethod
     def aggregate(day: str, team: str) -> str:

@@ -1,0 +1,131 @@
+"""Surge mode against real Redis and the Slack stand-in pacing each channel: priority cards once, the rest summed up."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from bot.adapters.mention_store import RedisMentionStore
+from bot.adapters.store import Keys
+from bot.blocks.surge import SURGE_METADATA_TYPE
+from bot.delivery import SUMMARY_ROLE
+from bot.sandbox import SlackSandbox, XSandbox
+from bot.services import Services
+from bot.worker import Worker, build_worker
+from config.desk import SurgeTable
+
+RIVERSIDE = ("1400000000000000004", "MPRiverside", "C0RIVER0001")
+URGENT = "@{username} man with a knife outside the shop right now {n}"
+NEEDS_REPLY = "@{username} my car was broken into on Mill Lane last night {n}"
+NO_REPLY = (
+    "@{username} lovely sunny day at the park {n}",
+    "@{username} thank you for the help yesterday, brilliant officers {n}",
+    "@{username} you lot are useless pigs {n}",
+)
+LANES = {"emergency": 0, "crime_report": 1}
+
+
+@pytest.fixture
+def surge_worker(services: Services, slack_sandbox: SlackSandbox) -> Worker:
+    """A worker pacing 4 posts/s per channel, in surge past 2 s of queue (9+ posts), summing up every 2 s."""
+    slack_sandbox.pace_per_channel(0.2)
+    desk = services.desk.model_copy(update={"surge": SurgeTable(backlog_seconds=2, summary_seconds=2)})
+    return build_worker(dataclasses.replace(services, desk=desk), pace_ms=250)
+
+
+def _add(x: XSandbox, text: str, count: int) -> list[str]:
+    account_id, handle, _ = RIVERSIDE
+    return x.add_mentions(account_id, handle, count=count, text=text)
+
+
+def _mention_cards(slack: SlackSandbox, channel: str | None = None) -> list[dict[str, Any]]:
+    return [m for m in slack.messages(channel) if (m.get("metadata") or {}).get("event_type") == "commsdesk_mention"]
+
+
+def _summaries(slack: SlackSandbox) -> list[dict[str, Any]]:
+    return [m for m in slack.messages() if (m.get("metadata") or {}).get("event_type") == SURGE_METADATA_TYPE]
+
+
+def test_surge_keeps_priority_cards_and_sums_up_the_rest(
+    surge_worker: Worker, x_sandbox: XSandbox, slack_sandbox: SlackSandbox, services: Services
+) -> None:
+    quiet = [tid for n, text in enumerate(NO_REPLY) for tid in _add(x_sandbox, text, 10 + n)]
+    waiting = _add(x_sandbox, NEEDS_REPLY, 10)
+    urgent = _add(x_sandbox, URGENT, 3)
+    surge_worker.run_once(drain_timeout=60)
+
+    cards = _mention_cards(slack_sandbox)
+    per_card = Counter((m["metadata"]["event_payload"]["tweet_id"], m["channel"]) for m in cards)
+    assert max(per_card.values()) == 1
+    carded = {tweet_id for tweet_id, _ in per_card}
+    assert carded == set(waiting) | set(urgent)
+    store = RedisMentionStore(services.redis, 30)
+    lanes = []
+    for card in _mention_cards(slack_sandbox, RIVERSIDE[2]):
+        tracked = store.get(card["metadata"]["event_payload"]["tweet_id"])
+        assert tracked is not None
+        lanes.append(LANES[tracked.decision.category.value])
+    assert lanes == sorted(lanes) and lanes.count(0) == 3 and lanes.count(1) == 10
+
+    summaries = _summaries(slack_sandbox)
+    assert summaries and {m["channel"] for m in summaries} == {RIVERSIDE[2]}
+    assert len({m["metadata"]["event_payload"]["key"] for m in summaries}) == len(summaries)
+    assert sum(m["metadata"]["event_payload"]["mentions"] for m in summaries) == len(quiet)
+    summary_ts = {m["ts"] for m in summaries}
+    for tweet_id in quiet:
+        tracked = store.get(tweet_id)
+        assert tracked is not None
+        [ref] = tracked.cards
+        assert ref.role == SUMMARY_ROLE and ref.channel == RIVERSIDE[2] and ref.ts in summary_ts
+    for tweet_id in waiting + urgent:
+        tracked = store.get(tweet_id)
+        assert tracked is not None and tracked.cards and all(c.role != SUMMARY_ROLE for c in tracked.cards)
+    text = json.dumps([m["text"] for m in summaries])
+    assert "need no reply" in text and "/commsdesk status" in text and "<#C0RIVER0001>" in text
+    if len(summaries) == 1:
+        assert summaries[0]["text"].startswith("33 more mentions") and "12 abuse, 11 praise, 10 chatter" in text
+
+    assert surge_worker.drainer.buffered == 0
+    assert services.redis.zcard(Keys.surge_due()) == 0
+    assert not services.redis.keys(Keys.surge_bucket(RIVERSIDE[2], 0).rsplit(":", 1)[0] + ":*")
+
+    surge_worker.run_once(drain_timeout=5)
+    assert len(_mention_cards(slack_sandbox)) == len(cards) and len(_summaries(slack_sandbox)) == len(summaries)
+
+
+def test_below_the_threshold_every_mention_gets_its_own_card(
+    surge_worker: Worker, x_sandbox: XSandbox, slack_sandbox: SlackSandbox
+) -> None:
+    quiet = _add(x_sandbox, NO_REPLY[0], 4) + _add(x_sandbox, NO_REPLY[1], 4)
+    surge_worker.run_once(drain_timeout=30)
+    assert sorted(m["metadata"]["event_payload"]["tweet_id"] for m in _mention_cards(slack_sandbox)) == sorted(quiet)
+    assert _summaries(slack_sandbox) == []
+
+
+def test_summary_lost_on_the_wire_is_reconciled_not_posted_twice(
+    surge_worker: Worker, x_sandbox: XSandbox, slack_sandbox: SlackSandbox, services: Services
+) -> None:
+    quiet = _add(x_sandbox, NO_REPLY[2], 12)
+    slack_sandbox.reset_after_accept("chat.postMessage", times=1)
+    surge_worker.run_once(drain_timeout=30)
+    [summary] = _summaries(slack_sandbox)
+    assert summary["metadata"]["event_payload"]["mentions"] == len(quiet)
+    assert len(slack_sandbox.calls_to("conversations.history")) >= 1
+    store = RedisMentionStore(services.redis, 30)
+    assert all(ref.ts == summary["ts"] for t in store.get_many(quiet) for ref in t.cards)
+    assert _mention_cards(slack_sandbox) == []
+
+
+def test_summary_shows_hostile_examples_inert(
+    surge_worker: Worker, x_sandbox: XSandbox, slack_sandbox: SlackSandbox
+) -> None:
+    _add(x_sandbox, "@{username} <!channel> <@U0BOSS001> <https://evil.example|police.uk> you are useless pigs {n}", 12)
+    surge_worker.run_once(drain_timeout=30)
+    [summary] = _summaries(slack_sandbox)
+    rendered = json.dumps(summary["blocks"])
+    for forbidden in ("<!channel>", "<@U0BOSS001>", "<https://evil.example|"):
+        assert forbidden not in rendered
