@@ -14,6 +14,7 @@ from bot.adapters.outbox import RedisOutbox
 from bot.adapters.x import TweepyMentionSource, build_x_client
 from bot.demo import example_desk_path
 from bot.ingest import MentionPoller
+from bot.logs import configure_logging
 from bot.sandbox import XSandbox
 from bot.sandbox.redis_server import RedisServer
 from config.desk import load_desk
@@ -28,6 +29,7 @@ TEXTS = (
 
 
 def main() -> None:
+    configure_logging("WARNING", "console")  # a log line per mention would measure the terminal, not ingest
     desk = load_desk(example_desk_path())
     with tempfile.TemporaryDirectory() as workdir, XSandbox() as x:
         server = RedisServer(Path(workdir)).start()

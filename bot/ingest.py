@@ -6,19 +6,20 @@ rather than skips; recording is idempotent on tweet id, so a re-read queues no s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import redis
 
 from bot.adapters.aggregates import RedisAggregates
-from bot.adapters.mention_store import RedisMentionStore
+from bot.adapters.mention_store import RedisMentionStore, Staging
 from bot.adapters.outbox import OutboxEntry, RedisOutbox
 from bot.adapters.store import BUDGET_TTL, Keys
 from bot.core.models import Mention
 from bot.core.ports import MentionBatch, MentionSource
 from bot.core.relay import Priority, is_staffed, new_record, owning_team, plan_cards
+from bot.core.tracking import TrackedMention
 from bot.core.triage import decide
 from bot.logs import get_logger
 from bot.metrics import MENTIONS_INGESTED
@@ -26,6 +27,7 @@ from config.desk import Desk
 
 log = get_logger(__name__)
 BUDGET_LEVELS = (80, 100)
+TRANSACTION_SIZE = 100  # mentions written per Redis transaction
 
 
 @dataclass
@@ -68,11 +70,10 @@ class MentionPoller:
     def _ingest(self, batch: MentionBatch, cursor_key: str, source: str, report: PollReport) -> None:
         for error in batch.errors:
             log.warning("x reported a partial error", source=source, error=error)
-        for mention in batch.mentions:
-            if self.record(mention):
-                report.new += 1
-            else:
-                report.seen += 1
+        for start in range(0, len(batch.mentions), TRANSACTION_SIZE):
+            new = self.record_many(batch.mentions[start : start + TRANSACTION_SIZE])
+            report.new += new
+            report.seen += min(TRANSACTION_SIZE, len(batch.mentions) - start) - new
         report.read += batch.posts_read
         if batch.gap:
             report.gaps += 1
@@ -82,6 +83,22 @@ class MentionPoller:
 
     def record(self, mention: Mention) -> bool:
         """Decide and record one mention with its cards queued; False if it was already recorded."""
+        return self.record_many([mention]) == 1
+
+    def record_many(self, mentions: Sequence[Mention]) -> int:
+        """Decide and record mentions with their cards queued, in one transaction; return how many were new."""
+        prepared = [self._prepare(mention) for mention in mentions]
+        fresh = self._mentions.record_new_many([(tracked, stage) for tracked, stage in prepared])
+        for (tracked, _), new in zip(prepared, fresh, strict=True):
+            if new:
+                decision = tracked.decision
+                MENTIONS_INGESTED.labels(route=decision.route).inc()
+                log.info("mention recorded", tweet_id=tracked.mention.id, category=decision.category.value,
+                         route=decision.route, urgent=decision.urgent)  # fmt: skip
+        return sum(fresh)
+
+    def _prepare(self, mention: Mention) -> tuple[TrackedMention, Staging]:
+        """Triage a mention and plan what to write with it: its outbox entries and digest counters."""
         decision = decide(mention, self._desk)
         team = owning_team(mention, decision, self._desk)
         now = self._clock()
@@ -98,12 +115,7 @@ class MentionPoller:
                 self._outbox.add(entry, pipe)
             self._aggregates.record_received(team, mention.created_at, decision, pipe)
 
-        if not self._mentions.record_new(tracked, also=stage):
-            return False
-        MENTIONS_INGESTED.labels(route=decision.route).inc()
-        log.info("mention recorded", tweet_id=mention.id, category=decision.category.value, route=decision.route,
-                 urgent=decision.urgent)  # fmt: skip
-        return True
+        return tracked, stage
 
     def _alert_gap(self, source: str, cursor_key: str) -> None:
         text = (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 import redis
@@ -31,26 +31,47 @@ class RedisMentionStore:
         Returns False, changing nothing, when the mention is already stored: so a mention and its outbox
         entries are written together or not at all, and a re-poll never queues a second card.
         """
-        key = Keys.mention(tracked.mention.id)
+        return self.record_new_many([(tracked, also)])[0]
+
+    def record_new_many(self, items: Sequence[tuple[TrackedMention, Staging | None]]) -> list[bool]:
+        """Record a page of mentions in one transaction; each result says whether that one was new.
+
+        Mentions already stored (or repeated in `items`) are skipped. If another writer races us, each
+        mention is retried on its own, so the outcome is the same as recording them one by one.
+        """
+        keys = [Keys.mention(tracked.mention.id) for tracked, _ in items]
         with self._client.pipeline() as pipe:
             try:
-                pipe.watch(key)  # type: ignore[no-untyped-call]
-                if pipe.exists(key):
-                    return False
+                pipe.watch(*keys)  # type: ignore[no-untyped-call]
+                stored = pipe.mget(keys) if keys else []
+                seen: set[str] = set()
+                fresh = [False] * len(items)
+                for n, ((tracked, _), value) in enumerate(zip(items, stored, strict=True)):
+                    fresh[n] = value is None and tracked.mention.id not in seen
+                    seen.add(tracked.mention.id)
+                if not any(fresh):
+                    return fresh
                 pipe.multi()
-                pipe.set(key, tracked.model_dump_json(), ex=self._ttl)
-                pipe.zadd(Keys.tracked(), {tracked.mention.id: tracked.received_at.timestamp()})
-                self._index(pipe, tracked)
-                if tracked.mention.conversation_id:
-                    conversation = Keys.conversation(tracked.mention.conversation_id)
-                    pipe.sadd(conversation, tracked.mention.id)
-                    pipe.expire(conversation, self._ttl)
-                if also is not None:
-                    also(pipe)
+                for (tracked, also), new in zip(items, fresh, strict=True):
+                    if new:
+                        self._stage_new(pipe, tracked)
+                        if also is not None:
+                            also(pipe)
                 pipe.execute()
+                return fresh
             except redis.WatchError:
-                return False
-        return True
+                if len(items) == 1:
+                    return [False]
+        return [self.record_new(tracked, also) for tracked, also in items]
+
+    def _stage_new(self, pipe: redis.client.Pipeline, tracked: TrackedMention) -> None:
+        pipe.set(Keys.mention(tracked.mention.id), tracked.model_dump_json(), ex=self._ttl)
+        pipe.zadd(Keys.tracked(), {tracked.mention.id: tracked.received_at.timestamp()})
+        self._index(pipe, tracked)
+        if tracked.mention.conversation_id:
+            conversation = Keys.conversation(tracked.mention.conversation_id)
+            pipe.sadd(conversation, tracked.mention.id)
+            pipe.expire(conversation, self._ttl)
 
     def get(self, tweet_id: str) -> TrackedMention | None:
         raw = self._client.get(Keys.mention(tweet_id))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -75,3 +76,22 @@ def test_cursor_never_moves_backwards(store: RedisMentionStore) -> None:
     store.set_cursor(key, "2122000000000000009")
     store.set_cursor(key, "2122000000000000001")
     assert store.cursor(key) == "2122000000000000009"
+
+
+def test_record_new_many_writes_a_page_once_and_skips_known_and_repeated(store: RedisMentionStore) -> None:
+    store.record_new(tracked("2"))
+    staged: list[str] = []
+
+    def stage_for(tweet_id: str) -> Callable[[redis.client.Pipeline], None]:
+        def stage(pipe: redis.client.Pipeline) -> None:
+            staged.append(tweet_id)
+            pipe.set(f"cd:test:staged:{tweet_id}", "1")
+
+        return stage
+
+    items = [(tracked(i), stage_for(i)) for i in ("1", "2", "3", "1")]
+    assert store.record_new_many(items) == [True, False, True, False]
+    assert staged == ["1", "3"]
+    assert store.open_ids() == ["1", "2", "3"]
+    assert store.record_new_many(items) == [False, False, False, False]
+    assert staged == ["1", "3"]
