@@ -1,0 +1,70 @@
+"""The import direction of architecture.md, checked on the source: core stays pure, handlers stay thin."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+STDLIB = set(sys.stdlib_module_names) | {"__future__"}
+ADAPTER_SDKS = {
+    "x.py": {"tweepy", "requests"},
+    "slack_cards.py": {"slack_sdk"},
+    "chart.py": {"matplotlib"},
+}
+REDIS_ADAPTERS = {"store.py", "mention_store.py", "outbox.py", "aggregates.py", "request_store.py"}
+
+
+def imports_of(path: Path) -> set[str]:
+    """Imported modules: `bot.<package>` for ours, the top-level name for everything else."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        modules = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules = [node.module]
+        for module in modules:
+            parts = module.split(".")
+            names.add(".".join(parts[:2]) if parts[0] == "bot" else parts[0])
+    return names
+
+
+def foreign(path: Path, allowed: set[str]) -> set[str]:
+    return {name for name in imports_of(path) if name not in STDLIB and name not in allowed}
+
+
+def sources(folder: str) -> list[Path]:
+    return sorted((REPO / folder).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", sources("bot/core"), ids=lambda p: p.name)
+def test_core_imports_stdlib_and_pydantic_only(path: Path) -> None:
+    assert foreign(path, {"pydantic", "bot.core"}) == set()
+
+
+@pytest.mark.parametrize("path", sources("bot/blocks"), ids=lambda p: p.name)
+def test_blocks_import_core_only(path: Path) -> None:
+    assert foreign(path, {"pydantic", "bot.core", "bot.blocks"}) == set()
+
+
+@pytest.mark.parametrize("path", sources("bot/adapters"), ids=lambda p: p.name)
+def test_each_adapter_imports_core_and_its_one_sdk(path: Path) -> None:
+    sdk = {"redis"} if path.name in REDIS_ADAPTERS else ADAPTER_SDKS.get(path.name, set())
+    # slack_cards draws the cards it updates, so it may also use the pure builders
+    builders = {"bot.blocks"} if path.name == "slack_cards.py" else set()
+    assert foreign(path, {"pydantic", "bot.core", "bot.adapters", *sdk, *builders}) == set()
+
+
+@pytest.mark.parametrize("path", sources("handlers"), ids=lambda p: str(p.relative_to(REPO)))
+def test_handlers_import_core_and_blocks_never_adapters_config_or_os(path: Path) -> None:
+    allowed = {"bot.core", "bot.blocks", "handlers", "slack_bolt", "slack_sdk"}
+    assert foreign(path, allowed) == set()
+    assert "os" not in imports_of(path)
+
+
+@pytest.mark.parametrize("path", sources("config"), ids=lambda p: p.name)
+def test_config_imports_nothing_of_ours(path: Path) -> None:
+    assert foreign(path, {"pydantic", "pydantic_settings"}) == set()
