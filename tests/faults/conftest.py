@@ -1,0 +1,37 @@
+"""Fixtures for fault tests: a deployment of real processes against the suite's Redis and fresh sandboxes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+
+from bot.sandbox import SlackSandbox, XSandbox
+from bot.sandbox.redis_server import RedisServer
+from tests.support.processes import SECRETS, Deployment, deployment
+
+
+@pytest.fixture
+def deploy(tmp_path: Path, redis_server: RedisServer, redis_client: redis.Redis, slack_sandbox: SlackSandbox,
+           x_sandbox: XSandbox) -> Iterator[Deployment]:  # fmt: skip
+    """Processes of one deployment; afterwards, no secret may appear in any of their DEBUG logs."""
+    yield from deployment(tmp_path / "deploy", redis_server.url, slack_sandbox.url, x_sandbox.url)
+
+
+def assert_no_secrets(logs: str) -> None:
+    for secret in SECRETS:
+        assert secret not in logs
+
+
+def mention_cards(slack: SlackSandbox) -> Counter[tuple[str, str]]:
+    """Count mention cards in Slack by (tweet id, channel)."""
+    found: Counter[tuple[str, str]] = Counter()
+    for message in slack.messages():
+        meta: dict[str, Any] = message.get("metadata") or {}
+        if meta.get("event_type") == "commsdesk_mention":
+            found[(meta["event_payload"]["tweet_id"], str(message["channel"]))] += 1
+    return found
