@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.core.desk import DeskView
-from bot.core.signals import Signal, terms_signal
+from bot.core.signals import Signal, signal, terms_signal, word_keys
 from bot.core.text import normalise
 
 HANDLE = re.compile(r"@(\w{1,15})")
@@ -24,7 +24,7 @@ class DeskRules:
     team_by_handle: dict[str, str]
     spelling: dict[str, str]  # folded handle -> the handle as configured
     hq_handles: frozenset[str]
-    places: tuple[tuple[re.Pattern[str], str, str], ...]  # (pattern, team key, place as configured)
+    places: tuple[tuple[Signal, str, str], ...]  # (place as a Signal, team key, place as configured)
     emergency: Signal | None
     crime: Signal | None
     abuse: Signal | None
@@ -41,16 +41,19 @@ class DeskRules:
     def team_for_place(self, text: str) -> tuple[str, str] | None:
         """Return (team key, place) of the earliest place named in `text` (handles already removed)."""
         best: tuple[int, int, str, str] | None = None
-        for pattern, team, place in self.places:
-            found = pattern.search(text)
+        keys = word_keys(text)
+        for named, team, place in self.places:
+            if named.keys is not None and named.keys.isdisjoint(keys):
+                continue
+            found = named.pattern.search(text)
             if found and (best is None or (found.start(), -len(found.group(0))) < (best[0], best[1])):
                 best = (found.start(), -len(found.group(0)), team, place)
         return (best[2], best[3]) if best else None
 
 
-def _place_pattern(place: str) -> re.Pattern[str]:
+def _place_signal(place: str) -> Signal:
     words = [re.escape(w).replace("'", "'?") for w in normalise(place).split()]
-    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
+    return signal("names a place", r"\s+".join(words))
 
 
 def _terms(terms: tuple[str, ...]) -> tuple[str, ...]:
@@ -66,7 +69,7 @@ def _compile(
     team_by_handle = {normalise(h): key for key, handles, _ in teams for h in handles}
     spelling = {normalise(h): h for _, handles, _ in teams for h in handles}
     hq = frozenset(normalise(h) for key, handles, _ in teams if key == hq_team for h in handles)
-    places = tuple((_place_pattern(p), key, p) for key, _, team_places in teams for p in team_places if normalise(p))
+    places = tuple((_place_signal(p), key, p) for key, _, team_places in teams for p in team_places if normalise(p))
     emergency, crime, abuse, media = (_terms(t) for t in extra)
     return DeskRules(
         team_by_handle=team_by_handle,
@@ -80,8 +83,23 @@ def _compile(
     )
 
 
+_BY_IDENTITY: dict[int, tuple[DeskView, DeskRules]] = {}
+_IDENTITIES = 8
+
+
 def desk_rules(desk: DeskView) -> DeskRules:
-    """Return the compiled rules for `desk` (cached by its content)."""
+    """Return the compiled rules for `desk`: looked up by identity (desk config is frozen), else by content."""
+    seen = _BY_IDENTITY.get(id(desk))
+    if seen is not None and seen[0] is desk:
+        return seen[1]
+    if len(_BY_IDENTITY) >= _IDENTITIES:
+        _BY_IDENTITY.clear()
+    rules = _rules_by_content(desk)
+    _BY_IDENTITY[id(desk)] = (desk, rules)
+    return rules
+
+
+def _rules_by_content(desk: DeskView) -> DeskRules:
     teams = tuple((t.key, tuple(a.handle for a in t.accounts), tuple(t.places)) for t in desk.teams)
     cfg = desk.triage
     extra = (tuple(cfg.emergency_terms), tuple(cfg.crime_terms), tuple(cfg.abuse_terms), tuple(cfg.media_outlets))

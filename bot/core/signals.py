@@ -166,13 +166,14 @@ def _sequence_keys(source: str, at_word_start: bool, top: bool) -> tuple[frozens
         if source.startswith("\\d", i) and not word and at_word_start:
             found.append(frozenset({DIGIT}))
         quantifier = _QUANTIFIER.match(source, i + step)
+        spaces = source.startswith("\\s", i) and not (quantifier and _optional(quantifier.group(0)))
         i = quantifier.end() if quantifier else i + step
         if not literal or quantifier:
             if literal and quantifier and not _optional(quantifier.group(0)):
                 word_ok = word_ok if word else at_word_start
                 word += char
-            flush(False)
-            at_word_start = False
+            flush(spaces)
+            at_word_start = spaces
         elif char == " ":
             flush(True)
             at_word_start = True

@@ -92,7 +92,7 @@ def _own_loss(text: PreparedText) -> bool:
 def _sighting(mention: Mention, text: PreparedText) -> str | None:
     if reason := lx.PERSON_SIGHTING.find(text.plain):
         return reason
-    if lx.NAMED_SIGHTING.search(cased_body(text.raw)):
+    if lx.NAMED_SIGHTING.search(cased_body(text.cased)):
         return "a sighting of a named person"
     in_thread = bool(mention.referenced) and not mention.is_retweet
     return lx.REPLY_SIGHTING.find(text.plain) if in_thread else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.core.lexicon_emergency import FIGURES_OF_SPEECH
 from bot.core.lexicon_intent import HOW_TO, QUESTION_OPENER
@@ -30,13 +31,17 @@ class PreparedText:
     body: str  # as `places` without links and quoted passages: what the author says
     plain: str  # as `body` without figures of speech: for meaning
     raw: str  # the text as posted
+    cased: str  # normalised with case kept: for spotting names
     statements: str  # the sentences of `plain` that are not questions
     questions: tuple[str, ...]  # clauses of `plain` that put a question
     leading: tuple[str, ...]  # the handles the post opens with (after any greeting): whom it addresses
 
 
 def _strip_markup(text: str) -> str:
-    return _SLACK_MARKUP.sub(" ", _SLACK_LINK.sub(r" \1 ", text))
+    """Drop Slack markup, keeping a link's shown text, with spaces collapsed."""
+    if "<" not in text:
+        return text
+    return _SPACES.sub(" ", _SLACK_MARKUP.sub(" ", _SLACK_LINK.sub(r" \1 ", text))).strip()
 
 
 def _questions(sentences: list[str]) -> tuple[str, ...]:
@@ -50,18 +55,24 @@ def _questions(sentences: list[str]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def cased_body(raw: str) -> str:
-    """Return the text without leading handles, handles and links, case kept: for spotting names."""
-    cased = _LEAD.sub("", _strip_markup(normalise(raw, casefold=False)).strip())
-    return _SPACES.sub(" ", _URL.sub(" ", HANDLE.sub(" ", cased))).strip()
+@lru_cache(maxsize=64)
+def cased_body(cased: str) -> str:
+    """Return normalised, case-kept text without leading handles, handles and links: for spotting names."""
+    body = _LEAD.sub("", _strip_markup(cased))
+    if "@" in body:
+        body = HANDLE.sub(" ", body)
+    if "http" in body:
+        body = _URL.sub(" ", body)
+    return _SPACES.sub(" ", body).strip()
 
 
 def prepare(raw: str) -> PreparedText:
     """Normalise `raw` once and derive every view triage needs."""
-    handles = _SPACES.sub(" ", _strip_markup(normalise(raw))).strip()
+    cased = normalise(raw, casefold=False)
+    handles = _strip_markup(cased.casefold())
     lead = _LEAD.match(handles)
     leading = HANDLE.findall(lead.group(1)) if lead else []
-    places = _SPACES.sub(" ", HANDLE.sub(" ", handles)).strip()
+    places = _SPACES.sub(" ", HANDLE.sub(" ", handles)).strip() if "@" in handles else handles
     body = _SPACES.sub(" ", _URL.sub(" ", places)).strip() if "http" in places else places
     if "'" in body or '"' in body:
         body = _SPACES.sub(" ", _LONG_QUOTE.sub(" ", body)).strip()
@@ -75,6 +86,7 @@ def prepare(raw: str) -> PreparedText:
         body=body,
         plain=plain,
         raw=raw,
+        cased=cased,
         statements=" . ".join(s for s in sentences if not s.endswith("?")),
         questions=_questions(sentences),
         leading=tuple(leading),
