@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import subprocess
 import sys
 from pathlib import Path
 
@@ -68,3 +69,25 @@ def test_handlers_import_core_and_blocks_never_adapters_config_or_os(path: Path)
 @pytest.mark.parametrize("path", sources("config"), ids=lambda p: p.name)
 def test_config_imports_nothing_of_ours(path: Path) -> None:
     assert foreign(path, {"pydantic", "pydantic_settings"}) == set()
+
+
+IMPORT_EVERYTHING = """
+import importlib, pkgutil, socket, threading
+def refuse(*args, **kwargs):
+    raise RuntimeError("a module opened a socket at import time")
+socket.socket.connect = refuse
+for package in ("bot", "handlers", "config"):
+    root = importlib.import_module(package)
+    for info in pkgutil.walk_packages(root.__path__, package + "."):
+        if info.name != "bot.__main__":
+            importlib.import_module(info.name)
+assert threading.active_count() == 1, [t.name for t in threading.enumerate()]
+print("imported", len([m for m in __import__("sys").modules if m.split(".")[0] in ("bot", "handlers", "config")]))
+"""
+
+
+def test_importing_every_module_opens_no_socket_and_starts_no_thread() -> None:
+    result = subprocess.run([sys.executable, "-c", IMPORT_EVERYTHING], cwd=REPO, capture_output=True, text=True,
+                            timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("imported ")
