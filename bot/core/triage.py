@@ -52,21 +52,15 @@ def _categorise(mention: Mention, text: PreparedText, rules: DeskRules) -> tuple
         return Category.CHATTER, [reason]
     if reason := first(EMERGENCY, text.plain) or _own(rules.emergency, text.plain):
         return Category.EMERGENCY, [reason]
-    crime = first(lx.CRIME, text.statements) or _own(rules.crime, text.statements)
-    media = _media(text, rules)
-    info = None if media else first(lx.INFORMATION, text.plain) or _sighting(mention, text)
-    abuse = li.ABUSE.find(text.plain) or _own(rules.abuse, text.plain)
     # Tie-break 4: a named incident, officer or delay makes a complaint however rude; a jibe at policy is abuse.
-    complaint = first(li.COMPLAINT_SPECIFIC, text.plain) or (None if abuse else li.COMPLAINT_POLICY.find(text.plain))
+    specific = first(li.COMPLAINT_SPECIFIC, text.plain)
+    abuse = None if specific else li.ABUSE.find(text.plain) or _own(rules.abuse, text.plain)
+    complaint = specific or (None if abuse else li.COMPLAINT_POLICY.find(text.plain))
     praise = li.STRONG_PRAISE.find(text.plain)
-    if complaint or praise:
-        crime = info = None  # the police already know of it: label what the author wants (tie-break 3)
-    elif crime and info and not _own_loss(text):
-        crime = None  # a tip about other people's crime, not the author's own report
-    if crime:
-        return Category.CRIME_REPORT, [crime]
-    if info:
-        return Category.INFORMATION, [info]
+    media = _media(text, rules)
+    # Tie-break 3: with a complaint or thanks the police already know of it, so label what the author wants.
+    if not (complaint or praise) and (found := _crime_or_information(mention, text, rules, media)):
+        return found
     if media:
         return Category.MEDIA, [media]
     if complaint:
@@ -83,6 +77,18 @@ def _categorise(mention: Mention, text: PreparedText, rules: DeskRules) -> tuple
     if weak := lx.REGISTRATION.find(text.plain):
         return Category.INFORMATION, [weak]
     return Category.CHATTER, ["nothing to act on" if text.body else "handles or emoji only"]
+
+
+def _crime_or_information(
+    mention: Mention, text: PreparedText, rules: DeskRules, media: str | None
+) -> tuple[Category, list[str]] | None:
+    """Return a crime report, or a tip about other people's crime (information), or None."""
+    crime = first(lx.CRIME, text.statements) or _own(rules.crime, text.statements)
+    if crime and _own_loss(text):
+        return Category.CRIME_REPORT, [crime]
+    if info := None if media else first(lx.INFORMATION, text.plain) or _sighting(mention, text):
+        return Category.INFORMATION, [info]
+    return (Category.CRIME_REPORT, [crime]) if crime else None
 
 
 def _own_loss(text: PreparedText) -> bool:
