@@ -35,6 +35,7 @@ log = get_logger(__name__)
 
 PACE_MS = 1100  # Slack allows about one message a second per channel; keep a little margin
 HISTORY_PAGES = 5
+TOUCH_EVERY_SECONDS = 10.0  # well inside the reclaim idle time, so held entries are never taken over
 SUMMARY_ROLE = "summary"  # CardRef role of a surge summary that stands in for a mention's card
 Clock = Callable[[], datetime]
 
@@ -74,6 +75,7 @@ class OutboxDrainer:
         self._clock = clock
         self._buffer: dict[str, OutboxEntry] = {}  # by `ref`: stream ids repeat across lanes
         self._buffer_limit = buffer_limit  # per lane
+        self._touched = time.monotonic()
         self._surge = SurgeRule(desk.surge.backlog_seconds, pacer.pace_seconds, desk.surge.summary_seconds)
 
     @property
@@ -91,7 +93,7 @@ class OutboxDrainer:
         self._outbox.queue_due_summaries(self._clock().timestamp())
         posted = 0
         waiting: set[str] = set()
-        for entry in sorted(self._buffer.values(), key=lambda e: (e.lane, e.id)):
+        for entry in sorted(self._buffer.values(), key=lambda e: e.order):
             if entry.channel in waiting or not self._pacer.try_slot(entry.channel):
                 waiting.add(entry.channel)
                 continue
@@ -104,12 +106,13 @@ class OutboxDrainer:
         """Top up the buffer lane by lane, so a full buffer of routine cards never keeps urgent ones waiting."""
         held = Counter(entry.lane for entry in self._buffer.values())
         lanes = [lane for lane in OUTBOX_LANES if held[lane] < self._buffer_limit]
-        if not lanes:
-            return
-        room = min(self._buffer_limit - held[lane] for lane in lanes)
-        fresh = self._outbox.reclaim(count=room) + self._outbox.read(count=room, block_ms=block_ms, lanes=lanes)
+        room = 0 if not lanes else min(self._buffer_limit - held[lane] for lane in lanes)
+        fresh = [] if not room else self._outbox.reclaim(count=room) + self._outbox.read(room, block_ms, lanes)
         for entry in fresh:
             self._buffer[entry.ref] = entry
+        if self._buffer and time.monotonic() - self._touched > TOUCH_EVERY_SECONDS:
+            self._outbox.touch(list(self._buffer.values()))
+            self._touched = time.monotonic()
 
     def _roll_up(self) -> None:
         """In every channel whose queue is past the surge threshold, fold no-reply cards into the period's summary."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
 from collections import Counter
 from typing import Any
 
 import pytest
 
 from bot.adapters.mention_store import RedisMentionStore
+from bot.adapters.outbox import OutboxEntry, RedisOutbox
 from bot.adapters.store import Keys
 from bot.blocks.surge import SURGE_METADATA_TYPE
 from bot.delivery import SUMMARY_ROLE
@@ -129,3 +131,16 @@ def test_summary_shows_hostile_examples_inert(
     rendered = json.dumps(summary["blocks"])
     for forbidden in ("<!channel>", "<@U0BOSS001>", "<https://evil.example|"):
         assert forbidden not in rendered
+
+
+def test_entries_held_through_a_long_backlog_are_not_taken_over(services: Services) -> None:
+    holder, other = (RedisOutbox(services.redis, name, reclaim_idle_ms=200) for name in ("holder", "other"))
+    holder.ensure_groups()
+    for n in range(3):
+        holder.add(OutboxEntry(lane=1, channel=RIVERSIDE[2], kind="message", key=f"k{n}", payload={"text": "t"}))
+    held = holder.read(count=10)
+    time.sleep(0.3)
+    holder.touch(held)
+    assert other.reclaim() == []
+    time.sleep(0.3)
+    assert {e.ref for e in other.reclaim()} == {e.ref for e in held}

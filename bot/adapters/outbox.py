@@ -51,6 +51,12 @@ class OutboxEntry:
         """Name this entry across lanes: one transaction can give entries in two lanes the same stream id."""
         return f"{self.lane}:{self.id}"
 
+    @property
+    def order(self) -> tuple[int, int, int]:
+        """Sort key: lane, then arrival (stream ids compared as numbers, not strings)."""
+        ms, _, seq = self.id.partition("-")
+        return self.lane, int(ms or 0), int(seq or 0)
+
     def fields(self) -> dict[str, str]:
         return {"channel": self.channel, "kind": self.kind, "tweet_id": self.tweet_id, "role": self.role,
                 "route": self.route, "key": self.key, "payload": json.dumps(self.payload)}  # fmt: skip
@@ -99,6 +105,15 @@ class RedisOutbox:
             )
             taken.extend(OutboxEntry.from_stream(lane, i, f) for i, f in reply[1] if f)
         return taken
+
+    def touch(self, entries: Sequence[OutboxEntry]) -> None:
+        """Keep entries this worker still holds (waiting for a posting slot) from looking abandoned to the others."""
+        pipe = self._client.pipeline(transaction=False)
+        for lane in OUTBOX_LANES:
+            ids = [e.id for e in entries if e.lane == lane]
+            if ids:
+                pipe.xclaim(Keys.outbox(lane), OUTBOX_GROUP, self._consumer, 0, ids, justid=True)  # type: ignore[arg-type]
+        pipe.execute()
 
     def ack(self, entry: OutboxEntry) -> None:
         pipe = self._client.pipeline(transaction=True)
