@@ -36,6 +36,8 @@ CRIME: tuple[Signal, ...] = (
         r"(?:using|used|stole|cloned) (?:my|our) (?:\w+ ){0,2}(?:card|details|identity|account)|card details",
         r"fake (?:£\d+s?|notes?|twenties|tenners|fivers|money|courier|officer|police|bailiff)|counterfeit|gift cards",
         r"sextort\w*|blackmail\w*|(?:hacked|cloned) (?:my|our)|identity theft",
+        r"(?:pretending|pretended|claiming|claimed|posing) (?:to be|as)(?: from)? (?:the |a |an |my |her |his |our )?"
+        r"(?:police|officers?|bank|hmrc|council|courier|royal mail|dvla|bailiffs?|tv licen[cs]ing|microsoft|amazon)",
     ),
     signal(
         "reports harassment, hate or antisocial behaviour",

@@ -48,10 +48,10 @@ def _categorise(mention: Mention, text: PreparedText, rules: DeskRules) -> tuple
     """Return the category and why, applying the guide's tie-breaks."""
     if mention.is_retweet or text.body.startswith("rt @") or mention.text.lstrip().startswith("RT @"):
         return Category.CHATTER, ["retweet"]
-    if reason := li.SPAM.find(text.body):
-        return Category.CHATTER, [reason]
     if reason := first(EMERGENCY, text.plain) or _own(rules.emergency, text.plain):
         return Category.EMERGENCY, [reason]
+    if (reason := li.SPAM.find(text.body)) and not li.SCAM_REPORT.find(text.body):
+        return Category.CHATTER, [reason]  # spam and adverts posted at the force; a report of one is not
     # Tie-break 4: a named incident, officer or delay makes a complaint however rude; a jibe at policy is abuse.
     specific = first(li.COMPLAINT_SPECIFIC, text.plain)
     abuse = None if specific else li.ABUSE.find(text.plain) or _own(rules.abuse, text.plain)
