@@ -16,6 +16,7 @@ _MAX_QUOTE = 60
 _KEY = 4
 _TOKEN_START = re.compile(r"(?<!\w)\w{1,4}|[^\w\s]")  # the first _KEY letters of every word, and every symbol
 _WORD = re.compile(r"\w+")
+_ANY_DIGIT = re.compile(r"\d")
 _QUANTIFIER = re.compile(r"[?*+]|\{\d*,?\d*\}")
 _ZERO_WIDTH = ("(?=", "(?!", "(?<=", "(?<!")
 _SHORT = _KEY - 1
@@ -31,7 +32,7 @@ def word_keys(text: str) -> frozenset[str]:
     """Return the first letters of every word (and every symbol) in `text`, as gate keys."""
     prefixes = set(_TOKEN_START.findall(text))
     keys = prefixes.union([p[:_SHORT] + STEM for p in prefixes if len(p) >= _SHORT])
-    if any(p[0].isdigit() for p in prefixes):
+    if _ANY_DIGIT.search(text) and any(p[0].isdigit() for p in prefixes):
         keys.add(DIGIT)
     return frozenset(keys)
 

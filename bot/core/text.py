@@ -13,7 +13,6 @@ import unicodedata
 _INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
-_SPACE = re.compile(r"\s+")
 
 # Cyrillic and Greek letters that look like Latin ones (after casefold), plus typographic quotes and dashes.
 _LOOKALIKES = str.maketrans(
@@ -36,4 +35,4 @@ def normalise(text: str, *, casefold: bool = True) -> str:
     if not folded.isascii():
         folded = _INVISIBLE.sub("", unicodedata.normalize("NFKC", folded)).translate(_LOOKALIKES)
     folded = folded.casefold() if casefold else folded
-    return _SPACE.sub(" ", folded).strip()
+    return " ".join(folded.split())  # whitespace runs to one space, trimmed

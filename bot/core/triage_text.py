@@ -21,7 +21,6 @@ _LEAD = re.compile(
 )
 _SENTENCE = re.compile(r"[^.!?\n¿]+[.!?]*")
 _CLAUSE = re.compile(r"[,;:\-]\s")
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -37,11 +36,16 @@ class PreparedText:
     leading: tuple[str, ...]  # the handles the post opens with (after any greeting): whom it addresses
 
 
+def _squeeze(text: str) -> str:
+    """Collapse runs of whitespace to one space and trim (as `re.sub(r"\\s+", " ", text).strip()`, faster)."""
+    return " ".join(text.split())
+
+
 def _strip_markup(text: str) -> str:
     """Drop Slack markup, keeping a link's shown text, with spaces collapsed."""
     if "<" not in text:
         return text
-    return _SPACES.sub(" ", _SLACK_MARKUP.sub(" ", _SLACK_LINK.sub(r" \1 ", text))).strip()
+    return _squeeze(_SLACK_MARKUP.sub(" ", _SLACK_LINK.sub(r" \1 ", text)))
 
 
 def _questions(sentences: list[str]) -> tuple[str, ...]:
@@ -63,7 +67,7 @@ def cased_body(cased: str) -> str:
         body = HANDLE.sub(" ", body)
     if "http" in body:
         body = _URL.sub(" ", body)
-    return _SPACES.sub(" ", body).strip()
+    return _squeeze(body)
 
 
 def prepare(raw: str) -> PreparedText:
@@ -72,13 +76,11 @@ def prepare(raw: str) -> PreparedText:
     handles = _strip_markup(cased.casefold())
     lead = _LEAD.match(handles)
     leading = HANDLE.findall(lead.group(1)) if lead else []
-    places = _SPACES.sub(" ", HANDLE.sub(" ", handles)).strip() if "@" in handles else handles
-    body = _SPACES.sub(" ", _URL.sub(" ", places)).strip() if "http" in places else places
+    places = _squeeze(HANDLE.sub(" ", handles)) if "@" in handles else handles
+    body = _squeeze(_URL.sub(" ", places)) if "http" in places else places
     if "'" in body or '"' in body:
-        body = _SPACES.sub(" ", _LONG_QUOTE.sub(" ", body)).strip()
-    plain = (
-        _SPACES.sub(" ", FIGURES_OF_SPEECH.pattern.sub(" , ", body)).strip() if FIGURES_OF_SPEECH.find(body) else body
-    )
+        body = _squeeze(_LONG_QUOTE.sub(" ", body))
+    plain = _squeeze(FIGURES_OF_SPEECH.pattern.sub(" , ", body)) if FIGURES_OF_SPEECH.find(body) else body
     sentences = [s.strip() for s in _SENTENCE.findall(plain) if s.strip(" .!?")]
     return PreparedText(
         handles=handles,
