@@ -21,10 +21,11 @@ from bot.adapters.outbox import RedisOutbox
 from bot.adapters.request_store import RedisRequestRepository
 from bot.adapters.slack_cards import SlackCardPublisher
 from bot.adapters.x import TweepyMentionSource, build_x_client
+from bot.core.errors import UpstreamError
 from bot.delivery import ChannelPacer, OutboxDrainer
 from bot.digest_build import DigestBuilder, pending_requests_from
 from bot.digest_job import DigestPoster, catch_up, schedule_digest
-from bot.ingest import MentionPoller
+from bot.ingest import MentionPoller, PollReport
 from bot.logs import get_logger
 from bot.outcomes import OutcomeRecorder
 from bot.replies import OwnPostPoller
@@ -86,9 +87,13 @@ class Worker:
         return run
 
     def run_once(self, drain_timeout: float = 120.0) -> None:
-        """One poll cycle (mentions, then own posts), then drain the outbox: `commsdesk worker --once`."""
-        report = self.mentions.poll()
-        answered = self.own_posts.poll()
+        """One poll cycle (mentions, then own posts), then drain the outbox even if X failed: `worker --once`."""
+        report, answered = PollReport(), 0
+        try:
+            report = self.mentions.poll()
+            answered = self.own_posts.poll()
+        except UpstreamError as exc:
+            log.warning("x poll failed; the next cycle reads on from the saved cursors", error=str(exc))
         self.sla.chase(self.clock())
         posted = self.drainer.drain(drain_timeout)
         log.info("worker cycle done", new=report.new, seen=report.seen, gaps=report.gaps, replied=answered,
