@@ -106,7 +106,7 @@ HAPPENING_NOW = signal(
 INFORMATION: tuple[Signal, ...] = (
     signal(
         "answers an appeal",
-        r"(?:re|regarding|about|from|in|on) (?:your|the) (?:\w+ ){0,4}(?:appeal|cctv|e-?fit)|re your|re the",
+        r"(?:re|regarding|about|from|in|on) (?:your|the) (?:\w+ ){0,4}(?:appeal|cctv|e-fit|efit)|re your|re the",
         r"(?:from|about|regarding|on) your (?:\w+ ){0,2}(?:post|tweet|photos?|picture)",
         r"your (?:\w+ ){0,3}appeal|(?:wanted|missing) (?:man|woman|lad|girl|boy|person|teen|kid|child|poster)",
         r"is (?:it|that|this) the (?:one|car|van|man|person)|the missing",

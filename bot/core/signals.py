@@ -23,8 +23,9 @@ _SHORT = _KEY - 1
 STEM = "…"  # marks the key of a word that starts with three given letters and may go on
 DIGIT = "\\d"  # the key of every word that starts with a digit
 _COMMON = frozenset(
-    "the and you she her him his for was are has had not our now got get been with that this they".split()
-)
+    "the and you you… she her him his for was are has had not our now got get been with that this they what your just"
+    " over here ther there out what when from have some them then were will".split()
+)  # keys most posts contain, so poor gates
 
 
 @lru_cache(maxsize=64)
@@ -96,7 +97,21 @@ def _key(word: str, complete: bool) -> str | None:
 
 
 def _cost(keys: frozenset[str]) -> int:
-    return sum(1 if len(k) == _KEY and k not in _COMMON else 10 for k in keys)
+    """Score how often a key set lets text through: common words worst, then short words and digits, then stems."""
+    return sum(
+        100
+        if k in _COMMON
+        else 50
+        if len(k) < _SHORT
+        else 30
+        if k == DIGIT
+        else 10
+        if len(k) < _KEY
+        else 5
+        if k.endswith(STEM)
+        else 1
+        for k in keys
+    )
 
 
 def _union(sources: list[str], at_word_start: bool, ends_word: bool) -> tuple[frozenset[str] | None, bool]:

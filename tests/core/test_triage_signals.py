@@ -29,7 +29,7 @@ LEXICON_SIGNALS = [
         (r"pigs?", {"pig" + STEM}),
         (r"\d+ ?mph", {DIGIT}),
         (r"st\s+anne'?s", {"anne"}),
-        (r"(?:she|he)(?:'s| is) (?:in|at)", {"she", "he"}),
+        (r"(?:she|he)(?:'s| is) (?:outside|near)", {"outs", "near"}),
         (r"(?:\w+ ){0,2}appeal", {"appe"}),
         (r"[a-z]{2}\d{2}", None),
     ],
