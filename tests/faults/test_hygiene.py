@@ -1,0 +1,43 @@
+"""At DEBUG, the web and worker processes log no token, secret or body of a rejected request."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+import requests
+
+from bot.sandbox import SlackSandbox, XSandbox
+from bot.sandbox.signed import SIGNING_SECRET, SlackRequests, sign
+from tests.support.processes import SECRETS, Deployment
+
+pytestmark = pytest.mark.slow
+MARKER = "rejected-body-marker-7f3a"
+
+
+def test_debug_logs_hold_no_secrets_or_rejected_bodies(
+    deploy: Deployment, x_sandbox: XSandbox, slack_sandbox: SlackSandbox
+) -> None:
+    x_sandbox.add_mentions("1400000000000000003", "MPNorthtown", count=3, text="@{username} bike stolen {n}")
+    with deploy.web() as url:
+        slack = SlackRequests(url)
+        body = json.dumps({"type": "url_verification", "challenge": MARKER, "note": MARKER}).encode()
+        now = str(int(time.time()))
+        forged = {"Content-Type": "application/json", "X-Slack-Request-Timestamp": now,
+                  "X-Slack-Signature": sign("not-the-secret", now, body)}  # fmt: skip
+        assert slack.post_raw(body, forged).status_code == 401
+        stale = str(int(now) - 600)
+        replayed = forged | {"X-Slack-Request-Timestamp": stale, "X-Slack-Signature": sign(SIGNING_SECRET, stale, body)}
+        assert slack.post_raw(body, replayed).status_code == 401
+        assert slack.post_signed(b'{"broken": "' + MARKER.encode(), "application/json").status_code == 400
+        assert slack.post_signed(f"payload=%7B{MARKER}".encode(), "application/x-www-form-urlencoded").status_code \
+            == 400  # fmt: skip
+        assert slack.post_signed(MARKER.encode() * 80_000, "application/json").status_code == 413
+        assert slack.command("/commsdesk", "status").status_code == 200
+        assert requests.get(f"{url}/metrics", timeout=5).status_code == 200
+        assert deploy.run_all({"worker": ["worker", "--once"]}) == {"worker": 0}
+    logs = deploy.all_logs()
+    assert '"level": "debug"' in logs and "signature mismatch" in logs
+    for secret in (*SECRETS, MARKER):
+        assert secret not in logs
