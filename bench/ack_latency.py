@@ -1,0 +1,136 @@
+"""Print p50/p99 HTTP response times of signed Claim clicks to `commsdesk web` (gunicorn) at rising request rates.
+
+Usage: .venv/bin/python -m bench.ack_latency [seconds-per-rate]   (default 10; rates 10, 25, 50, 100 req/s)
+Each click claims a different seeded mention, so every request does the real work: verify, dedupe, claim in
+Redis, audit, ack; the card redraw in the Slack stand-in happens after the ack, as in production.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import redis
+import requests
+from slack_sdk import WebClient
+
+from bot.adapters.mention_store import RedisMentionStore
+from bot.blocks.ids import MentionAction
+from bot.core.models import Author, Category, Mention, TriageDecision
+from bot.core.tracking import CardRef, TrackedMention
+from bot.demo import example_desk_path
+from bot.sandbox import SlackSandbox
+from bot.sandbox.redis_server import RedisServer, free_port
+from bot.sandbox.signed import SIGNING_SECRET, SlackRequests
+
+RATES = (10, 25, 50, 100)
+CHANNEL = "C0NORTH0001"
+BOT_TOKEN = "xoxb-bench-token"
+
+
+def seed(client: redis.Redis, slack_url: str, count: int) -> list[tuple[str, str]]:
+    """Post `count` cards in the sandbox and track a mention for each; return (tweet id, card ts) pairs."""
+    slack, store, now = WebClient(token=BOT_TOKEN, base_url=slack_url), RedisMentionStore(client, 30), datetime.now(UTC)
+    decision = TriageDecision(category=Category.CRIME_REPORT, urgent=False, needs_reply=True, route="northtown",
+                              reasons=("bench",))  # fmt: skip
+    seeded = []
+    for n in range(count):
+        tweet_id = str(2_200_000_000_000_000_000 + n)
+        ts = str(slack.chat_postMessage(channel=CHANNEL, text="card")["ts"])
+        mention = Mention(id=tweet_id, text="@MPNorthtown bike stolen from Canal St", created_at=now,
+                          author=Author(id="491016643", username="nina_rowe", name="Nina Rowe"),
+                          conversation_id=tweet_id, mentioned=("MPNorthtown",))  # fmt: skip
+        store.record_new(TrackedMention(mention=mention, decision=decision, team="northtown", route="northtown",
+                                        received_at=now, sla_due=now + timedelta(hours=1),
+                                        cards=(CardRef(channel=CHANNEL, ts=ts),)))  # fmt: skip
+        seeded.append((tweet_id, ts))
+    return seeded
+
+
+def start_web(workdir: Path, redis_url: str, slack_url: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "X_", "COMMSDESK_", "REDIS_"))} | {
+        "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": slack_url,
+        "REDIS_URL": redis_url, "COMMSDESK_CONFIG": str(example_desk_path()), "PORT": str(port), "LOG_LEVEL": "WARNING",
+    }  # fmt: skip
+    log = open(workdir / "web.log", "wb")  # noqa: SIM115 - kept open for the process's lifetime
+    process = subprocess.Popen([sys.executable, "-m", "bot", "web"], env=env, stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            requests.get(f"{url}/healthz", timeout=1)
+            return process, url
+        except requests.ConnectionError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"commsdesk web did not start; see {workdir / 'web.log'}") from None
+            time.sleep(0.1)
+
+
+def run_rate(slack: SlackRequests, clicks: list[tuple[str, str]], rate: int) -> tuple[list[float], int]:
+    """Send one click every 1/rate s from a thread pool; return response times (s) and non-200 answers."""
+    times: list[float] = []
+    failures = 0
+    lock = threading.Lock()
+    start = time.perf_counter() + 0.2
+
+    def click(n: int, tweet_id: str, ts: str) -> None:
+        nonlocal failures
+        time.sleep(max(0.0, start + n / rate - time.perf_counter()))
+        sent = time.perf_counter()
+        answer = slack.block_action(MentionAction.CLAIM, tweet_id, user_id=f"U0BENCH{n % 97:04d}", channel=CHANNEL,
+                                    message_ts=ts)  # fmt: skip
+        with lock:
+            times.append(time.perf_counter() - sent)
+            failures += answer.status_code != 200
+
+    with ThreadPoolExecutor(max_workers=64) as pool:
+        for n, (tweet_id, ts) in enumerate(clicks):
+            pool.submit(click, n, tweet_id, ts)
+    return times, failures
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
+
+
+def main() -> None:
+    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 10.0
+    counts = [int(rate * seconds) for rate in RATES]
+    with tempfile.TemporaryDirectory() as tmp, SlackSandbox() as sandbox:
+        workdir = Path(tmp)
+        server = RedisServer(workdir / "redis").start()
+        process = None
+        try:
+            client = redis.Redis.from_url(server.url, decode_responses=True)
+            seeded = seed(client, sandbox.url, sum(counts))
+            process, url = start_web(workdir, server.url, sandbox.url)
+            slack = SlackRequests(url)
+            run_rate(slack, [(str(n), "1.1") for n in range(20)], 10)  # warm up: unknown mentions, cheap refusals
+            print(f"{'rate req/s':>10} {'sent':>6} {'non-200':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+            offset = 0
+            for rate, count in zip(RATES, counts, strict=True):
+                times, failures = run_rate(slack, seeded[offset : offset + count], rate)
+                offset += count
+                print(f"{rate:>10} {len(times):>6} {failures:>8} {percentile(times, 50) * 1000:>8.1f} "
+                      f"{percentile(times, 99) * 1000:>8.1f} {max(times) * 1000:>8.1f}")  # fmt: skip
+            claimed = sum(1 for tweet_id, _ in seeded if (r := RedisMentionStore(client, 30).get(tweet_id)) and
+                          r.claimed_by)  # fmt: skip
+            print(f"claims recorded in Redis: {claimed} of {len(seeded)}")
+        finally:
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=20)
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()
