@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.core.desk import DeskView
-from bot.core.signals import Signal, signal, terms_signal, word_keys
+from bot.core.regex_gate import word_keys
+from bot.core.signals import Signal, signal, terms_signal
 from bot.core.text import normalise
 
 HANDLE = re.compile(r"@(\w{1,15})")

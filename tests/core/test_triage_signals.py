@@ -9,7 +9,8 @@ import pytest
 
 from bot.core import lexicon, lexicon_emergency, lexicon_intent
 from bot.core.pages import mentions_from_page
-from bot.core.signals import DIGIT, STEM, Signal, gate_keys, signal, terms_signal, word_keys
+from bot.core.regex_gate import DIGIT, STEM, gate_keys, word_keys
+from bot.core.signals import Signal, signal, terms_signal
 from bot.core.triage_text import prepare
 from tests.conftest import SHARED
 
