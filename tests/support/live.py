@@ -37,7 +37,7 @@ def web_process(env: dict[str, str], cwd: Path) -> Iterator[str]:
                 try:
                     requests.get(f"{url}/healthz", timeout=1)
                     break
-                except requests.ConnectionError:
+                except (requests.ConnectionError, requests.Timeout):  # gunicorn accepts before the app loads
                     if process.poll() is not None or time.monotonic() > deadline:
                         raise RuntimeError(f"commsdesk web did not start:\n{log_path.read_text()}") from None
                     time.sleep(0.1)
