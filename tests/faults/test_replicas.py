@@ -105,8 +105,3 @@ def test_two_digest_runs_at_once_post_one_digest_per_channel(deploy: Deployment,
     digests = Counter(str(m["channel"]) for m in slack_sandbox.messages()
                       if (m.get("metadata") or {}).get("event_type") == MetadataType.DIGEST.value)  # fmt: skip
     assert digests and set(digests.values()) == {1}
-    codes = deploy.run_all({"digest-again": ["digest", "--date", "2026-11-20"]})
-    assert codes == {"digest-again": 0}
-    again = Counter(str(m["channel"]) for m in slack_sandbox.messages()
-                    if (m.get("metadata") or {}).get("event_type") == MetadataType.DIGEST.value)  # fmt: skip
-    assert again == digests
