@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -35,6 +36,7 @@ log = get_logger(__name__)
 
 PACE_MS = 1100  # Slack allows about one message a second per channel; keep a little margin
 HISTORY_PAGES = 5
+POSTERS = 8  # channels posted to at once
 TOUCH_EVERY_SECONDS = 10.0  # well inside the reclaim idle time, so held entries are never taken over
 SUMMARY_ROLE = "summary"  # CardRef role of a surge summary that stands in for a mention's card
 Clock = Callable[[], datetime]
@@ -75,6 +77,7 @@ class OutboxDrainer:
         self._clock = clock
         self._buffer: dict[str, OutboxEntry] = {}  # by `ref`: stream ids repeat across lanes
         self._buffer_limit = buffer_limit  # per lane
+        self._posters = ThreadPoolExecutor(max_workers=POSTERS, thread_name_prefix="outbox-post")
         self._touched = time.monotonic()
         self._surge = SurgeRule(desk.surge.backlog_seconds, pacer.pace_seconds, desk.surge.summary_seconds)
 
@@ -87,17 +90,25 @@ class OutboxDrainer:
         return self._surge
 
     def step(self, block_ms: int | None = None) -> int:
-        """Take new and abandoned entries, roll up surges, post every one whose channel has a free slot."""
+        """Take new and abandoned entries, roll up surges, post the first entry of every channel with a free slot.
+
+        Channels are posted to side by side: each waits on its own pace, so one slow answer never delays the rest.
+        """
         self._fill(block_ms)
         self._roll_up()
         self._outbox.queue_due_summaries(self._clock().timestamp())
-        posted = 0
+        turn: dict[str, OutboxEntry] = {}
         waiting: set[str] = set()
         for entry in sorted(self._buffer.values(), key=lambda e: e.order):
-            if entry.channel in waiting or not self._pacer.try_slot(entry.channel):
-                waiting.add(entry.channel)
+            if entry.channel in turn or entry.channel in waiting:
                 continue
-            if self._deliver(entry):
+            if self._pacer.try_slot(entry.channel):
+                turn[entry.channel] = entry
+            else:
+                waiting.add(entry.channel)
+        posted = 0
+        for entry, done in zip(turn.values(), self._posters.map(self._deliver, turn.values()), strict=True):
+            if done:
                 del self._buffer[entry.ref]
                 posted += 1
         return posted
