@@ -21,7 +21,7 @@ STEM = "…"  # marks the key of a word that starts with three given letters and
 DIGIT = "\\d"  # the key of every word that starts with a digit
 _COMMON = frozenset(
     "the and you you… she her him his for was are has had not our now got get been with that this they what your just"
-    " over here ther there out what when from have some them then were will".split()
+    " over here ther there out when from have some them then were will".split()
 )  # keys most posts contain, so poor gates
 
 
@@ -93,27 +93,25 @@ def _key(word: str, complete: bool) -> str | None:
     return letters + STEM if len(letters) == _SHORT else None
 
 
+def _key_cost(key: str) -> int:
+    """Score how often a key lets text through: common words worst, then short words and digits, then stems."""
+    if key in _COMMON:
+        return 100
+    if len(key) < _SHORT:
+        return 50
+    if key == DIGIT:
+        return 30
+    if len(key) < _KEY:
+        return 10
+    return 5 if key.endswith(STEM) else 1
+
+
 def _cost(keys: frozenset[str]) -> int:
-    """Score how often a key set lets text through: common words worst, then short words and digits, then stems."""
-    return sum(
-        100
-        if k in _COMMON
-        else 50
-        if len(k) < _SHORT
-        else 30
-        if k == DIGIT
-        else 10
-        if len(k) < _KEY
-        else 5
-        if k.endswith(STEM)
-        else 1
-        for k in keys
-    )
+    return sum(_key_cost(k) for k in keys)
 
 
 def _union(sources: list[str], at_word_start: bool, ends_word: bool) -> tuple[frozenset[str] | None, bool]:
-    """Return keys one of which any match of `sources` contains (None when some cannot be gated), and whether
-    every source ends at a word start."""
+    """Return keys one of which any match of `sources` needs (None: cannot gate), and if all end at a word start."""
     out: set[str] | None = set()
     ends_at_word_start = True
     for source in sources:
@@ -141,8 +139,7 @@ def _ends_word(rest: str, top: bool) -> bool:
 
 
 def _sequence_keys(source: str, at_word_start: bool, top: bool) -> tuple[frozenset[str] | None, bool]:
-    """Return the cheapest required key set of one alternative (no top-level `|`), and whether it ends at a word
-    start."""
+    """Return the cheapest key set one alternative (no top-level `|`) needs, and if it ends at a word start."""
     found: list[frozenset[str]] = []
     word, word_ok, i = "", False, 0
 
