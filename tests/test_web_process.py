@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 import requests
 
 from bot.sandbox.redis_server import RedisServer
@@ -27,6 +28,8 @@ def web_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def web(redis_server: RedisServer, web_dir: Path) -> Iterator[SlackRequests]:
+    """A fresh deployment: an empty Redis (earlier modules share the server) and one `commsdesk web`."""
+    redis.Redis.from_url(redis_server.url).flushall()
     env = commsdesk_env(
         SLACK_BOT_TOKEN="xoxb-1234-secret-bot-token", SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL="http://127.0.0.1:9/api/", REDIS_URL=redis_server.url,
