@@ -27,6 +27,7 @@ from bot.digest_build import DigestBuilder, pending_requests_from
 from bot.digest_job import DigestPoster, catch_up, schedule_digest
 from bot.ingest import MentionPoller, PollReport
 from bot.logs import get_logger
+from bot.metrics import UPSTREAM_429
 from bot.outcomes import OutcomeRecorder
 from bot.replies import OwnPostPoller
 from bot.retention import RetentionSweeper
@@ -145,7 +146,8 @@ def build_worker(services: Services, pace_ms: int | None = None) -> Worker:
     x_client = build_x_client(
         settings.x_bearer_token.get_secret_value(), str(settings.x_api_url), desk.x.timeout_seconds
     )
-    source = TweepyMentionSource(x_client, max_pages=desk.x.max_pages_per_poll)
+    source = TweepyMentionSource(x_client, max_pages=desk.x.max_pages_per_poll,
+                                 on_rate_limited=UPSTREAM_429.labels(service="x").inc)  # fmt: skip
     mentions = RedisMentionStore(client, desk.retention.mention_days)
     outbox = RedisOutbox(client, consumer_name(), desk.outbox.reclaim_idle_seconds * 1000)
     pacer = ChannelPacer(client, desk.outbox.pace_ms if pace_ms is None else pace_ms)

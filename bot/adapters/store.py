@@ -288,7 +288,7 @@ class SeenRequests:
         return bool(self._client.set(Keys.event(event_id), "1", nx=True, ex=self.EVENT_TTL))
 
 
-LEASE_NAMES = ("poll", "own_posts", "sla", "digest", "retention", "outbox")
+LEASE_NAMES = ("poll", "own_posts", "sla", "compliance", "retention")  # digest leases are per date
 
 
 @dataclass(frozen=True)

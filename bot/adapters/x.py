@@ -91,8 +91,10 @@ class TweepyMentionSource:
         max_wait: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
+        on_rate_limited: Callable[[], None] = lambda: None,
     ) -> None:
         self._client = client
+        self._on_rate_limited = on_rate_limited  # counts 429s for /metrics without this adapter knowing it
         self._max_pages = max_pages
         self._max_retries = max_retries
         self._max_wait = max_wait
@@ -227,6 +229,7 @@ class TweepyMentionSource:
                 page = fetch(**params)
                 return page if isinstance(page, dict) else {}
             except tweepy.TooManyRequests as exc:
+                self._on_rate_limited()
                 reset = exc.response.headers.get("x-rate-limit-reset")
                 wait = min(self._max_wait, max(1.0, float(reset) - self._clock() + 1)) if reset else backoff
                 if attempt == self._max_retries:

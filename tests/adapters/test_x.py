@@ -123,8 +123,12 @@ def test_429_with_reset_header_waits_until_reset_bounded(x: XSandbox, sleeps: Sl
 
 def test_429_without_reset_header_backs_off_exponentially_then_raises(x: XSandbox, sleeps: SleepRecorder) -> None:
     x.rate_limit_next(MENTIONS_PATH, times=10, reset_header=False)
+    seen: list[int] = []
+    source = TweepyMentionSource(build_x_client("test-bearer", x.url, timeout=5), max_retries=3, sleep=sleeps,
+                                 on_rate_limited=lambda: seen.append(1))  # fmt: skip
     with pytest.raises(RateLimited) as limited:
-        source_for(x, sleeps, max_retries=3).mentions_of(FORCE_ID, None)
+        source.mentions_of(FORCE_ID, None)
+    assert len(seen) == 4
     assert sleeps.waits == [1.0, 2.0, 4.0]
     assert limited.value.retry_after == 8.0
     assert len(x.calls_to(MENTIONS_PATH)) == 4
