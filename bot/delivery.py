@@ -29,7 +29,7 @@ from bot.core.relay import Priority
 from bot.core.surge import SurgeRule
 from bot.core.tracking import CardRef, TrackedMention
 from bot.logs import get_logger
-from bot.metrics import CARDS_POSTED, UPSTREAM_429
+from bot.metrics import CARDS_POSTED, MENTIONS_ROLLED_UP, UPSTREAM_429
 from config.desk import Desk
 
 log = get_logger(__name__)
@@ -138,6 +138,7 @@ class OutboxDrainer:
         for entry in folded:
             self._outbox.fold(entry, window, self._surge.window_end(window))
             del self._buffer[entry.ref]
+            MENTIONS_ROLLED_UP.labels(channel=entry.channel).inc()
         if folded:
             log.info("surge: no-reply cards rolled up", channels=sorted(surging), cards=len(folded), window=window)
 

@@ -30,6 +30,12 @@ MENTIONS_INGESTED = Counter("commsdesk_mentions_ingested_total", "New mentions r
 CARDS_POSTED = Counter(
     "commsdesk_cards_posted_total", "Slack messages posted by the outbox", ["kind"], registry=REGISTRY
 )
+MENTIONS_ROLLED_UP = Counter(
+    "commsdesk_mentions_rolled_up_total",
+    "No-reply mentions folded into surge summaries",
+    ["channel"],
+    registry=REGISTRY,
+)
 SLA_BREACHES = Counter("commsdesk_sla_breaches_total", "Mentions past their SLA", ["kind"], registry=REGISTRY)
 UPSTREAM_429 = Counter("commsdesk_upstream_429_total", "429 answers from Slack or X", ["service"], registry=REGISTRY)
 

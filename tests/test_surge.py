@@ -15,6 +15,7 @@ from bot.adapters.outbox import OutboxEntry, RedisOutbox
 from bot.adapters.store import Keys
 from bot.blocks.surge import SURGE_METADATA_TYPE
 from bot.delivery import SUMMARY_ROLE
+from bot.metrics import REGISTRY
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.services import Services
 from bot.worker import Worker, build_worker
@@ -52,13 +53,19 @@ def _summaries(slack: SlackSandbox) -> list[dict[str, Any]]:
     return [m for m in slack.messages() if (m.get("metadata") or {}).get("event_type") == SURGE_METADATA_TYPE]
 
 
+def _rolled_up(channel: str) -> float:
+    return REGISTRY.get_sample_value("commsdesk_mentions_rolled_up_total", {"channel": channel}) or 0.0
+
+
 def test_surge_keeps_priority_cards_and_sums_up_the_rest(
     surge_worker: Worker, x_sandbox: XSandbox, slack_sandbox: SlackSandbox, services: Services
 ) -> None:
     quiet = [tid for n, text in enumerate(NO_REPLY) for tid in _add(x_sandbox, text, 10 + n)]
     waiting = _add(x_sandbox, NEEDS_REPLY, 10)
     urgent = _add(x_sandbox, URGENT, 3)
+    rolled_before = _rolled_up(RIVERSIDE[2])
     surge_worker.run_once(drain_timeout=60)
+    assert _rolled_up(RIVERSIDE[2]) - rolled_before == len(quiet)
 
     cards = _mention_cards(slack_sandbox)
     per_card = Counter((m["metadata"]["event_payload"]["tweet_id"], m["channel"]) for m in cards)
