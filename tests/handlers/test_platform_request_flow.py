@@ -109,7 +109,8 @@ def test_a_valid_request_is_stored_carded_and_acknowledged(
     posted = card(slack_sandbox)
     assert posted["metadata"]["event_type"] == MetadataType.PLATFORM_REQUEST
     request_id = request_id_of(slack_sandbox)
-    stored = services.platform_requests.get(request_id)
+    # the card is visible in Slack a moment before its ts is stored on the request
+    stored = eventually(lambda: (r := services.platform_requests.get(request_id)).card_ts and r)
     assert stored.state == "submitted" and (stored.card_channel, stored.card_ts) == (REQUESTS_CHANNEL, posted["ts"])
     assert set(button_values(posted)) == {RequestAction.APPROVE, RequestAction.DECLINE, RequestAction.ASK_INFO}
     dm = eventually(lambda: slack_sandbox.messages(REQUESTER))
