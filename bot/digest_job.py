@@ -58,7 +58,7 @@ class DigestPoster:
         desk: Desk,
         builder: DigestBuilder,
         clock: Callable[[], datetime] = utc_now,
-        lease_seconds: float = 900,
+        lease_seconds: float = 30,
     ) -> None:
         self._slack = client
         self._redis = redis_client
@@ -92,21 +92,34 @@ class DigestPoster:
         return self.post(self.yesterday())
 
     def post(self, day: date) -> list[PostOutcome] | None:
-        """Post `day`'s digests under the date's lease; None when another worker holds it."""
-        with self._leases.held(f"digest:{day.isoformat()}", self._lease_seconds) as mine:
-            if not mine:
-                log.info("digest.lease_busy", day=day.isoformat())
-                return None
+        """Post `day`'s digests under the date's lease; None when another worker holds it.
+
+        The lease is short and renewed before each channel, so a poster killed mid-run blocks a re-run for
+        `lease_seconds` at most; a poster that loses it stops, leaving the rest to the new holder.
+        """
+        name = f"digest:{day.isoformat()}"
+        token = self._leases.acquire(name, self._lease_seconds)
+        if token is None:
+            log.info("digest.lease_busy", day=day.isoformat())
+            return None
+        try:
             if self.is_posted(day):
                 return [
                     PostOutcome(t, self.channel_of(t), "already") for t in (DESK, *(t.key for t in self._desk.teams))
                 ]
             digests = self._builder.build(day)
-            outcomes = {d.team: self._post_one(d) for d in digests}
-            for d in digests:  # one more go for channels that failed: reconciliation makes a retry safe
-                if outcomes[d.team].status == "failed":
+            outcomes: dict[str, PostOutcome] = {}
+            pending = digests
+            for _ in range(2):  # a second go for channels that failed: reconciliation makes a retry safe
+                for d in pending:
+                    if not self._leases.renew(name, token, self._lease_seconds):
+                        log.warning("digest.lease_lost", day=day.isoformat(), team=d.team)
+                        return None
                     outcomes[d.team] = self._post_one(d)
+                pending = [d for d in digests if outcomes[d.team].status == "failed"]
             return list(outcomes.values())
+        finally:
+            self._leases.release(name, token)
 
     def _post_one(self, digest: Digest) -> PostOutcome:
         channel, day = self.channel_of(digest.team), digest.day.isoformat()

@@ -219,10 +219,12 @@ class Leases:
     """Named leases so that each scheduled tick runs on one replica only."""
 
     _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
+    _RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0"
 
     def __init__(self, client: redis.Redis) -> None:
         self._client = client
         self._release = client.register_script(self._RELEASE)
+        self._renew = client.register_script(self._RENEW)
 
     def acquire(self, name: str, seconds: float) -> str | None:
         """Take lease `name` for `seconds`; return its token, or None when another holder has it."""
@@ -232,6 +234,10 @@ class Leases:
 
     def release(self, name: str, token: str) -> None:
         self._release(keys=[Keys.lease(name)], args=[token])
+
+    def renew(self, name: str, token: str, seconds: float) -> bool:
+        """Give lease `name` another `seconds` if `token` still holds it, so a live holder keeps a short lease."""
+        return bool(self._renew(keys=[Keys.lease(name)], args=[token, max(1, int(seconds * 1000))]))
 
     def holder(self, name: str) -> str | None:
         value = self._client.get(Keys.lease(name))
