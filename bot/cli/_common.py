@@ -30,7 +30,3 @@ def desk_or_exit(path: str) -> Desk:
         return load_desk(path)
     except DeskConfigError as exc:
         fail(str(exc))
-
-
-def not_yet(what: str, issue: int) -> NoReturn:
-    fail(f"{what} is not available in this version yet (it arrives with issue #{issue}).", code=3)
