@@ -53,6 +53,7 @@ def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.format_exc_info,  # tracebacks as text, so they are redacted and reach JSON logs
         _redact_event,
     ]
     renderer: Any = (

@@ -36,6 +36,7 @@ from bot.sla import SlaChaser
 
 log = get_logger(__name__)
 SLA_EVERY_SECONDS = 60
+DIGEST_CATCH_UP_SECONDS = 300
 COMPLIANCE_EVERY_SECONDS = 12 * 3600  # twice a day, so a deletion on X is handled within 24 h even after a failed run
 RETENTION_EVERY_SECONDS = 24 * 3600
 PERIODIC_TICK_SECONDS = 3600  # how soon a failed compliance or retention run is retried
@@ -117,11 +118,10 @@ class Worker:
                           seconds=PERIODIC_TICK_SECONDS, id="retention", next_run_time=self.clock(), max_instances=1,
                           coalesce=True)  # fmt: skip
         schedule_digest(scheduler, self.digests, self.services.desk)
+        # a digest missed while every worker was down (or held by a crashed one's lease) goes out late, not never
+        scheduler.add_job(lambda: catch_up(self.digests, self.clock()), "interval", seconds=DIGEST_CATCH_UP_SECONDS,
+                          id="digest_catch_up", next_run_time=self.clock(), max_instances=1, coalesce=True)  # fmt: skip
         scheduler.start()
-        try:
-            catch_up(self.digests, self.clock())
-        except Exception:
-            log.exception("digest catch-up failed; the scheduled run will try again")
         log.info("worker started", consumer=consumer_name())
         try:
             while not stop.is_set():

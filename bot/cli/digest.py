@@ -56,7 +56,7 @@ def digest(day: date | None, dry_run: bool) -> None:
     )
     outcomes = DigestPoster(client, redis_client, desk, builder).post(day)
     if outcomes is None:
-        fail(f"another worker is posting the digest for {day.isoformat()} right now; try again in a few minutes", 1)
+        fail(f"another worker is posting the digest for {day.isoformat()} right now; try again in a minute", 1)
     for outcome in outcomes:
         click.echo(f"{outcome.team:<16} {outcome.channel:<12} {outcome.status}")
     if any(o.status == "failed" for o in outcomes):
