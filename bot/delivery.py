@@ -35,6 +35,7 @@ from config.desk import Desk
 log = get_logger(__name__)
 
 PACE_MS = 1100  # Slack allows about one message a second per channel; keep a little margin
+IN_FLIGHT_MS = 15_000  # a post reserves its channel at most this long (longer than the Web API timeout)
 HISTORY_PAGES = 5
 POSTERS = 8  # channels posted to at once
 TOUCH_EVERY_SECONDS = 10.0  # well inside the reclaim idle time, so held entries are never taken over
@@ -58,7 +59,16 @@ class ChannelPacer:
         return self._pace_ms / 1000
 
     def try_slot(self, channel: str) -> bool:
-        return bool(self._client.set(Keys.pace(channel), "1", nx=True, px=self._pace_ms))
+        """Reserve the channel for one post; the reservation lasts until `posted` (or a timeout, if we crash)."""
+        return bool(self._client.set(Keys.pace(channel), "1", nx=True, px=IN_FLIGHT_MS))
+
+    def posted(self, channel: str) -> None:
+        """Open the channel's next slot one pace after this post finished, not after it started.
+
+        Counting from the finish keeps posts a full pace apart on Slack's side however long each one took to
+        send, so scheduling jitter on a busy machine no longer turns into 429s that waste the next slot.
+        """
+        self.hold(channel, self.pace_seconds)
 
     def hold(self, channel: str, seconds: float) -> None:
         self._client.set(Keys.pace(channel), "1", px=max(self._pace_ms, int(seconds * 1000)))
@@ -169,6 +179,7 @@ class OutboxDrainer:
             self._pacer.hold(entry.channel, 2.0)
             return False
         self._outbox.ack(entry)
+        self._pacer.posted(entry.channel)
         return True
 
     def _on_slack_error(self, entry: OutboxEntry, exc: SlackApiError) -> bool:
