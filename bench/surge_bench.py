@@ -148,6 +148,9 @@ def report(client: redis.Redis, slack: SlackSandbox, desk: Desk, args: argparse.
     control = desk.desk.control_room_channel
     urgent = [card_posts[(t, control)][0] - arrived[t] for t, k in kinds.items() if k == "urgent" and (t, control)
               in card_posts]  # fmt: skip
+    first_seen = {t: min(min(v) for (tid, _), v in card_posts.items() if tid == t) - arrived[t]
+                  for t, k in kinds.items() if k == "urgent" and any(tid == t for tid, _ in card_posts)}  # fmt: skip
+    room_posts = sum(1 for c in posts if c.params["channel"] == control)
     replies = {t: min(min(v) for (tid, _), v in card_posts.items() if tid == t) for t, k in kinds.items()
                if k == "reply" and any(tid == t for tid, _ in card_posts)}  # fmt: skip
     entries: Any = [e for lane in (0, 1, 2) for e in client.xrange(f"cd:outbox:{lane}") or []]
@@ -170,6 +173,9 @@ def report(client: redis.Redis, slack: SlackSandbox, desk: Desk, args: argparse.
           f"surge past {surge.backlog_seconds} s of queue, summaries every {surge.summary_seconds} s")  # fmt: skip
     print(f"urgent arrival→control-room card: n={len(urgent)} p50 {pct(urgent, 0.5):.2f} s, "
           f"p95 {pct(urgent, 0.95):.2f} s, max {max(urgent, default=float('nan')):.2f} s (goal p95 < 5 s)")  # fmt: skip
+    print(f"urgent arrival→first card anywhere (team or control room): p50 {pct(list(first_seen.values()), 0.5):.2f} s,"
+          f" p95 {pct(list(first_seen.values()), 0.95):.2f} s; control room took {room_posts} posts in "
+          f"{fed - started:.0f} s of arrivals ({room_posts / max(fed - started, 1):.2f}/s)")  # fmt: skip
     print(f"needs-reply cards: {len(replies)}/{n_reply} posted; last one {last_reply - started:.0f} s after the first "
           f"arrival ({last_reply - fed:.0f} s after the last); p50 wait "
           f"{pct([replies[t] - arrived[t] for t in replies], 0.5):.0f} s")  # fmt: skip

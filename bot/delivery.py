@@ -34,7 +34,7 @@ from config.desk import Desk
 
 log = get_logger(__name__)
 
-PACE_MS = 1100  # Slack allows about one message a second per channel; keep a little margin
+PACE_MS = 1000  # Slack allows about one message a second per channel, counted here from the end of a post
 IN_FLIGHT_MS = 15_000  # a post reserves its channel at most this long (longer than the Web API timeout)
 HISTORY_PAGES = 5
 POSTERS = 8  # channels posted to at once

@@ -101,7 +101,7 @@ class XTable(_Strict):
 
 
 class OutboxTable(_Strict):
-    pace_ms: int = Field(default=1100, ge=1, le=60_000)  # gap between posts to one channel (Slack: ~1/s)
+    pace_ms: int = Field(default=1000, ge=1, le=60_000)  # gap between posts to one channel (Slack: ~1/s)
     reclaim_idle_seconds: int = Field(default=60, ge=1, le=3600)  # when a dead worker's posts are taken over
 
 
