@@ -20,8 +20,8 @@ from config.desk import Desk, load_desk
 from config.settings import Settings
 from tests.support import network_guard
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REPO = Path(__file__).resolve().parents[1]
+DEV = REPO / "data" / "mentions" / "dev"
 EXAMPLE_DESK = REPO / "config" / "desk.example.toml"
 SCRUBBED_PREFIXES = ("SLACK_", "X_", "COMMSDESK_")
 SCRUBBED_NAMES = {"REDIS_URL", "PORT", "LOG_LEVEL", "LOG_FORMAT"}

@@ -14,10 +14,10 @@ from bot.core.tracking import MentionState
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.services import Services
 from bot.worker import Worker, build_worker
-from tests.conftest import SHARED
+from tests.conftest import DEV
 
-DEV_PAGES = SHARED / "data" / "mentions_dev.jsonl"
-GOLD = {row["id"]: row for row in map(json.loads, (SHARED / "data" / "labels_dev.jsonl").read_text().splitlines())}
+DEV_PAGES = DEV / "mentions.jsonl"
+GOLD = {row["id"]: row for row in map(json.loads, (DEV / "labels.jsonl").read_text().splitlines())}
 
 
 @pytest.fixture

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
 from bot.adapters.x import TweepyMentionSource, build_x_client
 from bot.core.errors import RateLimited, UpstreamError
 from bot.sandbox import XSandbox
-from tests.conftest import SHARED
+from tests.conftest import DEV
 
 FORCE_ID = "1400000000000000001"
 ROADS_ID = "1400000000000000002"
@@ -30,7 +32,7 @@ class SleepRecorder:
 @pytest.fixture
 def x() -> Iterator[XSandbox]:
     with XSandbox() as sandbox:
-        sandbox.load_pages(SHARED / "data" / "mentions_dev.jsonl")
+        sandbox.load_pages(DEV / "mentions.jsonl")
         yield sandbox
 
 
@@ -39,7 +41,7 @@ def sleeps() -> SleepRecorder:
     return SleepRecorder()
 
 
-def source_for(x: XSandbox, sleeps: SleepRecorder, timeout: float = 5, **options: float) -> TweepyMentionSource:
+def source_for(x: XSandbox, sleeps: SleepRecorder, timeout: float = 5, **options: Any) -> TweepyMentionSource:
     return TweepyMentionSource(build_x_client("sandbox-bearer", x.url, timeout), sleep=sleeps, **options)  # type: ignore[arg-type]
 
 
@@ -79,7 +81,8 @@ def test_gap_when_a_backlog_exceeds_what_the_timeline_reaches(x: XSandbox, sleep
 def test_search_splits_long_queries_and_flags_a_cursor_older_than_seven_days(
     x: XSandbox, sleeps: SleepRecorder
 ) -> None:
-    source = source_for(x, sleeps)
+    dev_set_day_after = datetime(2026, 11, 17, 12, tzinfo=UTC).timestamp()  # the fixed data's week, not today's
+    source = source_for(x, sleeps, clock=lambda: dev_set_day_after)
     handles = ["MPNorthtown", "MPRiverside"] + [f"SomeOtherAccount{n:02d}" for n in range(40)]
     batch = source.search_mentions(handles, None)
     queries = [c.query["query"] for c in x.calls_to("/2/tweets/search/recent")]

@@ -10,9 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from bot.cli import main
-from tests.conftest import EXAMPLE_DESK, REPO, SHARED
-
-DATA = SHARED / "data"
+from tests.conftest import DEV, EXAMPLE_DESK, REPO
 
 
 def _page(*texts: str) -> str:
@@ -61,9 +59,8 @@ def test_readable_table_by_default(tmp_path: Path) -> None:
 def test_eval_prints_report() -> None:
     result = CliRunner().invoke(
         main,
-        ["triage", str(DATA / "mentions_dev.jsonl"), "--config", str(DATA / "desk.toml"), "--eval",
-         str(DATA / "labels_dev.jsonl")],
-    )  # fmt: skip
+        ["triage", str(DEV / "mentions.jsonl"), "--config", str(EXAMPLE_DESK), "--eval", str(DEV / "labels.jsonl")],
+    )
     assert result.exit_code == 0, result.stderr
     assert "urgent recall" in result.stdout and "route accuracy" in result.stdout
 

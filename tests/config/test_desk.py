@@ -5,11 +5,7 @@ from pathlib import Path
 import pytest
 
 from config.desk import DeskConfigError, load_desk, parse_desk
-from tests.conftest import EXAMPLE_DESK, SHARED
-
-
-def test_example_config_matches_shared_example() -> None:
-    assert EXAMPLE_DESK.read_text() == (SHARED / "data" / "desk.toml").read_text()
+from tests.conftest import EXAMPLE_DESK
 
 
 def test_example_loads_with_defaults(desk_text: str) -> None:

@@ -1,4 +1,4 @@
-"""decide meets the issue's quality goals on the shared dev set."""
+"""decide meets the issue's quality goals on the dev set (a test set: never tuned against)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,14 @@ from bot.core.pages import mentions_from_page
 from bot.core.triage import decide
 from bot.core.triage_eval import evaluate, labels_of, read_labels
 from config.desk import load_desk
-from tests.conftest import SHARED
-
-DATA = SHARED / "data"
+from tests.conftest import DEV, EXAMPLE_DESK
 
 
 def test_dev_set_quality_goals() -> None:
-    desk = load_desk(DATA / "desk.toml")
-    with (DATA / "mentions_dev.jsonl").open(encoding="utf-8") as pages:
+    desk = load_desk(EXAMPLE_DESK)
+    with (DEV / "mentions.jsonl").open(encoding="utf-8") as pages:
         mentions = [m for line in pages for m in mentions_from_page(json.loads(line))]
-    with (DATA / "labels_dev.jsonl").open(encoding="utf-8") as rows:
+    with (DEV / "labels.jsonl").open(encoding="utf-8") as rows:
         gold = read_labels(rows)
     result = evaluate(gold, {m.id: labels_of(decide(m, desk)) for m in mentions})
     assert result.count == len(gold) == 160

@@ -12,7 +12,7 @@ from bot.core.pages import mentions_from_page
 from bot.core.regex_gate import DIGIT, STEM, gate_keys, word_keys
 from bot.core.signals import Signal, signal, terms_signal
 from bot.core.triage_text import prepare
-from tests.conftest import SHARED
+from tests.conftest import DEV
 
 LEXICON_SIGNALS = [
     s
@@ -52,7 +52,7 @@ def test_terms_and_places_are_gated_soundly() -> None:
 
 
 def _texts() -> list[str]:
-    with (SHARED / "data" / "mentions_dev.jsonl").open(encoding="utf-8") as pages:
+    with (DEV / "mentions.jsonl").open(encoding="utf-8") as pages:
         mentions = [m for line in pages for m in mentions_from_page(json.loads(line))]
     views = {v for m in mentions for p in [prepare(m.text)] for v in (p.plain, p.statements, p.places)}
     words = " ".join(sorted(views)).split()

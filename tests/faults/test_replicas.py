@@ -17,12 +17,12 @@ from bot.blocks.ids import MentionAction, MetadataType
 from bot.core.tracking import CardRef
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.sandbox.signed import SlackRequests, eventually
-from tests.conftest import SHARED
+from tests.conftest import DEV
 from tests.faults.conftest import assert_no_secrets, mention_cards
 from tests.support.factories import tracked
 from tests.support.processes import BOT_TOKEN, Deployment
 
-DEV_PAGES = SHARED / "data" / "mentions_dev.jsonl"
+DEV_PAGES = DEV / "mentions.jsonl"
 TWEET, TEAM_CHANNEL = "2122000000000000001", "C0NORTH0001"
 
 pytestmark = pytest.mark.slow

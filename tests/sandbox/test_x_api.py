@@ -10,7 +10,7 @@ import tweepy
 
 from bot.adapters.x import build_x_client
 from bot.sandbox import XSandbox
-from tests.conftest import SHARED
+from tests.conftest import DEV
 
 FORCE_ID = "1400000000000000001"
 NORTHTOWN_ID = "1400000000000000003"
@@ -19,7 +19,7 @@ NORTHTOWN_ID = "1400000000000000003"
 @pytest.fixture
 def x() -> Iterator[XSandbox]:
     with XSandbox() as sandbox:
-        sandbox.load_pages(SHARED / "data" / "mentions_dev.jsonl")
+        sandbox.load_pages(DEV / "mentions.jsonl")
         yield sandbox
 
 
