@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.chart import render_chart
 from bot.adapters.request_store import RedisRequestRepository
-from bot.core.digest import Digest, PendingRequest, combine, compute_digest
+from bot.core.corrections import Agreement, CorrectionLog, agreement
+from bot.core.digest import DayAggregate, Digest, PendingRequest, combine, compute_digest
 from bot.core.models import DESK
 from config.desk import Desk
 
@@ -52,7 +54,9 @@ class DigestBuilder:
         desk: Desk,
         pending_requests: Callable[[datetime], Sequence[PendingRequest]] = _no_requests,
         clock: Callable[[], datetime] = utc_now,
+        corrections: CorrectionLog | None = None,
     ) -> None:
+        self._corrections = corrections
         self._aggregates = aggregates
         self._desk = desk
         self._pending_requests = pending_requests
@@ -65,8 +69,9 @@ class DigestBuilder:
         by_team = self._aggregates.many(keys, days)
         rollup = [combine(DESK, d, [by_team[k][i] for k in keys]) for i, d in enumerate(days)]
         backlog = self._aggregates.backlog()
-        desk = compute_digest(DESK, self._desk.desk.name, rollup[-1], rollup[:-1], backlog,
-                              self._pending_requests(self._clock()))  # fmt: skip
+        desk = compute_digest(
+            DESK, self._desk.desk.name, rollup[-1], rollup[:-1], backlog, self._pending_requests(self._clock())
+        ).model_copy(update={"triage": self._agreement(day, rollup[-1])})
         teams = [
             compute_digest(
                 t.key, t.name, by_team[t.key][-1], by_team[t.key][:-1], [b for b in backlog if b.team == t.key]
@@ -74,6 +79,14 @@ class DigestBuilder:
             for t in self._desk.teams
         ]
         return [desk, *teams]
+
+    def _agreement(self, day: date, counts: DayAggregate) -> Agreement | None:
+        """Compare the day's triage decisions with the corrections the desk made that day."""
+        if self._corrections is None:
+            return None
+        start = datetime.combine(day, time(), self._desk.zone)
+        fixes = self._corrections.between(start, start + timedelta(days=1))
+        return agreement(Counter(dict(counts.categories)), counts.urgent, fixes)
 
     def chart(self, digest: Digest) -> bytes:
         return render_chart(digest.trend, f"{digest.name} · 7 days to {digest.day:%a %d %b}")

@@ -16,11 +16,11 @@ from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore, Staging
 from bot.adapters.outbox import OutboxEntry, RedisOutbox
 from bot.adapters.store import BUDGET_TTL, Keys
-from bot.core.models import Mention
+from bot.core.models import Mention, TriageDecision
 from bot.core.ports import MentionBatch, MentionSource
 from bot.core.relay import Priority, is_staffed, new_record, owning_team, plan_cards
 from bot.core.tracking import TrackedMention
-from bot.core.triage import decide
+from bot.core.triage import Triage
 from bot.logs import get_logger
 from bot.metrics import MENTIONS_INGESTED
 from config.desk import Desk
@@ -41,10 +41,11 @@ class PollReport:
 class MentionPoller:
     """One poll of every desk account (or one combined search), per the desk's `[x] strategy`."""
 
-    def __init__(self, source: MentionSource, mentions: RedisMentionStore, outbox: RedisOutbox,
+    def __init__(self, source: MentionSource, triage: Triage, mentions: RedisMentionStore, outbox: RedisOutbox,
                  aggregates: RedisAggregates, client: redis.Redis, desk: Desk,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:  # fmt: skip
         self._source = source
+        self._triage = triage
         self._mentions = mentions
         self._outbox = outbox
         self._aggregates = aggregates
@@ -87,7 +88,8 @@ class MentionPoller:
 
     def record_many(self, mentions: Sequence[Mention]) -> int:
         """Decide and record mentions with their cards queued, in one transaction; return how many were new."""
-        prepared = [self._prepare(mention) for mention in mentions]
+        decisions = self._triage.decide_many(mentions)
+        prepared = [self._prepare(mention, decision) for mention, decision in zip(mentions, decisions, strict=True)]
         fresh = self._mentions.record_new_many([(tracked, stage) for tracked, stage in prepared])
         for (tracked, _), new in zip(prepared, fresh, strict=True):
             if new:
@@ -97,9 +99,8 @@ class MentionPoller:
                          route=decision.route, urgent=decision.urgent)  # fmt: skip
         return sum(fresh)
 
-    def _prepare(self, mention: Mention) -> tuple[TrackedMention, Staging]:
-        """Triage a mention and plan what to write with it: its outbox entries and digest counters."""
-        decision = decide(mention, self._desk)
+    def _prepare(self, mention: Mention, decision: TriageDecision) -> tuple[TrackedMention, Staging]:
+        """Plan what to write with a triaged mention: its record, outbox entries and digest counters."""
         team = owning_team(mention, decision, self._desk)
         now = self._clock()
         out_of_hours = not is_staffed(now, self._desk.zone, self._desk.desk.staffed_from, self._desk.desk.staffed_until)

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 
 from bot.adapters.aggregates import RedisAggregates
+from bot.adapters.correction_store import RedisCorrectionLog
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.request_store import RedisRequestRepository
 from bot.adapters.slack_cards import SlackCardPublisher
@@ -111,16 +112,25 @@ def build_mention_desk(settings: Settings, desk: Desk, client: redis.Redis) -> M
     policy = MentionPolicy(
         claim_expiry=timedelta(minutes=desk.desk.claim_expiry_minutes),
         team_keys=frozenset(team.key for team in desk.teams),
+        reply_sla=timedelta(minutes=desk.triage.reply_sla_minutes),
     )
     recorder = OutcomeRecorder(RedisAggregates(client, desk.zone), desk)
     store = ObservedMentions(RedisMentionStore(client, desk.retention.mention_days), recorder)
     cards = SlackCardPublisher(build_slack_client(settings), desk)
-    return MentionDesk(store, cards, AuditLog(client).record, policy)
+    corrections = RedisCorrectionLog(client, desk.retention.audit_days)
+    return MentionDesk(store, cards, AuditLog(client).record, policy, corrections)
 
 
 def build_digest_preview(desk: Desk, client: redis.Redis) -> DigestPreview:
     """Wire `/commsdesk digest` to the same builder the morning job uses."""
-    builder = DigestBuilder(
-        RedisAggregates(client, desk.zone), desk, pending_requests_from(RedisRequestRepository(client))
+    return YesterdaysDigest(build_digest_builder(desk, client), desk)
+
+
+def build_digest_builder(desk: Desk, client: redis.Redis) -> DigestBuilder:
+    """Wire the digest to the day's aggregates, open platform requests and the desk's triage corrections."""
+    return DigestBuilder(
+        RedisAggregates(client, desk.zone),
+        desk,
+        pending_requests_from(RedisRequestRepository(client)),
+        corrections=RedisCorrectionLog(client, desk.retention.audit_days),
     )
-    return YesterdaysDigest(builder, desk)

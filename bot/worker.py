@@ -18,12 +18,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.outbox import RedisOutbox
-from bot.adapters.request_store import RedisRequestRepository
 from bot.adapters.slack_cards import SlackCardPublisher
 from bot.adapters.x import TweepyMentionSource, build_x_client
 from bot.core.errors import UpstreamError
 from bot.delivery import ChannelPacer, OutboxDrainer
-from bot.digest_build import DigestBuilder, pending_requests_from
 from bot.digest_job import DigestPoster, catch_up, schedule_digest
 from bot.ingest import MentionPoller, PollReport
 from bot.logs import get_logger
@@ -31,7 +29,7 @@ from bot.metrics import UPSTREAM_429
 from bot.outcomes import OutcomeRecorder
 from bot.replies import OwnPostPoller
 from bot.retention import RetentionSweeper
-from bot.services import Services, build_slack_client
+from bot.services import Services, build_digest_builder, build_slack_client, build_triage
 from bot.sla import SlaChaser
 
 log = get_logger(__name__)
@@ -154,10 +152,10 @@ def build_worker(services: Services, pace_ms: int | None = None) -> Worker:
     outbox.ensure_groups()
     aggregates = RedisAggregates(client, desk.zone)
     cards = SlackCardPublisher(services.slack, desk)
-    builder = DigestBuilder(aggregates, desk, pending_requests_from(RedisRequestRepository(client)))
+    builder = build_digest_builder(desk, client)
     return Worker(
         services=services,
-        mentions=MentionPoller(source, mentions, outbox, aggregates, client, desk),
+        mentions=MentionPoller(source, build_triage(desk), mentions, outbox, aggregates, client, desk),
         own_posts=OwnPostPoller(source, mentions, aggregates, desk, OutcomeRecorder(aggregates, desk), cards.refresh),
         sla=SlaChaser(mentions, outbox, desk),
         drainer=OutboxDrainer(outbox, mentions, build_slack_client(settings, retries=False), pacer, desk),

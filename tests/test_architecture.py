@@ -17,7 +17,14 @@ ADAPTER_SDKS = {
     "slack_cards.py": {"slack_sdk"},
     "chart.py": {"matplotlib"},
 }
-REDIS_ADAPTERS = {"store.py", "mention_store.py", "outbox.py", "aggregates.py", "request_store.py"}
+REDIS_ADAPTERS = {
+    "store.py",
+    "mention_store.py",
+    "outbox.py",
+    "aggregates.py",
+    "request_store.py",
+    "correction_store.py",
+}
 
 
 def imports_of(path: Path) -> set[str]:

@@ -33,6 +33,7 @@ Key plan (prefix `cd:`; every key has an owner here and a TTL or retention):
 | cd:xreads:{yyyy-mm} | string | posts read from X this month | 62 days |
 | cd:xalert:{yyyy-mm}:{level} | string | a budget alert already sent | 62 days |
 | cd:audit | stream | every state change: actor, action, subject | trimmed to audit_days |
+| cd:corrections | stream | desk corrections of triage labels (no text) | trimmed to audit_days on each write |
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from bot.core.errors import ConfigurationError, UpstreamError
 
 PREFIX = "cd:"
 AUDIT_STREAM = PREFIX + "audit"
+CORRECTIONS_STREAM = PREFIX + "corrections"
 OUTBOX_LANES = (0, 1, 2)
 OUTBOX_GROUP = "sender"
 OPEN_QUEUE = PREFIX + "open"

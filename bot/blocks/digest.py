@@ -19,6 +19,7 @@ from bot.blocks.digest_text import (
 )
 from bot.blocks.ids import MetadataType
 from bot.blocks.safe import inert, plain
+from bot.blocks.triage_report import agreement_line
 from bot.core.digest import BacklogItem, Digest, PendingRequest
 
 Block = dict[str, Any]
@@ -46,6 +47,8 @@ def build_digest(digest: Digest) -> list[Block]:
         blocks.append(_context(f":bulb: {digest.own.nudge}"))
     if digest.is_desk and digest.pending_requests:
         blocks += [{"type": "divider"}, _section(_requests_text(digest.pending_requests))]
+    if digest.triage is not None and digest.triage.decided:
+        blocks.append(_context(f":brain: *Triage*: {agreement_line(digest.triage)}"))
     return blocks
 
 

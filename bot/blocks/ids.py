@@ -27,6 +27,10 @@ class MentionAction(StrEnum):
     REASSIGN = "mention_reassign"
     ESCALATE = "mention_escalate"
     REPLY_ON_X = "mention_reply_on_x"
+    CONFIRM_URGENT = "mention_confirm_urgent"
+    NOT_URGENT = "mention_not_urgent"
+    RECATEGORISE = "mention_recategorise"
+    TRANSLATE = "mention_translate"
 
 
 class RequestAction(StrEnum):

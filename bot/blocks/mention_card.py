@@ -33,9 +33,15 @@ from bot.core.desk import TeamView
 from bot.core.errors import InvalidInput
 from bot.core.models import CONTROL_ROOM
 from bot.core.tracking import MentionState, TrackedMention
+from bot.core.triage import translate_url
 
 ACTIONS_BLOCK = "mention_actions"
 TWEET_LIMIT = 2500  # leaves room for the From line within a section's 3000
+UNSURE = (
+    ":warning: *Triage is not sure this is an emergency*, so it is here for a person to check now. Read it, act as "
+    "for any urgent mention if anyone may be at risk, then press *Confirm urgent* or *Not urgent*: either way the "
+    "model learns from it."
+)
 GUIDANCE = (
     ":telephone_receiver: *If anyone may be in danger, reply on X now.* Our accounts are not monitored 24/7, so "
     'tell them plainly: _"If you or someone else is in immediate danger, or a crime is happening now, call 999. '
@@ -56,6 +62,10 @@ def build_mention_card(tracked: TrackedMention, role: str, teams: Sequence[TeamV
     blocks: list[Block] = [{"type": "header", "text": text(_headline(tracked, role, label))}]
     if role == CONTROL_ROOM:
         blocks.append(section(GUIDANCE))
+    if decision.possible:
+        blocks.append(section(UNSURE))
+    if not decision.understood:
+        blocks.append(_language_note(tracked))
     if tracked.out_of_hours:
         blocks.append(context(":crescent_moon: *Arrived out of staffed hours*: the desk may not have seen it."))
     author = mention.author
@@ -73,6 +83,20 @@ def build_mention_card(tracked: TrackedMention, role: str, teams: Sequence[TeamV
     who = f"@{author.username}" if author.username else "an X user"
     fallback = f"{_headline(tracked, role, label)} from {who}: {mention.text[:400]}"
     return {"text": inert(fallback, 300), "blocks": blocks}
+
+
+def _language_note(tracked: TrackedMention) -> Block:
+    """Say the model could not read the post's language, with a link that opens it in a translator."""
+    language = inert(tracked.decision.language, 10) or "another language"
+    line = (
+        f":globe_with_meridians: *Written in {language}*: triage could not read it with confidence, so a person "
+        "must. Translate it before deciding; reply in the author's language if you can."
+    )
+    button = {
+        **_button("Translate", MentionAction.TRANSLATE, tracked.mention.id),
+        "url": translate_url(tracked.mention.text),
+    }
+    return {**section(line), "accessory": button}
 
 
 def build_sla_reminder(tracked: TrackedMention, now: datetime) -> dict[str, Any]:
@@ -121,6 +145,8 @@ def read_mention_action(body: dict[str, Any]) -> tuple[str, MentionAction, str]:
 
 
 def _headline(tracked: TrackedMention, role: str, label: str) -> str:
+    if tracked.decision.possible:
+        return ":warning: POSSIBLE EMERGENCY: check now" if role == CONTROL_ROOM else ":warning: Possible emergency"
     if role == CONTROL_ROOM:
         if tracked.decision.urgent:
             return f":rotating_light: URGENT: {label.upper()}. Act now"
@@ -133,13 +159,21 @@ def _fields(tracked: TrackedMention, teams: Sequence[TeamView], label: str) -> l
     due = f"{when(tracked.sla_due)}" if tracked.sla_due else "No reply needed"
     pairs = [
         ("Category", label),
-        ("Urgency", ":rotating_light: Urgent" if tracked.decision.urgent else "Routine"),
+        ("Urgency", _urgency(tracked)),
         ("Received", when(tracked.received_at)),
         ("Reply due", due),
         ("Team", inert(team_name(tracked.route, teams), 80)),
         ("Post", f"<{url}|Open on X>" if url else "Not available"),
     ]
     return [{"type": "mrkdwn", "text": f"*{name}*\n{value}"} for name, value in pairs]
+
+
+def _urgency(tracked: TrackedMention) -> str:
+    decision = tracked.decision
+    score = f" ({decision.urgency:.2f})" if decision.urgency is not None else ""
+    if decision.possible:
+        return f":warning: Possible emergency{score}"
+    return f":rotating_light: Urgent{score}" if decision.urgent else f"Routine{score}"
 
 
 def _state_line(tracked: TrackedMention, now: datetime) -> str:
@@ -177,12 +211,17 @@ def _buttons(tracked: TrackedMention, role: str, teams: Sequence[TeamView], now:
         elements.append(_button("Reopen", MentionAction.REOPEN, tweet_id))
     if url := reply_url(tweet_id):
         elements.append({**_button("Reply on X", MentionAction.REPLY_ON_X, tweet_id), "url": url})
+    if tracked.decision.possible:
+        elements.append(_button("Confirm urgent", MentionAction.CONFIRM_URGENT, tweet_id, "danger"))
+    if tracked.decision.urgent and role == CONTROL_ROOM:
+        elements.append(_button("Not urgent", MentionAction.NOT_URGENT, tweet_id))
     if role != CONTROL_ROOM:
         others = [t for t in teams if t.key != tracked.route][:100]
         if others:
             elements.append(_reassign_select(tweet_id, others))
         if not tracked.escalated_by and tracked.route != CONTROL_ROOM:
             elements.append(_escalate_button(tweet_id))
+    elements.append(_category_select(tracked))
     return elements
 
 
@@ -195,6 +234,22 @@ def _reassign_select(tweet_id: str, teams: Sequence[TeamView]) -> Block:
     options = [{"text": text(t.name, 75), "value": f"{tweet_id}:{t.key}"} for t in teams]
     return {"type": "static_select", "action_id": MentionAction.REASSIGN, "placeholder": text("Reassign to…"),
             "options": options}  # fmt: skip
+
+
+def _category_select(tracked: TrackedMention) -> Block:
+    """Offer the other categories, so a person can tell triage it was wrong (a labelled example)."""
+    tweet_id, current = tracked.mention.id, tracked.decision.category
+    options = [
+        {"text": text(label, 75), "value": f"{tweet_id}:{category.value}"}
+        for category, label in CATEGORY_LABELS.items()
+        if category is not current
+    ]
+    return {
+        "type": "static_select",
+        "action_id": MentionAction.RECATEGORISE,
+        "placeholder": text("Wrong category…"),
+        "options": options,
+    }
 
 
 def _escalate_button(tweet_id: str) -> Block:

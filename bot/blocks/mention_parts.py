@@ -17,7 +17,7 @@ X_USERNAME = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 TWEET_ID = re.compile(r"^\d{1,20}$")
 
 CATEGORY_LABELS: Mapping[Category, str] = {
-    Category.EMERGENCY: "Possible emergency",
+    Category.EMERGENCY: "Emergency",
     Category.CRIME_REPORT: "Crime report",
     Category.INFORMATION: "Information offered",
     Category.MEDIA: "Media enquiry",

@@ -6,6 +6,9 @@ from typing import NoReturn
 
 import click
 
+from bot.core.errors import ConfigurationError
+from bot.core.triage import Triage
+from bot.services import build_triage
 from config.desk import Desk, DeskConfigError, load_desk
 from config.settings import Settings, SettingsError, load_settings
 
@@ -23,6 +26,14 @@ def settings_or_exit(*required: str) -> Settings:
     except SettingsError as exc:
         fail(str(exc))
     return settings
+
+
+def triage_or_exit(desk: Desk) -> Triage:
+    """Load the trained triage model once for this process, or exit saying how to get a usable one."""
+    try:
+        return build_triage(desk)
+    except ConfigurationError as exc:
+        fail(str(exc))
 
 
 def desk_or_exit(path: str) -> Desk:

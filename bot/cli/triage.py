@@ -11,10 +11,9 @@ from typing import IO
 import click
 
 import config
-from bot.cli._common import desk_or_exit, fail
+from bot.cli._common import desk_or_exit, fail, triage_or_exit
 from bot.core.models import Mention, TriageDecision
 from bot.core.pages import PageError, mentions_from_page
-from bot.core.triage import decide
 from bot.core.triage_eval import evaluate, format_report, labels_of, read_labels
 
 DEFAULT_CONFIG = "config/desk.toml"
@@ -42,11 +41,25 @@ def _read_mentions(name: str, stream: IO[str], problems: list[str]) -> Iterator[
             problems.append(f"{name}:{number}: {exc}")
 
 
+def _pages(mentions: Iterator[Mention], size: int = 256) -> Iterator[list[Mention]]:
+    """Group mentions so the model reads many at once, keeping input order."""
+    page: list[Mention] = []
+    for mention in mentions:
+        page.append(mention)
+        if len(page) == size:
+            yield page
+            page = []
+    if page:
+        yield page
+
+
 def _row(mention: Mention, decision: TriageDecision) -> dict[str, object]:
     return {
         "id": mention.id,
         "category": decision.category.value,
         "urgent": decision.urgent,
+        "possible": decision.possible,
+        "urgency": decision.urgency,
         "needs_reply": decision.needs_reply,
         "route": decision.route,
         "reasons": list(decision.reasons),
@@ -54,7 +67,9 @@ def _row(mention: Mention, decision: TriageDecision) -> dict[str, object]:
 
 
 def _table_line(mention: Mention, decision: TriageDecision) -> str:
-    flags = ("URGENT" if decision.urgent else "-") + (" reply" if decision.needs_reply else "")
+    flags = ("POSSIBLE" if decision.possible else "URGENT" if decision.urgent else "-") + (
+        " reply" if decision.needs_reply else ""
+    )
     text = " ".join(mention.text.split())[:60]
     return f"{mention.id:<20} {decision.category.value:<12} {flags:<13} {decision.route:<13} {text}"
 
@@ -73,15 +88,16 @@ def triage(files: tuple[IO[str], ...], as_json: bool, config_path: str | None, l
     predicted = {}
     if not as_json and labels_file is None:
         click.echo(f"{'id':<20} {'category':<12} {'urgent/reply':<13} {'route':<13} text")
+    triage = triage_or_exit(desk)
     for stream in files:
         name = "-" if stream.name == "<stdin>" else stream.name
-        for mention in _read_mentions(name, stream, problems):
-            decision = decide(mention, desk)
-            predicted[mention.id] = labels_of(decision)
-            if as_json:
-                click.echo(json.dumps(_row(mention, decision), ensure_ascii=False))
-            elif labels_file is None:
-                click.echo(_table_line(mention, decision))
+        for page in _pages(_read_mentions(name, stream, problems)):
+            for mention, decision in zip(page, triage.decide_many(page), strict=True):
+                predicted[mention.id] = labels_of(decision)
+                if as_json:
+                    click.echo(json.dumps(_row(mention, decision), ensure_ascii=False))
+                elif labels_file is None:
+                    click.echo(_table_line(mention, decision))
     if labels_file is not None:
         try:
             gold = read_labels(labels_file)

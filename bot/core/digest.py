@@ -16,6 +16,7 @@ from typing import NamedTuple
 from pydantic import BaseModel, ConfigDict
 
 from bot.core.content import ContentKind
+from bot.core.corrections import Agreement
 from bot.core.models import DESK, PostMetrics
 
 BACKLOG_SHOWN = 10
@@ -146,6 +147,7 @@ class Digest(_Frozen):
     trend: tuple[TrendPoint, ...]
     own: OwnPosts
     pending_requests: tuple[PendingRequest, ...] = ()
+    triage: Agreement | None = None  # desk edition: how often the desk corrected triage that day
 
     @property
     def is_desk(self) -> bool:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.core.errors import Conflict, Forbidden
-from bot.core.models import CONTROL_ROOM
+from bot.core.models import CONTROL_ROOM, Category
 from bot.core.tracking import MentionState, TrackedMention
 
 SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -32,6 +32,9 @@ class Move(StrEnum):
     REOPEN = "reopen"
     REASSIGN = "reassign"
     ESCALATE = "escalate"
+    CONFIRM_URGENT = "confirm_urgent"
+    NOT_URGENT = "not_urgent"
+    RECATEGORISE = "recategorise"
 
 
 def who(user_id: str) -> str:
@@ -119,6 +122,40 @@ def escalate(tracked: TrackedMention, actor: str, now: datetime) -> TrackedMenti
     if tracked.route == CONTROL_ROOM or any(card.role == CONTROL_ROOM for card in tracked.cards):
         raise Conflict("The control room already has this mention.")
     return tracked.model_copy(update={"escalated_by": actor})
+
+
+def confirm_urgent(tracked: TrackedMention, actor: str, now: datetime) -> TrackedMention:
+    """Settle a possible emergency as urgent: it stays with the control room, no longer marked unsure."""
+    _refuse_redacted(tracked)
+    if not tracked.decision.possible:
+        raise Conflict("This mention is not marked as a possible emergency any more.")
+    return tracked.model_copy(update={"decision": tracked.decision.model_copy(update={"possible": False})})
+
+
+def not_urgent(
+    tracked: TrackedMention, actor: str, now: datetime, team_keys: Collection[str], reply_sla: timedelta
+) -> TrackedMention:
+    """Turn an urgent or possible emergency down: it leaves the control room for its team with the reply SLA."""
+    _refuse_redacted(tracked)
+    decision = tracked.decision
+    if not decision.urgent:
+        raise Conflict("This mention is not urgent, so there is nothing to turn down.")
+    route = decision.route_if_not_urgent or (tracked.team if tracked.team in team_keys else "desk")
+    calm = decision.model_copy(update={"urgent": False, "possible": False, "route": route})
+    due = tracked.mention.created_at + reply_sla if calm.needs_reply else None
+    return tracked.model_copy(update={"decision": calm, "route": route, "sla_due": due, "reminded": False})
+
+
+def recategorise(tracked: TrackedMention, actor: str, now: datetime, category: str) -> TrackedMention:
+    """Put the mention in the category a person says it belongs to; routing and state stay as they are."""
+    _refuse_redacted(tracked)
+    try:
+        chosen = Category(category)
+    except ValueError:
+        raise Conflict("That category is not one the desk uses; pick another.") from None
+    if chosen is tracked.decision.category:
+        raise Conflict("This mention is already in that category.")
+    return tracked.model_copy(update={"decision": tracked.decision.model_copy(update={"category": chosen})})
 
 
 def _require_open(tracked: TrackedMention, verb: str) -> None:

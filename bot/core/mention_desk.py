@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bot.core import mention_actions as moves
+from bot.core.corrections import CorrectionLog, Label, correction
 from bot.core.errors import CommsDeskError, InvalidInput
 from bot.core.mention_actions import Move
 from bot.core.tracking import CardRef, TrackedMention
@@ -22,6 +23,20 @@ AUDIT_NAMES = {
     Move.REOPEN: "mention.reopened",
     Move.REASSIGN: "mention.reassigned",
     Move.ESCALATE: "mention.escalated",
+    Move.CONFIRM_URGENT: "mention.confirmed_urgent",
+    Move.NOT_URGENT: "mention.not_urgent",
+    Move.RECATEGORISE: "mention.recategorised",
+}
+
+
+# What each move teaches triage: the label it sets and its value ("" means the move's argument).
+LESSONS: dict[Move, tuple[Label, str]] = {
+    Move.CONFIRM_URGENT: (Label.URGENT, "true"),
+    Move.NOT_URGENT: (Label.URGENT, "false"),
+    Move.ESCALATE: (Label.URGENT, "true"),
+    Move.REASSIGN: (Label.ROUTE, ""),
+    Move.NO_REPLY_NEEDED: (Label.NEEDS_REPLY, "false"),
+    Move.RECATEGORISE: (Label.CATEGORY, ""),
 }
 
 
@@ -56,6 +71,7 @@ class MentionPolicy:
 
     claim_expiry: timedelta
     team_keys: frozenset[str]
+    reply_sla: timedelta = timedelta(hours=1)
 
 
 class MentionDesk:
@@ -67,33 +83,50 @@ class MentionDesk:
         cards: CardPublisher,
         audit: Audit,
         policy: MentionPolicy,
+        corrections: CorrectionLog,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._repo = repository
         self._cards = cards
         self._audit = audit
+        self._corrections = corrections
         self.policy = policy
         self._clock = clock
 
     def act(
         self, tweet_id: str, action: Move, actor: str, now: datetime | None = None, *, team: str = ""
     ) -> TrackedMention:
-        """Apply `action` by `actor`; raise Conflict/Forbidden/NotFound (audited, nothing changed) to refuse."""
+        """Apply `action` by `actor`; raise Conflict/Forbidden/NotFound (audited, nothing changed) to refuse.
+
+        `team` is the argument of a choice: the team of a reassign, the category of a recategorise.
+        """
         at = now or self._clock()
         name = AUDIT_NAMES[action]
-        detail = {"team": team} if action is Move.REASSIGN else {}
+        detail = {"team": team} if action is Move.REASSIGN else {"category": team} if team else {}
+        before = self._repo.get(tweet_id)
         try:
             updated = self._repo.update(tweet_id, self._change(action, actor, at, team))
         except CommsDeskError as refusal:
             self._audit(actor, name + ".refused", tweet_id, why=str(refusal), **detail)
             raise
         self._audit(actor, name, tweet_id, state=updated.state.value, route=updated.route, **detail)
+        if before is not None:
+            self._learn(before, action, actor, at, team)
         if action is Move.ESCALATE:
             updated = self._add_card(tweet_id, self._post_escalation(updated, actor))
-        elif action is Move.REASSIGN and (card := self._cards.post_team_card(updated)) is not None:
+        elif action in (Move.REASSIGN, Move.NOT_URGENT) and (card := self._cards.post_team_card(updated)) is not None:
             updated = self._add_card(tweet_id, card)
         self._cards.refresh(updated)
         return updated
+
+    def _learn(self, before: TrackedMention, action: Move, actor: str, at: datetime, argument: str) -> None:
+        """Keep what a move says about triage's labels as a correction, when it says anything."""
+        said = LESSONS.get(action)
+        if said is None or (action is Move.NO_REPLY_NEEDED and not before.decision.needs_reply):
+            return
+        label, value = said
+        if fix := correction(before, label, value or argument, actor, at):
+            self._corrections.record(fix)
 
     def _post_escalation(self, tracked: TrackedMention, actor: str) -> CardRef:
         """Post the control-room card first of all; if Slack refuses, undo the escalation so it can be retried."""
@@ -111,12 +144,17 @@ class MentionDesk:
             if not team:
                 raise InvalidInput({"team": "Choose the team to pass this mention to."})
             return lambda t: moves.reassign(t, actor, now, team, self.policy.team_keys)
+        if action is Move.RECATEGORISE:
+            return lambda t: moves.recategorise(t, actor, now, team)
+        if action is Move.NOT_URGENT:
+            return lambda t: moves.not_urgent(t, actor, now, self.policy.team_keys, self.policy.reply_sla)
         simple = {
             Move.RELEASE: moves.release,
             Move.MARK_REPLIED: moves.mark_replied,
             Move.NO_REPLY_NEEDED: moves.no_reply_needed,
             Move.REOPEN: moves.reopen,
             Move.ESCALATE: moves.escalate,
+            Move.CONFIRM_URGENT: moves.confirm_urgent,
         }[action]
         return lambda t: simple(t, actor, now)
 

@@ -71,10 +71,15 @@ class TriageDecision(_Frozen):
     """The outcome of `core.triage.decide`: what the mention is, and why."""
 
     category: Category
-    urgent: bool
+    urgent: bool  # true in the safety band too: the control room checks it
     needs_reply: bool
     route: str  # team key, DESK or CONTROL_ROOM
     reasons: tuple[str, ...] = ()
+    possible: bool = False  # inside the safety band: "possible emergency, check now"
+    urgency: float | None = None  # the model's probability that the mention is urgent
+    route_if_not_urgent: str = ""  # where the mention goes if a person decides it is not urgent
+    language: str = ""  # ISO 639-1 code of the post's language as the platform gives it; "" when unknown
+    understood: bool = True  # False when the model could not read the language: a person translates
 
 
 class PostMetrics(_Frozen):

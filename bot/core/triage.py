@@ -1,20 +1,27 @@
 """Decide what a mention is, whether it is urgent, whether it needs a reply and where it goes (LABELS.md).
 
-Pure and deterministic: rules over normalised text, each contributing a human-readable reason.
+The learned model judges meaning; rules keep what rules do best and what a force must be able to predict:
+retweets and spam are chatter, hard safety phrases are emergencies, the force's own configured terms win,
+and routing follows handles and places. Urgency runs through the safety band, so a mention the model is
+unsure about goes to the control room for a person to check rather than to chatter. Pure and deterministic.
 """
 
 from __future__ import annotations
 
-from bot.core import lexicon as lx
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import quote
+
 from bot.core import lexicon_intent as li
 from bot.core.desk import DeskView
 from bot.core.lexicon_emergency import EMERGENCY
 from bot.core.models import CONTROL_ROOM, DESK, Category, Mention, TriageDecision
 from bot.core.routing import DeskRules, desk_rules
-from bot.core.signals import Signal, first
-from bot.core.triage_text import PreparedText, cased_body, prepare
+from bot.core.signals import first
+from bot.core.triage_model import ModelOpinion, TriageModel, Urgency
+from bot.core.triage_text import PreparedText, prepare
 
-_REPLY_CATEGORIES = frozenset(
+REPLY_CATEGORIES = frozenset(
     {
         Category.EMERGENCY,
         Category.CRIME_REPORT,
@@ -24,103 +31,133 @@ _REPLY_CATEGORIES = frozenset(
         Category.MEDIA,
     }
 )
+URGENT_CATEGORIES = (Category.EMERGENCY, Category.CRIME_REPORT, Category.INFORMATION)  # guide section 2
+UNDERSTOOD = 0.5  # below this confidence a post in another language is left for a person to translate
+UNDETERMINED_LANGUAGES = frozenset({"", "und", "zxx", "qme", "qht", "qst", "art"})  # X's codes for "no language"
 
 
-def _own(terms: Signal | None, text: str) -> str | None:
-    """Match the force's own configured terms, when it has any."""
+def translate_url(text: str) -> str:
+    """Return a link that opens the post's text in a translator, for a person to read it in English."""
+    return "https://translate.google.com/?sl=auto&tl=en&op=translate&text=" + quote(text[:1500], safe="")
+
+
+class Triage:
+    """Decide mentions against one desk config with one trained model, a page at a time."""
+
+    def __init__(self, desk: DeskView, model: TriageModel) -> None:
+        self._desk = desk
+        self._model = model
+
+    def decide(self, mention: Mention) -> TriageDecision:
+        """Triage one mention."""
+        return self.decide_many([mention])[0]
+
+    def decide_many(self, mentions: Sequence[Mention]) -> list[TriageDecision]:
+        """Triage mentions in order; the model reads them in one batch, which is much faster than one by one."""
+        opinions = self._model.opinions(mentions) if mentions else []
+        rules = desk_rules(self._desk)
+        return [self._decide(m, o, rules) for m, o in zip(mentions, opinions, strict=True)]
+
+    def _decide(self, mention: Mention, opinion: ModelOpinion, rules: DeskRules) -> TriageDecision:
+        text = prepare(mention.text)
+        verdict = _categorise(mention, text, rules, opinion, self._model.band.place(opinion.urgency))
+        category, level = verdict.category, verdict.level
+        language = "" if mention.lang in UNDETERMINED_LANGUAGES else mention.lang
+        understood = not verdict.by_model or self._reads(language, opinion)
+        if not understood and category not in REPLY_CATEGORIES:
+            category = max(REPLY_CATEGORIES, key=lambda c: opinion.categories.get(c, 0.0))
+        urgent = level is not Urgency.NOT_URGENT
+        needs_reply = (
+            category in REPLY_CATEGORIES
+            or level is Urgency.URGENT
+            or (category is Category.PRAISE and li.PASS_THANKS.find(text.plain) is not None)
+        )
+        route, why_route = _route(category, urgent, understood, text, rules)
+        reasons = [verdict.reason]
+        if level is Urgency.POSSIBLE:
+            reasons.append(f"possible emergency: urgency {opinion.urgency:.2f} is inside the safety band, check now")
+        elif level is Urgency.URGENT and category is not Category.EMERGENCY:
+            reasons.append(f"urgent: urgency {opinion.urgency:.2f}")
+        if not understood:
+            reasons.append(f"written in {language}: the model is unsure, translate to check")
+        return TriageDecision(
+            category=category,
+            urgent=urgent,
+            possible=level is Urgency.POSSIBLE,
+            urgency=round(opinion.urgency, 4),
+            needs_reply=needs_reply,
+            route=route,
+            route_if_not_urgent=_route(category, False, understood, text, rules)[0],
+            language=language,
+            understood=understood,
+            reasons=(*reasons, why_route),
+        )
+
+    def _reads(self, language: str, opinion: ModelOpinion) -> bool:
+        """Tell whether the model reads this language: English, or one it was trained on, with confidence."""
+        if not language or language == "en":
+            return True
+        return language in self._model.languages and opinion.confidence >= UNDERSTOOD
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    category: Category
+    reason: str
+    level: Urgency
+    by_model: bool  # False when a rule decided, so the language does not matter
+
+
+def _categorise(
+    mention: Mention, text: PreparedText, rules: DeskRules, opinion: ModelOpinion, level: Urgency
+) -> _Verdict:
+    """Return the category, why, and the urgency level after the rules have had their say."""
+    if mention.is_retweet or text.body.startswith("rt @") or mention.text.lstrip().startswith("RT @"):
+        return _Verdict(Category.CHATTER, "retweet", Urgency.NOT_URGENT, by_model=False)
+    if reason := first(EMERGENCY, text.plain) or _own(rules, "emergency", text.plain):
+        return _Verdict(Category.EMERGENCY, reason, Urgency.URGENT, by_model=False)
+    if (reason := li.SPAM.find(text.body)) and not li.SCAM_REPORT.find(text.body):
+        return _Verdict(Category.CHATTER, reason, Urgency.NOT_URGENT, by_model=False)  # a report of spam is not spam
+    if own := _own_category(rules, text):
+        return _Verdict(own[0], own[1], level if own[0] in URGENT_CATEGORIES else Urgency.NOT_URGENT, by_model=False)
+    category = opinion.category
+    if category is Category.EMERGENCY:
+        level = Urgency.URGENT  # every emergency is urgent (guide section 2)
+    elif level is Urgency.URGENT and category not in URGENT_CATEGORIES:
+        category = max(URGENT_CATEGORIES, key=lambda c: opinion.categories.get(c, 0.0))
+    reason = f"model: {category.value} ({opinion.categories.get(category, 0.0):.2f}){_neighbours(opinion)}"
+    return _Verdict(category, reason, level, by_model=True)
+
+
+def _own(rules: DeskRules, kind: str, text: str) -> str | None:
+    """Match one kind of the force's own configured terms, when it has any."""
+    terms = getattr(rules, kind)
     return terms.find(text) if terms else None
 
 
-def _media(text: PreparedText, rules: DeskRules) -> str | None:
-    outlet = _own(rules.media, text.body)
-    identity = outlet or li.MEDIA_IDENTITY.find(text.body)
-    return identity if identity and li.MEDIA_REQUEST.find(text.body) else None
-
-
-def _question(text: PreparedText) -> str | None:
-    for sentence in text.questions:
-        if not li.TO_OTHER_USERS.match(sentence) and not li.ABUSE.find(sentence):
-            return f"asks a question ({sentence[:60]!r})"
+def _own_category(rules: DeskRules, text: PreparedText) -> tuple[Category, str] | None:
+    """Return the category the force's own terms give, which outranks the model's opinion."""
+    if (outlet := _own(rules, "media", text.body)) and li.MEDIA_REQUEST.find(text.body):
+        return Category.MEDIA, outlet
+    if crime := _own(rules, "crime", text.statements):
+        return Category.CRIME_REPORT, crime
+    if abuse := _own(rules, "abuse", text.plain):
+        return Category.ABUSE, abuse
     return None
 
 
-def _categorise(mention: Mention, text: PreparedText, rules: DeskRules) -> tuple[Category, list[str]]:
-    """Return the category and why, applying the guide's tie-breaks."""
-    if mention.is_retweet or text.body.startswith("rt @") or mention.text.lstrip().startswith("RT @"):
-        return Category.CHATTER, ["retweet"]
-    if reason := first(EMERGENCY, text.plain) or _own(rules.emergency, text.plain):
-        return Category.EMERGENCY, [reason]
-    if (reason := li.SPAM.find(text.body)) and not li.SCAM_REPORT.find(text.body):
-        return Category.CHATTER, [reason]  # spam and adverts posted at the force; a report of one is not
-    # Tie-break 4: a named incident, officer or delay makes a complaint however rude; a jibe at policy is abuse.
-    specific = first(li.COMPLAINT_SPECIFIC, text.plain)
-    abuse = None if specific else li.ABUSE.find(text.plain) or _own(rules.abuse, text.plain)
-    complaint = specific or (None if abuse else li.COMPLAINT_POLICY.find(text.plain))
-    praise = li.STRONG_PRAISE.find(text.plain)
-    media = _media(text, rules)
-    # Tie-break 3: with a complaint or thanks the police already know of it, so label what the author wants.
-    if not (complaint or praise) and (found := _crime_or_information(mention, text, rules, media)):
-        return found
-    if media:
-        return Category.MEDIA, [media]
-    if complaint:
-        return Category.COMPLAINT, [complaint]
-    thanks = li.PASS_THANKS.find(text.plain)
-    addressed = any(h in rules.team_by_handle for h in text.leading)
-    conversation = bool(text.leading) and text.leading[0] not in rules.team_by_handle
-    if addressed and not thanks and (question := _question(text)):
-        return Category.QUESTION, [question]
-    if praise or thanks or (praise := li.PRAISE.find(text.plain)):
-        return Category.PRAISE, [r for r in (praise, thanks) if r]
-    if abuse and addressed and not conversation:
-        return Category.ABUSE, [abuse]
-    if weak := lx.REGISTRATION.find(text.plain):
-        return Category.INFORMATION, [weak]
-    return Category.CHATTER, ["nothing to act on" if text.body else "handles or emoji only"]
+def _neighbours(opinion: ModelOpinion) -> str:
+    if not opinion.neighbours:
+        return ""
+    labels = ", ".join(n.category.value + (" urgent" if n.urgent else "") for n in opinion.neighbours)
+    return f"; nearest examples: {labels}"
 
 
-def _crime_or_information(
-    mention: Mention, text: PreparedText, rules: DeskRules, media: str | None
-) -> tuple[Category, list[str]] | None:
-    """Return a crime report, or a tip about other people's crime (information), or None."""
-    crime = first(lx.CRIME, text.statements) or _own(rules.crime, text.statements)
-    if crime and _own_loss(text):
-        return Category.CRIME_REPORT, [crime]
-    if info := None if media else first(lx.INFORMATION, text.plain) or _sighting(mention, text):
-        return Category.INFORMATION, [info]
-    return (Category.CRIME_REPORT, [crime]) if crime else None
-
-
-def _own_loss(text: PreparedText) -> bool:
-    return any(word in text.statements for word in (" my ", " our ", "my ", " me ", " us "))
-
-
-def _sighting(mention: Mention, text: PreparedText) -> str | None:
-    if reason := lx.PERSON_SIGHTING.find(text.plain):
-        return reason
-    if lx.NAMED_SIGHTING.search(cased_body(text.cased)):
-        return "a sighting of a named person"
-    in_thread = bool(mention.referenced) and not mention.is_retweet
-    return lx.REPLY_SIGHTING.find(text.plain) if in_thread else None
-
-
-def _urgency(category: Category, mention: Mention, text: PreparedText) -> str | None:
-    """Return why a non-emergency mention is urgent (guide section 2), or None."""
-    now = lx.HAPPENING_NOW.find(text.plain)
-    if category is Category.CRIME_REPORT:
-        danger = lx.DRIVING_DANGER.find(text.plain)
-        return f"urgent: {danger}, {now}" if danger and now else None
-    if category is Category.INFORMATION and not lx.FOUND.find(text.plain):
-        if sighting := _sighting(mention, text):
-            return f"urgent: {sighting}"
-        return f"urgent: a wanted person or vehicle seen, {now}" if now else None
-    return None
-
-
-def _route(decision: tuple[Category, bool], text: PreparedText, rules: DeskRules) -> tuple[str, str]:
-    category, urgent = decision
+def _route(category: Category, urgent: bool, understood: bool, text: PreparedText, rules: DeskRules) -> tuple[str, str]:
     if urgent:
         return CONTROL_ROOM, "urgent, so the control room"
+    if not understood:
+        return DESK, "not understood, so the desk"
     if category in (Category.COMPLAINT, Category.MEDIA):
         return DESK, f"{category.value} goes to the desk"
     if by_handle := rules.team_for_handles(text.handles):
@@ -128,20 +165,3 @@ def _route(decision: tuple[Category, bool], text: PreparedText, rules: DeskRules
     if by_place := rules.team_for_place(text.places):
         return by_place[0], f"names place {by_place[1]}"
     return DESK, "no team account or place, so the desk"
-
-
-def decide(mention: Mention, desk: DeskView) -> TriageDecision:
-    """Triage one mention against the desk config: category, urgency, reply need, route and reasons."""
-    rules = desk_rules(desk)
-    text = prepare(mention.text)
-    category, reasons = _categorise(mention, text, rules)
-    why_urgent = "urgent: emergency" if category is Category.EMERGENCY else _urgency(category, mention, text)
-    urgent = why_urgent is not None
-    needs_reply = category in _REPLY_CATEGORIES or (
-        category is Category.PRAISE and li.PASS_THANKS.find(text.plain) is not None
-    )
-    route, why_route = _route((category, urgent), text, rules)
-    extra = [r for r in (why_urgent if category is not Category.EMERGENCY else None, why_route) if r]
-    return TriageDecision(
-        category=category, urgent=urgent, needs_reply=needs_reply, route=route, reasons=(*reasons, *extra)
-    )

@@ -17,4 +17,5 @@ def register(app: App) -> None:
     app.action(RequestAction.WITHDRAW)(platform_requests.withdraw_request)
     for action in mentions.MOVES:
         app.action(action)(mentions.work_mention_card)
-    app.action(MentionAction.REPLY_ON_X)(mentions.open_reply_on_x)
+    for link in (MentionAction.REPLY_ON_X, MentionAction.TRANSLATE):
+        app.action(link)(mentions.acknowledge_link)

@@ -21,11 +21,14 @@ MOVES = {
     MentionAction.REOPEN: Move.REOPEN,
     MentionAction.REASSIGN: Move.REASSIGN,
     MentionAction.ESCALATE: Move.ESCALATE,
+    MentionAction.CONFIRM_URGENT: Move.CONFIRM_URGENT,
+    MentionAction.NOT_URGENT: Move.NOT_URGENT,
+    MentionAction.RECATEGORISE: Move.RECATEGORISE,
 }
 
 
 def work_mention_card(ack: Ack, body: dict[str, Any], client: WebClient, mention_desk: MentionDesk) -> None:
-    """Hand a card click (claim, release, replied, no reply, reopen, reassign, escalate) to MentionDesk.
+    """Hand a card click (claim, release, replied, no reply, reopen, reassign, escalate, urgency, category) on.
 
     A refusal goes back to the clicker alone and the card stays as it is.
     """
@@ -38,6 +41,6 @@ def work_mention_card(ack: Ack, body: dict[str, Any], client: WebClient, mention
         client.chat_postEphemeral(channel=body["channel"]["id"], user=user, text=str(exc))
 
 
-def open_reply_on_x(ack: Ack) -> None:
-    """Acknowledge the "Reply on X" link button; Slack opens the intent link in the browser itself."""
+def acknowledge_link(ack: Ack) -> None:
+    """Acknowledge a link button ("Reply on X", "Translate"); Slack opens the link in the browser itself."""
     ack()

@@ -82,7 +82,8 @@ def test_open_team_card_shows_the_post_and_offers_every_action(desk: Desk) -> No
     assert f"https://x.com/nina_rowe/status/{TWEET}" in dumped and "Crime report" in dumped
     assert "Unclaimed" in dumped and "Northtown Neighbourhood Team" in dumped
     assert action_ids(card) == [MentionAction.CLAIM, MentionAction.MARK_REPLIED, MentionAction.NO_REPLY_NEEDED,
-                                MentionAction.REPLY_ON_X, MentionAction.REASSIGN, MentionAction.ESCALATE]  # fmt: skip
+                                MentionAction.REPLY_ON_X, MentionAction.REASSIGN, MentionAction.ESCALATE,
+                                MentionAction.RECATEGORISE]  # fmt: skip
     reply = next(e for e in card["blocks"][-1]["elements"] if e["action_id"] == MentionAction.REPLY_ON_X)
     assert reply["url"] == f"https://x.com/intent/post?in_reply_to={TWEET}"
 
@@ -199,3 +200,57 @@ def test_sla_nudges_say_how_late(desk: Desk) -> None:
     assert "Overdue" in desk_card["blocks"][0]["text"]["text"] and MentionAction.REASSIGN in action_ids(desk_card)
     realert = build_urgent_realert(tracked(TWEET), T0 + timedelta(minutes=7), desk.teams)
     assert "Still not acknowledged after 7 min" in realert["blocks"][0]["text"]["text"]
+
+
+def possible_emergency() -> TrackedMention:
+    unsure = decision(urgent=True, route="control_room").model_copy(
+        update={"possible": True, "urgency": 0.34, "route_if_not_urgent": "northtown"}
+    )
+    return tracked(TWEET).model_copy(update={"decision": unsure, "route": "control_room"})
+
+
+def test_a_possible_emergency_is_marked_unsure_with_both_buttons_in_the_control_room(desk: Desk) -> None:
+    card = build_mention_card(possible_emergency(), "control_room", desk.teams, NOW)
+    dumped = json.dumps(card)
+    assert "POSSIBLE EMERGENCY: check now" in dumped and "call 999" in dumped and "Possible emergency (0.34)" in dumped
+    assert "Triage is not sure" in dumped
+    assert {MentionAction.CONFIRM_URGENT, MentionAction.NOT_URGENT, MentionAction.CLAIM} <= set(action_ids(card))
+    for action in (MentionAction.CONFIRM_URGENT, MentionAction.NOT_URGENT):
+        assert read_mention_action(click(card, action)) == (TWEET, action, "")
+    team_card = build_mention_card(possible_emergency(), "team", desk.teams, NOW)
+    assert MentionAction.NOT_URGENT not in action_ids(team_card)
+    assert MentionAction.CONFIRM_URGENT in action_ids(team_card)
+
+
+def test_a_sure_card_offers_no_confirmation_and_not_urgent_only_to_the_control_room(desk: Desk) -> None:
+    routine = build_mention_card(tracked(TWEET), "team", desk.teams, NOW)
+    assert not {MentionAction.CONFIRM_URGENT, MentionAction.NOT_URGENT} & set(action_ids(routine))
+    urgent = tracked(TWEET).model_copy(update={"decision": decision(urgent=True, route="control_room")})
+    control = build_mention_card(urgent, "control_room", desk.teams, NOW)
+    assert MentionAction.NOT_URGENT in action_ids(control) and MentionAction.CONFIRM_URGENT not in action_ids(control)
+
+
+def test_wrong_category_offers_every_other_category_and_reads_back(desk: Desk) -> None:
+    card = build_mention_card(tracked(TWEET), "team", desk.teams, NOW)
+    actions = next(b for b in card["blocks"] if b["type"] == "actions")
+    select = next(e for e in actions["elements"] if e["action_id"] == MentionAction.RECATEGORISE)
+    assert select["placeholder"]["text"] == "Wrong category…"
+    assert [o["value"].split(":")[1] for o in select["options"]] == [
+        c.value for c in Category if c.value != "crime_report"
+    ]
+    assert read_mention_action(click(card, MentionAction.RECATEGORISE, "information")) == (
+        TWEET,
+        MentionAction.RECATEGORISE,
+        "information",
+    )
+
+
+def test_a_post_triage_could_not_read_says_so_with_an_inert_translate_link(desk: Desk) -> None:
+    unread = decision(route="desk").model_copy(update={"language": "pa", "understood": False})
+    hostile = mention(TWEET, text="<!channel> ਮੇਰੀ ਕਾਰ <https://evil.example|x> @here")
+    record = tracked(TWEET).model_copy(update={"decision": unread, "mention": hostile})
+    card = build_mention_card(record, "desk", desk.teams, NOW)
+    note = next(b for b in card["blocks"] if "Written in pa" in json.dumps(b))
+    url = note["accessory"]["url"]
+    assert url.startswith("https://translate.google.com/") and note["accessory"]["action_id"] == MentionAction.TRANSLATE
+    assert not set("<>|@ ") & set(url.split("?", 1)[1])

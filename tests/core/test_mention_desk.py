@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
+from bot.core.corrections import Correction, Label
 from bot.core.errors import Conflict, InvalidInput, NotFound, UpstreamError
 from bot.core.mention_actions import Move
 from bot.core.mention_desk import Change, MentionDesk, MentionPolicy
@@ -55,15 +56,39 @@ class RecordingCards:
         return None if tracked.route == "force" else CardRef(channel="C0ROADS0001", ts="3.3")
 
 
+class MemoryCorrections(list[Correction]):
+    def record(self, correction: Correction) -> None:
+        self.append(correction)
+
+    def between(self, start: datetime, end: datetime) -> list[Correction]:
+        return [c for c in self if start <= c.at < end]
+
+
 class AuditTrail(list[tuple[str, str, str, dict[str, str]]]):
     def __call__(self, actor: str, action: str, subject: str, **detail: str) -> None:
         self.append((actor, action, subject, detail))
 
 
-def make(cards: RecordingCards | None = None) -> tuple[MentionDesk, MemoryMentions, RecordingCards, AuditTrail]:
-    repo, publisher, audit = MemoryMentions(tracked(TWEET, cards=(TEAM_CARD,))), cards or RecordingCards(), AuditTrail()
+def make(
+    cards: RecordingCards | None = None, record: TrackedMention | None = None
+) -> tuple[MentionDesk, MemoryMentions, RecordingCards, AuditTrail]:
+    desk, repo, publisher, audit, _ = make_learning(cards, record)
+    return desk, repo, publisher, audit
+
+
+def make_learning(
+    cards: RecordingCards | None = None, record: TrackedMention | None = None
+) -> tuple[MentionDesk, MemoryMentions, RecordingCards, AuditTrail, MemoryCorrections]:
+    repo = MemoryMentions(record or tracked(TWEET, cards=(TEAM_CARD,)))
+    publisher, audit, corrections = cards or RecordingCards(), AuditTrail(), MemoryCorrections()
     policy = MentionPolicy(claim_expiry=timedelta(minutes=30), team_keys=frozenset({"northtown", "roads", "force"}))
-    return MentionDesk(repo, publisher, audit, policy, clock=lambda: NOW), repo, publisher, audit
+    return (
+        MentionDesk(repo, publisher, audit, policy, corrections, clock=lambda: NOW),
+        repo,
+        publisher,
+        audit,
+        corrections,
+    )
 
 
 def test_a_change_is_stored_audited_and_redrawn() -> None:
@@ -119,3 +144,59 @@ def test_a_failed_redraw_is_reported_after_the_change_is_saved() -> None:
     with pytest.raises(UpstreamError, match="Saved"):
         desk.act(TWEET, Move.NO_REPLY_NEEDED, ALICE)
     assert repo.records[TWEET].handled_by == ALICE
+
+
+def possible_emergency() -> TrackedMention:
+    calm = tracked(TWEET, cards=(TEAM_CARD,))
+    decision = calm.decision.model_copy(
+        update={
+            "urgent": True,
+            "possible": True,
+            "urgency": 0.31,
+            "route": "control_room",
+            "route_if_not_urgent": "northtown",
+        }
+    )
+    return calm.model_copy(update={"decision": decision, "route": "control_room", "sla_due": T0})
+
+
+def test_confirm_urgent_settles_the_band_and_is_learned() -> None:
+    desk, repo, _, audit, corrections = make_learning(record=possible_emergency())
+    settled = desk.act(TWEET, Move.CONFIRM_URGENT, ALICE)
+    assert settled.decision.urgent and not settled.decision.possible and settled.route == "control_room"
+    assert audit[-1][1] == "mention.confirmed_urgent"
+    assert [(c.label, c.model, c.desk, c.urgency) for c in corrections] == [(Label.URGENT, "possible", "true", 0.31)]
+    with pytest.raises(Conflict):
+        desk.act(TWEET, Move.CONFIRM_URGENT, BOB)
+
+
+def test_not_urgent_sends_it_to_its_team_with_the_reply_sla_and_is_learned() -> None:
+    desk, repo, cards, _, corrections = make_learning(record=possible_emergency())
+    calm = desk.act(TWEET, Move.NOT_URGENT, ALICE)
+    assert (calm.decision.urgent, calm.decision.possible, calm.route) == (False, False, "northtown")
+    assert calm.sla_due == calm.mention.created_at + timedelta(hours=1) and cards.posted == ["northtown"]
+    assert [(c.label, c.model, c.desk) for c in corrections] == [(Label.URGENT, "possible", "false")]
+
+
+def test_each_correcting_move_is_a_labelled_example_and_agreeing_moves_are_not() -> None:
+    desk, _, _, _, corrections = make_learning()
+    desk.act(TWEET, Move.RECATEGORISE, ALICE, team="information")
+    desk.act(TWEET, Move.REASSIGN, ALICE, team="roads")
+    desk.act(TWEET, Move.ESCALATE, ALICE)
+    desk.act(TWEET, Move.NO_REPLY_NEEDED, ALICE)
+    desk.act(TWEET, Move.REOPEN, ALICE)
+    assert [(c.label, c.model, c.desk) for c in corrections] == [
+        (Label.CATEGORY, "crime_report", "information"),
+        (Label.ROUTE, "northtown", "roads"),
+        (Label.URGENT, "false", "true"),
+        (Label.NEEDS_REPLY, "true", "false"),
+    ]
+    assert all(c.actor == ALICE and c.at == NOW and c.tweet_id == TWEET for c in corrections)
+
+
+def test_recategorise_refuses_an_unknown_or_unchanged_category() -> None:
+    desk, repo, _, _, corrections = make_learning()
+    for category in ("crime_report", "<!here>"):
+        with pytest.raises(Conflict):
+            desk.act(TWEET, Move.RECATEGORISE, ALICE, team=category)
+    assert repo.records[TWEET].decision.category.value == "crime_report" and corrections == []

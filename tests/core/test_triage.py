@@ -1,4 +1,4 @@
-"""decide follows the labelling guide: examples, tie-breaks, hostile text, routing and the force's own terms."""
+"""Triage: the rules that outrank the model, the safety band, languages, and routing (labelling guide)."""
 
 from __future__ import annotations
 
@@ -7,173 +7,162 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.core.models import Author, Category, Mention, ReferencedTweet
-from bot.core.triage import decide
+from bot.core.triage import Triage
 from config.desk import Desk
+from tests.support.triage_models import ScriptedModel, opinion
 
 E, C, INFO, Q = Category.EMERGENCY, Category.CRIME_REPORT, Category.INFORMATION, Category.QUESTION
-K, M, P, A, X = Category.COMPLAINT, Category.MEDIA, Category.PRAISE, Category.ABUSE, Category.CHATTER
+K, P, A, X = Category.COMPLAINT, Category.PRAISE, Category.ABUSE, Category.CHATTER
 CR = "control_room"
 
-GUIDE_EXAMPLES = [
-    ("@MPRiverside man with a knife chasing a lad down Mill Lane now", E, True, True, CR),
-    ("@MidshirePolice I can't do this any more, tonight's the night. sorry", E, True, True, CR),
-    ("@MPOldfield van broken into on Brook Road overnight, all my tools gone", C, False, True, "oldfield"),
-    ("@MidshireRoads red Golf swerving across both lanes of the A61 right now, driver looks asleep", C, True, True, CR),
-    (
-        "@MidshirePolice the Transit from your appeal has been parked on Quayside for 3 days",
-        INFO,
-        False,
-        True,
-        "riverside",
-    ),
-    ("@MidshirePolice the missing lad from your appeal is at Northtown bus station now", INFO, True, True, CR),
-    ("@MidshirePolice help!! is Oldfield station open on Sundays?", Q, False, True, "oldfield"),
-    ("@MidshireRoads is the bypass still shut?", Q, False, True, "roads"),
-    ("@MPNorthtown 5 weeks and no call back about my burglary", K, False, True, "desk"),
-    ("@MidshirePolice 2 hours to get through on 101, amazing service 👏", K, False, True, "desk"),
-    ("@MidshirePolice Echo newsdesk: can you confirm an arrest on Canal Street today?", M, False, True, "desk"),
-    (
-        "@MidshireRoads could someone come on our breakfast show about winter driving? Radio Midshire",
-        M,
-        False,
-        True,
-        "desk",
-    ),
-    ("@MPRiverside thank you for the quick response last night", P, False, False, "riverside"),
-    ("@MidshirePolice please pass my thanks to PC 1234 who found my dad", P, False, True, "desk"),
-    ("@MidshirePolice useless clowns 🤡", A, False, False, "desk"),
-    ("@MidshireRoads parasites, get a real job", A, False, False, "roads"),
-    ("RT @MidshirePolice: MISSING: Jay, 15, from Kingsmoor estate…", X, False, False, "northtown"),
-    ("@MPOldfield 10k followers in 24h, DM us 💯", X, False, False, "oldfield"),
-]
 
-
-def mention(text: str, *refs: str) -> Mention:
+def mention(text: str, *refs: str, lang: str = "en") -> Mention:
     return Mention(
         id="1",
         text=text,
         author=Author(id="2", username="someone"),
         created_at=datetime(2026, 11, 16, 20, 0, tzinfo=UTC),
         referenced=tuple(ReferencedTweet(type=r, id="3") for r in refs),
+        lang=lang,
     )
 
 
-@pytest.mark.parametrize(("text", "category", "urgent", "needs_reply", "route"), GUIDE_EXAMPLES)
-def test_guide_examples(desk: Desk, text: str, category: Category, urgent: bool, needs_reply: bool, route: str) -> None:
-    decision = decide(mention(text), desk)
-    assert (decision.category, decision.urgent, decision.needs_reply, decision.route) == (
-        category,
-        urgent,
-        needs_reply,
-        route,
-    )
-    assert decision.reasons
+def triage(desk: Desk, **script: object) -> Triage:
+    return Triage(desk, ScriptedModel(**script))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "@MidshirePolice <!channel> someone is breaking into the house opposite RIGHT NOW",
-        "@MidshirePolice <@U123> someone is breaking into the house opposite RIGHT NOW",
-        "@MidshirePolice <https://evil.example|click> someone is breaking into the house opposite RIGHT NOW",
-        "@MidshirePolice someone is brea\u200bking in\u202eto the house opposite RIGHT NOW",
-        "@MidshirePolice ѕоmеоnе іѕ brеаkіng іntо thе hоuѕе орроѕіtе RIGHT NOW",
-        "@MidshirePolice ｓｏｍｅｏｎｅ ｉｓ ｂｒｅａｋｉｎｇ ｉｎｔｏ the house opposite, call ９９９",
+        "@MidshirePolice <!channel> someone is breaking into the house opposite RIGHT NOW, he's got a knife",
+        "@MidshirePolice someone is brea\u200bking in\u202eto the house, he's got a knife",
+        "@MidshirePolice ѕоmеоnе іѕ brеаkіng іn, hе'ѕ gоt а knіfе",
+        "@MidshirePolice ｈｅ'ｓ ｇｏｔ ａ ｋｎｉｆｅ, call ９９９",
+        "@MidshirePolice I can't do this any more, tonight's the night. sorry",
     ],
 )
-def test_hostile_text_triages_like_plain_text(desk: Desk, text: str) -> None:
-    decision = decide(mention(text), desk)
-    assert decision.category is Category.EMERGENCY and decision.route == CR
-
-
-def test_markup_never_changes_a_label(desk: Desk) -> None:
-    plain = decide(mention("@MidshirePolice is Oldfield station open today?"), desk)
-    marked = decide(mention("@MidshirePolice <!here> is Oldfield station open today? <https://t.co/x|x>"), desk)
-    assert (plain.category, plain.route) == (marked.category, marked.route) == (Category.QUESTION, "oldfield")
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "@MidshirePolice this traffic is killing me",
-        "@MidshirePolice £6 a pint in Riverside, daylight robbery",
-        "@MidshirePolice Monday again, shoot me now",
-        "@MidshirePolice your new recruitment video is the bomb",
-    ],
-)
-def test_figures_of_speech_are_not_emergencies(desk: Desk, text: str) -> None:
-    decision = decide(mention(text), desk)
-    assert decision.category not in (Category.EMERGENCY, Category.CRIME_REPORT) and not decision.urgent
-
-
-@pytest.mark.parametrize(
-    ("text", "category"),
-    [
-        ("@MidshirePolice there's a woman in the river by the weir shouting for help", E),
-        ("@MidshirePolice my dad has dementia and has wandered off, been gone 2 hours", E),
-        ("@MidshirePolice a man is following my daughter home, she's terrified", E),
-        ("@MidshirePolice I've taken all my tablets", E),
-        ("@MidshirePolice someone has collapsed outside the Co-op and isn't breathing", E),
-        ("@MidshirePolice my bike was nicked from outside the library yesterday", C),
-        ("@MidshirePolice got a call from 'the bank' asking me to move money, I know it's a scam", C),
-        ("@MidshirePolice drug dealing every night from the flat above the chippy", INFO),
-        ("@MidshirePolice how do I report a lost passport?", Q),
-        ("@MidshirePolice the officer who came to my door was so rude", K),
-        ("@MidshirePolice freelance journalist here, any comment on the station closures?", M),
-        ("@MidshirePolice ACAB", A),
-        ("Anyone else hear the helicopter over @MidshirePolice HQ last night?", X),
-        ("@friend @MidshirePolice haha you absolute plonker", X),
-        ("@MidshirePolice 👀", X),
-    ],
-)
-def test_general_phrasing(desk: Desk, text: str, category: Category) -> None:
-    assert decide(mention(text), desk).category is category
+def test_hard_safety_phrases_are_emergencies_whatever_the_model_says(desk: Desk, text: str) -> None:
+    decision = triage(desk).decide(mention(text))
+    assert (decision.category, decision.urgent, decision.possible, decision.route) == (E, True, False, CR)
+    assert decision.needs_reply and not decision.reasons[0].startswith("model:")
 
 
 def test_retweet_is_always_chatter(desk: Desk) -> None:
-    decision = decide(mention("RT @MPRiverside: man with a knife on Mill Lane now", "retweeted"), desk)
-    assert (decision.category, decision.urgent, decision.route) == (Category.CHATTER, False, "riverside")
+    urgent = {"knife": opinion(E, urgency=0.99)}
+    decision = triage(desk, script=urgent).decide(
+        mention("RT @MPRiverside: man with a knife on Mill Lane now", "retweeted")
+    )
+    assert (decision.category, decision.urgent, decision.route) == (X, False, "riverside")
     assert decision.reasons[0] == "retweet"
 
 
+def test_spam_is_chatter_but_a_report_of_a_scam_is_not(desk: Desk) -> None:
+    script = {"": opinion(C, confidence=0.7)}
+    spam = triage(desk, script=script).decide(mention("@MidshirePolice GIVEAWAY 🎁 follow + RT to win a free iPhone"))
+    report = triage(desk, script=script).decide(mention("@MidshirePolice scam call pretending to be police"))
+    assert spam.category is X and not spam.needs_reply
+    assert report.category is C and report.needs_reply
+
+
+def test_the_model_decides_meaning_and_says_so(desk: Desk) -> None:
+    decision = triage(desk, default=opinion(Q, confidence=0.8)).decide(mention("@MPOldfield is the station open?"))
+    assert (decision.category, decision.urgent, decision.needs_reply, decision.route) == (Q, False, True, "oldfield")
+    assert decision.reasons[0] == "model: question (0.80)" and decision.urgency == 0.0
+
+
+@pytest.mark.parametrize(
+    ("urgency", "urgent", "possible"), [(0.1, False, False), (0.2, True, True), (0.59, True, True), (0.6, True, False)]
+)
+def test_the_safety_band_sends_unsure_mentions_to_the_control_room(
+    desk: Desk, urgency: float, urgent: bool, possible: bool
+) -> None:
+    model_says = opinion(X, urgency=urgency, confidence=0.6)
+    decision = triage(desk, default=model_says).decide(mention("@MPRiverside saw him go in the water by the weir"))
+    assert (decision.urgent, decision.possible) == (urgent, possible)
+    assert decision.route == (CR if urgent else "riverside")
+    assert decision.route_if_not_urgent == "riverside"
+    assert any("safety band" in r for r in decision.reasons) is possible
+
+
+def test_a_sure_urgent_mention_takes_the_likeliest_urgent_category(desk: Desk) -> None:
+    model_says = opinion(Q, urgency=0.9, confidence=0.5)
+    decision = triage(desk, default=model_says).decide(mention("@MidshirePolice is that him on Quayside now?"))
+    assert decision.category in (E, C, INFO) and decision.urgent and not decision.possible and decision.needs_reply
+
+
+def test_an_emergency_is_always_urgent(desk: Desk) -> None:
+    decision = triage(desk, default=opinion(E, urgency=0.05)).decide(mention("@MidshirePolice please come quick"))
+    assert (decision.category, decision.urgent, decision.possible, decision.route) == (E, True, False, CR)
+
+
+def test_a_language_the_model_cannot_read_goes_to_the_desk_for_a_reply(desk: Desk) -> None:
+    text = "@MPNorthtown ਮੇਰੀ ਕਾਰ ਚੋਰੀ ਹੋ ਗਈ"
+    decision = triage(desk, default=opinion(X, confidence=0.9)).decide(mention(text, lang="pa"))
+    assert (decision.route, decision.needs_reply, decision.understood, decision.language) == ("desk", True, False, "pa")
+    assert decision.category is not X and any("translate" in r for r in decision.reasons)
+
+
+def test_a_trained_language_read_with_confidence_is_decided_by_meaning(desk: Desk) -> None:
+    text = "@MPNorthtown diolch am eich help neithiwr"
+    decision = triage(desk, default=opinion(P, confidence=0.8)).decide(mention(text, lang="cy"))
+    assert (decision.category, decision.route, decision.understood) == (P, "northtown", True)
+    unsure = triage(desk, default=opinion(P, confidence=0.3)).decide(mention(text, lang="cy"))
+    assert not unsure.understood and unsure.route == "desk"
+
+
+def test_markup_never_changes_a_label(desk: Desk) -> None:
+    model = {"station": opinion(Q)}
+    plain = triage(desk, script=model).decide(mention("@MidshirePolice is Oldfield station open today?"))
+    marked = triage(desk, script=model).decide(
+        mention("@MidshirePolice <!here> is Oldfield station open today? <https://t.co/x|x>")
+    )
+    assert (plain.category, plain.route) == (marked.category, marked.route) == (Q, "oldfield")
+
+
 def test_routes_to_first_non_hq_account_in_text(desk: Desk) -> None:
-    decision = decide(mention("@MidshirePolice @MPOldfield @MPRiverside thank you for the talk on Mill Lane"), desk)
+    text = "@MidshirePolice @MPOldfield @MPRiverside thank you for the talk on Mill Lane"
+    decision = triage(desk, default=opinion(P)).decide(mention(text))
     assert decision.route == "oldfield" and "mentions @MPOldfield" in decision.reasons
 
 
-def test_leading_reply_handles_count_for_routing(desk: Desk) -> None:
-    decision = decide(mention("@kev @MPRiverside same happened to us, shed broken into last week", "replied_to"), desk)
-    assert (decision.category, decision.route) == (Category.CRIME_REPORT, "riverside")
+def test_complaints_go_to_the_desk(desk: Desk) -> None:
+    decision = triage(desk, default=opinion(K)).decide(mention("@MPNorthtown 5 weeks and no call back"))
+    assert decision.route == "desk" and decision.route_if_not_urgent == "desk"
 
 
 def test_places_route_first_in_text_ignoring_handles(desk: Desk) -> None:
-    decision = decide(mention("@MidshirePolice is Hill Top Road or the Canal St end safer?"), desk)
+    model = triage(desk, default=opinion(Q))
+    decision = model.decide(mention("@MidshirePolice is Hill Top Road or the Canal St end safer?"))
     assert decision.route == "oldfield" and "names place Hill Top" in decision.reasons
-    handle_only = decide(mention("@MidshirePolice @OldfieldFan is the station open?"), desk)
-    assert handle_only.route == "desk"
+    assert model.decide(mention("@MidshirePolice @OldfieldFan is the station open?")).route == "desk"
 
 
 def test_hq_team_comes_from_config(desk: Desk) -> None:
     moved = desk.model_copy(update={"triage": desk.triage.model_copy(update={"hq_team": "roads"})})
-    decision = decide(mention("@MidshireRoads @MidshirePolice is the bypass shut?"), moved)
+    decision = triage(moved, default=opinion(Q)).decide(mention("@MidshireRoads @MidshirePolice is the bypass shut?"))
     assert decision.route == "force"
 
 
-def test_force_terms_extend_the_lexicons(desk: Desk) -> None:
+def test_force_terms_outrank_the_model(desk: Desk) -> None:
     text = "@MidshirePolice the zorblax gang are at it again"
-    assert decide(mention(text), desk).category is Category.CHATTER
+    assert triage(desk).decide(mention(text)).category is X
     extra = desk.triage.model_copy(update={"crime_terms": ("zorblax gang",), "abuse_terms": ("wombles",)})
     configured = desk.model_copy(update={"triage": extra})
-    assert decide(mention(text), configured).category is Category.CRIME_REPORT
-    assert decide(mention("@MidshirePolice wombles"), configured).category is Category.ABUSE
-
-
-def test_media_outlet_from_config(desk: Desk) -> None:
-    text = "@MidshirePolice Shire Bugle here, can you confirm the road closure?"
+    assert triage(configured).decide(mention(text)).category is C
+    assert triage(configured).decide(mention("@MidshirePolice wombles")).category is A
     outlets = desk.triage.model_copy(update={"media_outlets": ("Shire Bugle",)})
-    assert decide(mention(text), desk.model_copy(update={"triage": outlets})).category is Category.MEDIA
+    bugle = mention("@MidshirePolice Shire Bugle here, can you confirm the road closure?")
+    assert triage(desk.model_copy(update={"triage": outlets})).decide(bugle).category is Category.MEDIA
 
 
-def test_decide_is_deterministic(desk: Desk) -> None:
-    text = "@MPNorthtown car keyed on Canal Street overnight"
-    assert decide(mention(text), desk) == decide(mention(text), desk)
+def test_praise_asking_to_pass_thanks_on_needs_a_reply(desk: Desk) -> None:
+    model = triage(desk, default=opinion(P))
+    assert model.decide(mention("@MidshirePolice please pass my thanks to PC 1234 who found my dad")).needs_reply
+    assert not model.decide(mention("@MPRiverside thank you for the quick response last night")).needs_reply
+
+
+def test_a_page_is_read_by_the_model_in_one_batch(desk: Desk) -> None:
+    model = ScriptedModel()
+    decisions = Triage(desk, model).decide_many([mention(f"@MPOldfield post {n}") for n in range(50)])
+    assert len(decisions) == 50 and model.seen == [50]
+    assert Triage(desk, model).decide_many([]) == [] and model.seen == [50]

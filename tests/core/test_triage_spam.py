@@ -1,13 +1,16 @@
-"""Spam and adverts posted at the force are chatter; a citizen reporting or asking about a scam is not."""
+"""Spam and adverts posted at the force are chatter by rule; a citizen reporting or asking about a scam is not."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.core.models import Category
-from bot.core.triage import decide
+from bot.core.triage import Triage
 from config.desk import Desk
 from tests.core.test_triage import mention
+from tests.support.triage_models import ScriptedModel, opinion
+
+MODEL_SAYS_CRIME = ScriptedModel(default=opinion(Category.CRIME_REPORT, confidence=0.7))
 
 SPAM_AT_THE_FORCE = [
     "@MPNorthtown <!channel> refunds for speeding fines here <https://evil.example|midshire.police.uk/refunds>",
@@ -35,15 +38,16 @@ REPORTS_OF_A_SCAM = [
 
 
 @pytest.mark.parametrize("text", SPAM_AT_THE_FORCE)
-def test_spam_posted_at_the_force_is_chatter(desk: Desk, text: str) -> None:
-    decision = decide(mention(text), desk)
+def test_spam_posted_at_the_force_is_chatter_whatever_the_model_says(desk: Desk, text: str) -> None:
+    decision = Triage(desk, MODEL_SAYS_CRIME).decide(mention(text))
     assert decision.category is Category.CHATTER, decision.reasons
     assert not decision.urgent and not decision.needs_reply
     assert decision.reasons[0].startswith("looks like spam or an advert")
 
 
 @pytest.mark.parametrize(("text", "categories"), REPORTS_OF_A_SCAM)
-def test_a_citizen_reporting_a_scam_gets_a_reply(desk: Desk, text: str, categories: set[Category]) -> None:
-    decision = decide(mention(text), desk)
-    assert decision.category in categories, decision.reasons
+def test_a_citizen_reporting_a_scam_is_left_to_the_model(desk: Desk, text: str, categories: set[Category]) -> None:
+    model = ScriptedModel(default=opinion(next(iter(categories)), confidence=0.7))
+    decision = Triage(desk, model).decide(mention(text))
+    assert decision.category in categories and decision.reasons[0].startswith("model:"), decision.reasons
     assert decision.needs_reply

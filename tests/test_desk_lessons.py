@@ -1,0 +1,82 @@
+"""Desk corrections in a real Redis: examples for retraining while the text is held, labels and agreement after."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import redis
+
+from bot.adapters.aggregates import RedisAggregates
+from bot.adapters.correction_store import RedisCorrectionLog
+from bot.adapters.mention_store import RedisMentionStore
+from bot.adapters.store import CORRECTIONS_STREAM
+from bot.blocks.triage_report import agreement_line, agreement_report
+from bot.core.corrections import Correction, Label
+from bot.core.models import Category
+from bot.desk_lessons import DeskLessons
+from bot.retention import redacted
+from config.desk import Desk
+from tests.support.factories import tracked
+
+NOW = datetime.now(UTC).replace(microsecond=0)  # stream ids are wall-clock times, so the clock is real
+
+
+def fix(tweet_id: str, label: Label, model: str, desk_says: str, at: datetime = NOW) -> Correction:
+    return Correction(
+        tweet_id=tweet_id, at=at, actor="U0DESK00001", label=label, model=model, desk=desk_says,
+        model_category=Category.CRIME_REPORT, urgency=0.3,
+    )  # fmt: skip
+
+
+def lessons(redis_client: redis.Redis, desk: Desk) -> tuple[DeskLessons, RedisCorrectionLog, RedisMentionStore]:
+    log, store = RedisCorrectionLog(redis_client, keep_days=365), RedisMentionStore(redis_client, 30)
+    return DeskLessons(log, store, RedisAggregates(redis_client, desk.zone), desk, clock=lambda: NOW), log, store
+
+
+def test_a_correction_is_a_labelled_example_until_its_text_is_gone(redis_client: redis.Redis, desk: Desk) -> None:
+    desk_lessons, log, store = lessons(redis_client, desk)
+    record = tracked("2122000000000000001")
+    store.record_new(record)
+    log.record(fix(record.mention.id, Label.CATEGORY, "crime_report", "information"))
+    log.record(fix(record.mention.id, Label.URGENT, "false", "true", at=NOW + timedelta(seconds=1)))
+    [(mention, labels)] = desk_lessons.examples()
+    assert mention.text == record.mention.text
+    assert (labels.category, labels.urgent, labels.needs_reply, labels.route) == (
+        "information",
+        True,
+        True,
+        "northtown",
+    )
+    store.update(record.mention.id, redacted)
+    assert desk_lessons.examples() == []
+    stored = str(redis_client.xrange(CORRECTIONS_STREAM))
+    assert record.mention.text not in stored and "information" in stored
+
+
+def test_corrections_older_than_the_retention_period_are_dropped_on_write(redis_client: redis.Redis) -> None:
+    log = RedisCorrectionLog(redis_client, keep_days=30)
+    redis_client.xadd(CORRECTIONS_STREAM, {"json": "{}"}, id="1000-0")  # 1970: long past retention
+    log.record(fix("2122000000000000002", Label.ROUTE, "northtown", "roads"))
+    assert redis_client.xlen(CORRECTIONS_STREAM) == 1
+    assert [c.desk for c in log.between(NOW - timedelta(days=1), datetime.now(UTC) + timedelta(days=1))] == ["roads"]
+
+
+def test_agreement_counts_decisions_by_day_and_urgent_recall_as_the_desk_judged(
+    redis_client: redis.Redis, desk: Desk
+) -> None:
+    desk_lessons, log, _ = lessons(redis_client, desk)
+    aggregates = RedisAggregates(redis_client, desk.zone)
+    for n in range(10):
+        record = tracked(f"21220000000000000{n:02d}")
+        urgent = record.decision.model_copy(update={"urgent": n < 4})
+        aggregates.record_received("northtown", NOW - timedelta(hours=1), urgent)
+    log.record(fix("2122000000000000000", Label.URGENT, "true", "false"))
+    log.record(fix("2122000000000000009", Label.URGENT, "false", "true"))
+    log.record(fix("2122000000000000009", Label.CATEGORY, "crime_report", "emergency"))
+    result = desk_lessons.agreement(days=7)
+    assert (result.decided, result.corrected, result.urgent_kept, result.urgent_missed) == (10, 2, 3, 1)
+    assert result.by_category["crime_report"] == (10, 2) and result.urgent_recall == 0.75
+    assert agreement_line(result) == (
+        "the desk corrected 2 of 10 decisions (80% agreement); urgent recall as the desk judged it 75% (3 of 4)"
+    )
+    assert "crime_report" in agreement_report(result, 7) and "80%" in agreement_report(result, 7)
