@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 from bot.blocks.digest import (
@@ -13,8 +14,9 @@ from bot.blocks.digest import (
 )
 from bot.blocks.digest_text import render_digest_text
 from bot.core.content import ContentKind
+from bot.core.corrections import Correction, Label, agreement
 from bot.core.digest import BacklogItem, DayAggregate, Digest, PendingRequest, PostSummary, ResponseTime, compute_digest
-from bot.core.models import PostMetrics
+from bot.core.models import Category, PostMetrics
 
 DAY = date(2026, 3, 10)
 HOSTILE = "<!channel> see <https://evil.example|x.com> & <@U0BOSS>"
@@ -73,3 +75,22 @@ def test_plain_text_rendering_is_readable() -> None:
     assert text.splitlines()[0] == "Morning digest · Midshire <Desk> · Tuesday 10 March 2026"
     assert "Waiting now     1, oldest first:" in text
     assert "R-1: roads asks for" in text
+
+
+def test_the_desk_edition_carries_one_line_of_triage_agreement() -> None:
+    at = datetime(2026, 3, 10, 9, tzinfo=UTC)
+    missed = Correction(
+        tweet_id="1",
+        at=at,
+        actor="U0DESK00001",
+        label=Label.URGENT,
+        model="false",
+        desk="true",
+        model_category=Category.QUESTION,
+    )
+    fixes = [missed]
+    desk = hostile_digest().model_copy(update={"triage": agreement(Counter({"question": 2, "praise": 1}), 0, fixes)})
+    lines = [b for b in build_digest(desk) if "Triage" in str(b)]
+    assert len(lines) == 1 and lines[0]["type"] == "context"
+    assert "corrected 1 of 3 decisions (67% agreement); urgent recall as the desk judged it 0% (0 of 1)" in str(lines)
+    assert "Triage" not in str(build_digest(hostile_digest()))
