@@ -112,6 +112,7 @@ def main() -> None:
         try:
             client = redis.Redis.from_url(server.url, decode_responses=True)
             seeded = seed(client, sandbox.url, sum(counts))
+            sandbox.set_members(CHANNEL, [f"U0BENCH{n:04d}" for n in range(97)])  # the clickers are on the team
             process, url = start_web(workdir, server.url, sandbox.url)
             slack = SlackRequests(url)
             run_rate(slack, [(str(n), "1.1") for n in range(20)], 10)  # warm up: unknown mentions, cheap refusals

@@ -81,6 +81,7 @@ def run_demo(env_settings: Settings, say: Say = print) -> None:
         )  # fmt: skip
         desk = load_desk(settings.commsdesk_config)
         services = build_services(settings, desk)
+        _seat_officer(slack, desk)
         say(f"Comms Desk demo: {desk.desk.name}, {len(desk.teams)} teams, Slack and X stand-ins on loopback.")
         worker = build_worker(services)
         say("\n1. The worker polls X for mentions of every desk account, triages them and posts cards.")
@@ -100,6 +101,14 @@ def run_demo(env_settings: Settings, say: Say = print) -> None:
         _show_status(signed, say)
         say("\n9. What each Slack channel and direct message shows now:")
         say(render_channels(slack, _channel_names(desk, slack)))
+
+
+def _seat_officer(slack: SlackSandbox, desk: Desk) -> None:
+    """Put the demo's officer in the desk and control-room channels: who may act is read from Slack membership."""
+    for channel in (desk.desk.channel, desk.desk.control_room_channel):
+        slack.set_members(channel, [OFFICER])
+    for team in desk.teams:
+        slack.set_members(team.channel, [])
 
 
 def _claim_first_urgent(services: Services, slack: SlackSandbox, signed: SlackRequests, say: Say) -> None:

@@ -14,9 +14,13 @@ from bot.adapters.correction_store import RedisCorrectionLog
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.request_store import RedisRequestRepository
 from bot.adapters.slack_cards import SlackCardPublisher
+from bot.adapters.slack_membership import SlackMembership
 from bot.adapters.store import AuditLog, Leases, connect
-from bot.core.desk_status import DeskStatus, DigestPreview
+from bot.core.access import AccessPolicy, Place
+from bot.core.desk_status import DeskViews
+from bot.core.gatekeeper import Gatekeeper
 from bot.core.mention_desk import MentionDesk, MentionPolicy
+from bot.core.models import CONTROL_ROOM, DESK
 from bot.core.request_flow import PlatformRequests, RequestPolicy
 from bot.digest_build import DigestBuilder, pending_requests_from
 from bot.outcomes import ObservedMentions, OutcomeRecorder
@@ -39,8 +43,7 @@ class Services:
     leases: Leases
     platform_requests: PlatformRequests
     mentions: MentionDesk
-    desk_status: DeskStatus
-    digest_preview: DigestPreview
+    desk_views: DeskViews
 
     def for_listeners(self) -> dict[str, object]:
         """Services put into Bolt's context, each injected into listeners by this name."""
@@ -49,8 +52,7 @@ class Services:
             "audit": self.audit,
             "platform_requests": self.platform_requests,
             "mention_desk": self.mentions,
-            "desk_status": self.desk_status,
-            "digest_preview": self.digest_preview,
+            "desk_views": self.desk_views,
         }
 
 
@@ -73,17 +75,36 @@ def build_slack_client(settings: Settings, retries: bool = True) -> WebClient:
 def build_services(settings: Settings, desk: Desk) -> Services:
     """Connect to Redis and Slack lazily (no I/O here) and assemble the use cases."""
     client = connect(settings.redis_url)
+    slack = build_slack_client(settings)
+    gate = Gatekeeper(access_policy(desk), SlackMembership(slack))
     return Services(
         settings=settings,
         desk=desk,
         redis=client,
-        slack=build_slack_client(settings),
+        slack=slack,
         audit=AuditLog(client),
         leases=Leases(client),
         platform_requests=build_platform_requests(settings, desk, client),
-        mentions=build_mention_desk(settings, desk, client),
-        desk_status=RedisDeskStatus(client, desk),
-        digest_preview=build_digest_preview(desk, client),
+        mentions=build_mention_desk(settings, desk, client, gate),
+        desk_views=DeskViews(
+            gate, RedisDeskStatus(client, desk), build_digest_preview(desk, client), AuditLog(client).record
+        ),
+    )
+
+
+def access_policy(desk: Desk) -> AccessPolicy:
+    """Turn the desk config's channels, `[access]` lists and approvers into the access policy."""
+    places = {
+        DESK: Place(desk.desk.channel, "the desk"),
+        CONTROL_ROOM: Place(desk.desk.control_room_channel, "the control room"),
+    }
+    places |= {team.key: Place(team.channel, team.name) for team in desk.teams}
+    listed = {DESK: desk.access.desk, CONTROL_ROOM: desk.access.control_room, **desk.access.teams}
+    return AccessPolicy(
+        places=places,
+        listed={area: ids for area, ids in listed.items() if ids is not None},
+        approvers=frozenset(desk.desk.approvers),
+        approver_group=desk.desk.approver_usergroup,
     )
 
 
@@ -107,8 +128,8 @@ def build_platform_requests(settings: Settings, desk: Desk, client: redis.Redis)
     return PlatformRequests(RedisRequestRepository(client), AuditLog(client).record, policy, group_members)
 
 
-def build_mention_desk(settings: Settings, desk: Desk, client: redis.Redis) -> MentionDesk:
-    """Wire mention card actions to the Redis record, the audit stream and in-place Slack card updates."""
+def build_mention_desk(settings: Settings, desk: Desk, client: redis.Redis, gate: Gatekeeper) -> MentionDesk:
+    """Wire mention card actions to the access check, the Redis record, the audit and in-place card updates."""
     policy = MentionPolicy(
         claim_expiry=timedelta(minutes=desk.desk.claim_expiry_minutes),
         team_keys=frozenset(team.key for team in desk.teams),
@@ -118,10 +139,10 @@ def build_mention_desk(settings: Settings, desk: Desk, client: redis.Redis) -> M
     store = ObservedMentions(RedisMentionStore(client, desk.retention.mention_days), recorder)
     cards = SlackCardPublisher(build_slack_client(settings), desk)
     corrections = RedisCorrectionLog(client, desk.retention.audit_days)
-    return MentionDesk(store, cards, AuditLog(client).record, policy, corrections)
+    return MentionDesk(store, cards, AuditLog(client).record, policy, gate, corrections)
 
 
-def build_digest_preview(desk: Desk, client: redis.Redis) -> DigestPreview:
+def build_digest_preview(desk: Desk, client: redis.Redis) -> YesterdaysDigest:
     """Wire `/commsdesk digest` to the same builder the morning job uses."""
     return YesterdaysDigest(build_digest_builder(desk, client), desk)
 

@@ -28,6 +28,8 @@ UserId = Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{6,}$")]
 Handle = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]{1,15}$")]
 TeamKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+Principal = Annotated[str, StringConstraints(pattern=r"^([UW][A-Z0-9]{6,}|S[A-Z0-9]{6,})$")]  # user or user group
+Principals = Annotated[tuple[Principal, ...], Field(min_length=1)]
 
 DEFAULT_PLATFORMS = (
     "Facebook", "Instagram", "X", "TikTok", "Snapchat", "YouTube", "WhatsApp Channels",
@@ -121,6 +123,14 @@ class RequestsTable(_Strict):
     audience_min_words: int = Field(default=5, ge=1, le=500)
 
 
+class AccessTable(_Strict):
+    """Who holds a role, replacing membership of that role's channel; leave a key out to use the channel."""
+
+    desk: Principals | None = None
+    control_room: Principals | None = None
+    teams: dict[TeamKey, Principals] = {}
+
+
 class Desk(_Strict):
     """The whole desk config, validated."""
 
@@ -133,6 +143,7 @@ class Desk(_Strict):
     surge: SurgeTable = SurgeTable()
     retention: RetentionTable = RetentionTable()
     requests: RequestsTable = RequestsTable()
+    access: AccessTable = AccessTable()
     teams: tuple[Team, ...] = Field(min_length=1)
 
     @field_validator("timezone")
@@ -152,6 +163,8 @@ class Desk(_Strict):
         handles = [a.handle.casefold() for t in self.teams for a in t.accounts]
         if dupes := sorted({h for h in handles if handles.count(h) > 1}):
             raise ValueError(f"account handles must be unique; repeated: {', '.join(dupes)}")
+        if unknown := sorted(set(self.access.teams) - set(keys)):
+            raise ValueError(f"[access.teams] names teams that are not on the desk: {', '.join(unknown)}")
         return self
 
     @property

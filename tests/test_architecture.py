@@ -15,6 +15,7 @@ STDLIB = set(sys.stdlib_module_names) | {"__future__"}
 ADAPTER_SDKS = {
     "x.py": {"tweepy", "requests"},
     "slack_cards.py": {"slack_sdk"},
+    "slack_membership.py": {"slack_sdk"},
     "chart.py": {"matplotlib"},
 }
 REDIS_ADAPTERS = {

@@ -185,4 +185,5 @@ def _backlog_item(tracked: TrackedMention, zone: ZoneInfo) -> BacklogItem:
         received_at=tracked.received_at.astimezone(zone),
         category=tracked.decision.category.value,
         text=tracked.mention.text,
+        sla_due=tracked.sla_due,
     )

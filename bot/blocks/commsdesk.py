@@ -5,9 +5,10 @@ Mention text is untrusted and goes through `bot.blocks.safe`; links are built fr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from bot.blocks.digest import build_digest
+from bot.blocks.digest import build_digest, build_digest_summary
 from bot.blocks.digest_text import duration
 from bot.blocks.ids import Command
 from bot.blocks.safe import inert
@@ -17,6 +18,7 @@ from bot.core.digest import BacklogItem, Digest
 Block = dict[str, Any]
 OPEN_TEXT_LIMIT = 100
 SECTION_LIMIT = 3000
+BLOCK_LIMIT = 50
 
 HELP = f"""*Comms Desk* relays public mentions of the force's X accounts to the right team's channel, \
 sends urgent ones to the control room at once, chases replies against the SLA, handles requests for \
@@ -25,7 +27,8 @@ new platforms and posts a morning digest.
 *Commands* (only you see the answers)
 • `{Command.COMMSDESK} status`: the outbox, mentions waiting for a reply (and how many are overdue), \
 X reads this month against the budget, running worker jobs, and the oldest open mentions
-• `{Command.COMMSDESK} digest`: yesterday's desk digest
+• `{Command.COMMSDESK} digest`: yesterday's digest
+Desk and control-room members see the whole desk; a team channel's members see their team's mentions.
 • `{Command.COMMSDESK} help`: this message
 • `{Command.REQUEST_PLATFORM}`: ask Corp Comms for a new platform; `{Command.REQUEST_PLATFORM} list` shows \
 your requests (and, for approvers, the queue)
@@ -46,9 +49,10 @@ def build_help() -> list[Block]:
 def build_status(state: DeskState) -> list[Block]:
     """Lay out the desk's state: figures first, then the oldest open mentions with links."""
     outbox_age = f", oldest {duration(state.outbox_oldest_age_seconds)}" if state.outbox_depth else ""
+    limited = f" ({', '.join(inert(team, 32) for team in state.teams)})" if state.teams else ""
     figures = [
         f"*Outbox*\n{state.outbox_depth} waiting{outbox_age}",
-        f"*Waiting for a reply*\n{state.open_mentions} open, {state.overdue_mentions} overdue",
+        f"*Waiting for a reply*{limited}\n{state.open_mentions} open, {state.overdue_mentions} overdue",
         f"*X reads this month*\n{state.x_reads_month:,} of {state.x_read_budget:,} ({state.budget_used_pct:.0f}%)",
         f"*Worker jobs running*\n{', '.join(state.leases_held) or 'none right now'}",
     ]
@@ -68,10 +72,32 @@ def build_status(state: DeskState) -> list[Block]:
     return blocks
 
 
-def build_digest_preview(digest: Digest) -> list[Block]:
-    """Show a digest to one person, saying it was not posted and where the chart goes."""
-    note = "Only you can see this preview; the morning digest with its chart goes to the desk channel."
-    return [*build_digest(digest), {"type": "context", "elements": [{"type": "mrkdwn", "text": note}]}]
+def build_home_queue(state: DeskState | None) -> list[Block]:
+    """List the open mentions someone may see on App Home, or say who sees them."""
+    if state is None:
+        return [_context("Open mentions are shown to members of the desk, control-room and team channels.")]
+    limited = f" ({', '.join(inert(team, 32) for team in state.teams)})" if state.teams else ""
+    title = f"*Open mentions*{limited}: {state.open_mentions} waiting for a reply, {state.overdue_mentions} overdue"
+    lines = [title, *(_open_line(item) for item in state.oldest_open)]
+    return [*(_section(text) for text in _pack(lines)), {"type": "divider"}]
+
+
+def build_digest_preview(digests: Sequence[Digest]) -> list[Block]:
+    """Show digests to one person, as many as fit one message, saying they were not posted."""
+    note = "Only you can see this preview; the morning digest with its chart goes to each channel."
+    blocks: list[Block] = []
+    for digest in digests:
+        part = [*([{"type": "divider"}] if blocks else []), *build_digest(digest)]
+        if len(blocks) + len(part) >= BLOCK_LIMIT:
+            note = f"{note} Some teams' digests did not fit; they are in each team's channel."
+            break
+        blocks += part
+    return [*blocks, {"type": "context", "elements": [{"type": "mrkdwn", "text": note}]}]
+
+
+def build_digest_preview_text(digests: Sequence[Digest]) -> str:
+    """Return the notification fallback of a digest preview: numbers only."""
+    return "; ".join(build_digest_summary(digest) for digest in digests)
 
 
 def _open_line(item: BacklogItem) -> str:
@@ -93,6 +119,10 @@ def _pack(lines: list[str]) -> list[str]:
         else:
             texts.append(line[:SECTION_LIMIT])
     return texts
+
+
+def _context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
 def _section(text: str) -> Block:

@@ -246,11 +246,13 @@ def build_home(
     pending: Sequence[PlatformRequest] | None,
     team_names: Mapping[str, str],
     now: datetime,
+    queue: Sequence[Block] = (),
 ) -> dict[str, Any]:
-    """Build the App Home tab: the same lists as `/request-platform list`."""
+    """Build the App Home tab: the open mentions the user may see, then the lists of `/request-platform list`."""
     header = {"type": "header", "text": _text("Comms Desk")}
     hint = _section("Use `/request-platform` to ask Corp Comms for a new platform.")
-    return {"type": "home", "blocks": [header, hint, *build_request_list(mine, pending, team_names, now)]}
+    requests = build_request_list(mine, pending, team_names, now)
+    return {"type": "home", "blocks": [header, *queue, hint, *requests]}
 
 
 def build_notice_modal(message: str) -> dict[str, Any]:

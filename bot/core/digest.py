@@ -79,6 +79,7 @@ class BacklogItem(_Frozen):
     received_at: datetime
     category: str
     text: str
+    sla_due: datetime | None = None
 
 
 class PendingRequest(_Frozen):

@@ -1,4 +1,8 @@
-"""The use case behind a mention card's buttons: change the record atomically, audit it, then show it everywhere."""
+"""The use case behind a mention card's buttons: check who may, change the record atomically, audit, redraw.
+
+Who may act is decided at click time by `Gatekeeper`, inside the same compare-and-set as the change, so a card
+that turns urgent between the lookup and the write is judged as it is when written.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from typing import Protocol
 from bot.core import mention_actions as moves
 from bot.core.corrections import CorrectionLog, Label, correction
 from bot.core.errors import CommsDeskError, InvalidInput
+from bot.core.gatekeeper import Gatekeeper
 from bot.core.mention_actions import Move
 from bot.core.tracking import CardRef, TrackedMention
 
@@ -75,7 +80,7 @@ class MentionPolicy:
 
 
 class MentionDesk:
-    """Card actions for listeners: every change compare-and-set, audited (refusals too), then redrawn."""
+    """Card actions for listeners: every change access-checked, compare-and-set, audited (refusals too), redrawn."""
 
     def __init__(
         self,
@@ -83,6 +88,7 @@ class MentionDesk:
         cards: CardPublisher,
         audit: Audit,
         policy: MentionPolicy,
+        gate: Gatekeeper,
         corrections: CorrectionLog,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
@@ -91,12 +97,13 @@ class MentionDesk:
         self._audit = audit
         self._corrections = corrections
         self.policy = policy
+        self._gate = gate
         self._clock = clock
 
     def act(
-        self, tweet_id: str, action: Move, actor: str, now: datetime | None = None, *, team: str = ""
+        self, tweet_id: str, action: Move, actor: str, now: datetime | None = None, *, team: str = "", channel: str = ""
     ) -> TrackedMention:
-        """Apply `action` by `actor`; raise Conflict/Forbidden/NotFound (audited, nothing changed) to refuse.
+        """Apply `action` by `actor` clicking in `channel`; raise Conflict/Forbidden/NotFound (audited) to refuse.
 
         `team` is the argument of a choice: the team of a reassign, the category of a recategorise.
         """
@@ -105,9 +112,12 @@ class MentionDesk:
         detail = {"team": team} if action is Move.REASSIGN else {"category": team} if team else {}
         before = self._repo.get(tweet_id)
         try:
-            updated = self._repo.update(tweet_id, self._change(action, actor, at, team))
+            change = self._change(action, actor, at, team)
+            roles = self._gate.card_roles(actor, channel)
+            updated = self._repo.update(tweet_id, lambda t: change(self._gate.admit(roles, t, channel, action)))
         except CommsDeskError as refusal:
-            self._audit(actor, name + ".refused", tweet_id, why=str(refusal), **detail)
+            refused = {"refused": type(refusal).__name__.lower(), "channel": channel}
+            self._audit(actor, name + ".refused", tweet_id, why=str(refusal), **refused, **detail)
             raise
         self._audit(actor, name, tweet_id, state=updated.state.value, route=updated.route, **detail)
         if before is not None:

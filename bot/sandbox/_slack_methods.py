@@ -27,6 +27,7 @@ class SlackState:
         self._lock = threading.RLock()
         self.users: dict[str, dict[str, Any]] = {}
         self.usergroups: dict[str, list[str]] = {}
+        self.members: dict[str, list[str]] = {}  # channel -> member user ids; a channel not here is not found
         self.clear()
 
     def clear(self) -> None:
@@ -167,6 +168,19 @@ class SlackState:
             "ok": True,
             "messages": page,
             "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
+    def _conversations_members(self, p: dict[str, Any]) -> Answer:
+        channel = str(p.get("channel") or "")
+        if channel not in self.members:
+            return {"ok": False, "error": "channel_not_found"}
+        start, limit = int(p.get("cursor") or 0), max(1, min(int(p.get("limit") or 100), 1000))
+        members = self.members[channel]
+        more = start + limit < len(members)
+        return {
+            "ok": True,
+            "members": list(members[start : start + limit]),
             "response_metadata": {"next_cursor": str(start + limit) if more else ""},
         }
 

@@ -93,8 +93,12 @@ class SlackSandbox(LoopbackServer):
     def set_usergroup(self, usergroup_id: str, user_ids: list[str]) -> None:
         self.state.usergroups[usergroup_id] = list(user_ids)
 
+    def set_members(self, channel: str, user_ids: list[str]) -> None:
+        """Make `user_ids` the members of `channel` (`conversations.members`); other channels are not found."""
+        self.state.members[channel] = list(user_ids)
+
     def reset(self) -> None:
-        """Forget calls, messages, views, files and faults; users and usergroups stay."""
+        """Forget calls, messages, views, files and faults; users, usergroups and members stay."""
         with self._lock:
             self._calls.clear()
             self._delays.clear()

@@ -30,15 +30,16 @@ MOVES = {
 def work_mention_card(ack: Ack, body: dict[str, Any], client: WebClient, mention_desk: MentionDesk) -> None:
     """Hand a card click (claim, release, replied, no reply, reopen, reassign, escalate, urgency, category) on.
 
-    A refusal goes back to the clicker alone and the card stays as it is.
+    MentionDesk decides whether this person may, from the channel the card is in; a refusal goes back to the
+    clicker alone and the card stays as it is.
     """
     ack()
-    user = body["user"]["id"]
+    user, channel = body["user"]["id"], body["channel"]["id"]
     try:
         tweet_id, action, argument = read_mention_action(body)
-        mention_desk.act(tweet_id, MOVES[action], user, team=argument)
+        mention_desk.act(tweet_id, MOVES[action], user, team=argument, channel=channel)
     except CommsDeskError as exc:
-        client.chat_postEphemeral(channel=body["channel"]["id"], user=user, text=str(exc))
+        client.chat_postEphemeral(channel=channel, user=user, text=str(exc))
 
 
 def acknowledge_link(ack: Ack) -> None:

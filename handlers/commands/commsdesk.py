@@ -6,19 +6,25 @@ from typing import Any
 
 from slack_bolt import Ack
 
-from bot.blocks.commsdesk import build_digest_preview, build_help, build_status
-from bot.blocks.digest import build_digest_summary
-from bot.core.desk_status import DeskStatus, DigestPreview
+from bot.blocks.commsdesk import build_digest_preview, build_digest_preview_text, build_help, build_status
+from bot.core.desk_status import DeskViews
+from bot.core.errors import Forbidden
 
 
-def answer_commsdesk(ack: Ack, command: dict[str, Any], desk_status: DeskStatus, digest_preview: DigestPreview) -> None:
-    """Answer the subcommand; help for an empty or unknown one."""
+def answer_commsdesk(ack: Ack, command: dict[str, Any], desk_views: DeskViews) -> None:
+    """Answer the subcommand with what the caller may see; help for an empty or unknown one."""
     words = (command.get("text") or "").split()
     subcommand = words[0].casefold() if words else "help"
-    if subcommand == "status":
-        ack(response_type="ephemeral", text="Comms Desk status", blocks=build_status(desk_status.current()))
-    elif subcommand == "digest":
-        digest = digest_preview.yesterday()
-        ack(response_type="ephemeral", text=build_digest_summary(digest), blocks=build_digest_preview(digest))
-    else:
-        ack(response_type="ephemeral", text="Comms Desk help", blocks=build_help())
+    user = command["user_id"]
+    try:
+        if subcommand == "status":
+            ack(response_type="ephemeral", text="Comms Desk status", blocks=build_status(desk_views.status(user)))
+        elif subcommand == "digest":
+            digests = desk_views.digest(user)
+            ack(
+                response_type="ephemeral", text=build_digest_preview_text(digests), blocks=build_digest_preview(digests)
+            )
+        else:
+            ack(response_type="ephemeral", text="Comms Desk help", blocks=build_help())
+    except Forbidden as refusal:
+        ack(response_type="ephemeral", text=str(refusal))

@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.blocks.commsdesk import build_digest_preview, build_help, build_status
+from bot.blocks.commsdesk import (
+    BLOCK_LIMIT,
+    build_digest_preview,
+    build_digest_preview_text,
+    build_help,
+    build_home_queue,
+    build_status,
+)
 from bot.core.desk_status import DeskState
 from bot.core.digest import BacklogItem, DayAggregate, compute_digest
 
@@ -75,6 +82,28 @@ def test_digest_preview_is_the_digest_plus_a_private_note() -> None:
     day = date(2026, 11, 20)
     week = [DayAggregate(team="desk", day=day - timedelta(days=n)) for n in range(7, 0, -1)]
     digest = compute_digest("desk", "Midshire Comms Desk", DayAggregate(team="desk", day=day, received=4), week, [])
-    blocks = build_digest_preview(digest)
+    blocks = build_digest_preview([digest])
     assert blocks[0]["text"]["text"] == "Morning digest · Midshire Comms Desk"
     assert "Only you can see this" in str(blocks[-1]) and "4 received" in str(blocks)
+
+
+def test_several_team_digests_share_one_message_up_to_slacks_block_limit() -> None:
+    day = date(2026, 11, 20)
+    week = [DayAggregate(team="roads", day=day - timedelta(days=n)) for n in range(7, 0, -1)]
+    digests = [
+        compute_digest("roads", f"Team {n}", DayAggregate(team="roads", day=day, received=n), week, [])
+        for n in range(1, 11)
+    ]
+    blocks = build_digest_preview(digests)
+    headers = [b["text"]["text"] for b in blocks if b["type"] == "header"]
+    assert headers[:2] == ["Morning digest · Team 1", "Morning digest · Team 2"] and len(headers) < 10
+    assert len(blocks) <= BLOCK_LIMIT and "did not fit" in str(blocks[-1])
+    assert build_digest_preview_text(digests[:2]).count("Morning digest for") == 2
+
+
+def test_home_queue_lists_what_the_person_may_see_or_says_who_may() -> None:
+    scoped = build_home_queue(state((item(1, HOSTILE),), teams=("northtown",)))
+    assert "*Open mentions* (northtown): 1 waiting for a reply, 1 overdue" in str(scoped)
+    assert "<!channel>" not in str(scoped) and "i/status/2122000000000000001" in str(scoped)
+    refused = build_home_queue(None)
+    assert "2122" not in str(refused) and "members of the desk, control-room and team channels" in str(refused)

@@ -54,3 +54,34 @@ def test_invalid_toml_and_missing_file(tmp_path: Path) -> None:
         parse_desk("timezone = ", "x.toml")
     with pytest.raises(DeskConfigError, match="set COMMSDESK_CONFIG"):
         load_desk(tmp_path / "absent.toml")
+
+
+def test_access_lists_default_to_channel_membership(desk_text: str) -> None:
+    access = parse_desk(desk_text).access
+    assert access.desk is None and access.control_room is None and access.teams == {}
+
+
+def test_access_lists_take_user_and_user_group_ids(desk_text: str) -> None:
+    extra = '\n[access]\ncontrol_room = ["U0CTRL00001", "W0ENTERPRS1", "S0CONTROL01"]\n'
+    extra += '[access.teams]\nnorthtown = ["S0NORTHGRP1"]\n'
+    access = parse_desk(desk_text + extra).access
+    assert access.control_room == ("U0CTRL00001", "W0ENTERPRS1", "S0CONTROL01")
+    assert access.teams == {"northtown": ("S0NORTHGRP1",)} and access.desk is None
+
+
+@pytest.mark.parametrize(
+    ("extra", "problem"),
+    [
+        ('desk = ["@alice"]', "desk.toml: access.desk[0]: String should match pattern"),
+        ("desk = []", "desk.toml: access.desk: Tuple should have at least 1 item"),
+        (
+            '[access.teams]\nsouthtown = ["U0SOUTH0001"]',
+            "[access.teams] names teams that are not on the desk: southtown",
+        ),
+        ('deks = ["U0LEAD00001"]', "desk.toml: access.deks: unknown key"),
+    ],
+)
+def test_bad_access_lists_are_named(desk_text: str, extra: str, problem: str) -> None:
+    with pytest.raises(DeskConfigError) as err:
+        parse_desk(desk_text + "\n[access]\n" + extra + "\n", "desk.toml")
+    assert problem in str(err.value)

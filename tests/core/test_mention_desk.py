@@ -7,14 +7,20 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.core.corrections import Correction, Label
-from bot.core.errors import Conflict, InvalidInput, NotFound, UpstreamError
+from bot.core.errors import Conflict, Forbidden, InvalidInput, NotFound, UpstreamError
+from bot.core.gatekeeper import Gatekeeper
 from bot.core.mention_actions import Move
 from bot.core.mention_desk import Change, MentionDesk, MentionPolicy
 from bot.core.tracking import CardRef, TrackedMention
-from tests.support.factories import T0, tracked
+from bot.services import access_policy
+from config.desk import load_desk
+from tests.conftest import EXAMPLE_DESK
+from tests.support.access import MemoryMembership
+from tests.support.factories import T0, decision, tracked
 
 TWEET = "2122000000000000001"
-ALICE, BOB = "U0ALICE0001", "U0BOB000001"
+ALICE, BOB, OFFICER, OUTSIDER = "U0ALICE0001", "U0BOB000001", "U0NORTH0001", "U0OUTSIDE01"
+TEAM_CHANNEL, DESK_CHANNEL = "C0NORTH0001", "C0DESK00001"
 NOW = T0 + timedelta(minutes=5)
 TEAM_CARD = CardRef(channel="C0NORTH0001", ts="1.1")
 
@@ -69,6 +75,12 @@ class AuditTrail(list[tuple[str, str, str, dict[str, str]]]):
         self.append((actor, action, subject, detail))
 
 
+# Access as the example desk decides it: ALICE and BOB are in the desk channel, OFFICER in Northtown's.
+GATE = Gatekeeper(
+    access_policy(load_desk(EXAMPLE_DESK)), MemoryMembership({DESK_CHANNEL: {ALICE, BOB}, TEAM_CHANNEL: {OFFICER}})
+)
+
+
 def make(
     cards: RecordingCards | None = None, record: TrackedMention | None = None
 ) -> tuple[MentionDesk, MemoryMentions, RecordingCards, AuditTrail]:
@@ -82,13 +94,8 @@ def make_learning(
     repo = MemoryMentions(record or tracked(TWEET, cards=(TEAM_CARD,)))
     publisher, audit, corrections = cards or RecordingCards(), AuditTrail(), MemoryCorrections()
     policy = MentionPolicy(claim_expiry=timedelta(minutes=30), team_keys=frozenset({"northtown", "roads", "force"}))
-    return (
-        MentionDesk(repo, publisher, audit, policy, corrections, clock=lambda: NOW),
-        repo,
-        publisher,
-        audit,
-        corrections,
-    )
+    desk = MentionDesk(repo, publisher, audit, policy, GATE, corrections, clock=lambda: NOW)
+    return desk, repo, publisher, audit, corrections
 
 
 def test_a_change_is_stored_audited_and_redrawn() -> None:
@@ -200,3 +207,25 @@ def test_recategorise_refuses_an_unknown_or_unchanged_category() -> None:
         with pytest.raises(Conflict):
             desk.act(TWEET, Move.RECATEGORISE, ALICE, team=category)
     assert repo.records[TWEET].decision.category.value == "crime_report" and corrections == []
+
+
+def test_an_outsiders_click_is_refused_audited_and_changes_nothing() -> None:
+    desk, repo, cards, audit = make()
+    before = repo.records[TWEET]
+    with pytest.raises(Forbidden, match="Only Northtown Neighbourhood Team"):
+        desk.act(TWEET, Move.NO_REPLY_NEEDED, OUTSIDER, channel=TEAM_CHANNEL)
+    assert repo.records[TWEET] == before and cards.refreshed == [] and cards.posted == []
+    actor, action, subject, detail = audit[-1]
+    assert (actor, action, subject) == (OUTSIDER, "mention.no_reply_needed.refused", TWEET)
+    assert detail["refused"] == "forbidden" and detail["channel"] == TEAM_CHANNEL and "Only" in detail["why"]
+
+
+def test_a_team_member_may_claim_but_not_close_an_urgent_mention() -> None:
+    urgent = tracked(TWEET, cards=(TEAM_CARD,), decision=decision(urgent=True, route="control_room"))
+    desk, repo, _, audit = make(record=urgent.model_copy(update={"route": "control_room"}))
+    with pytest.raises(Forbidden, match="This mention is urgent: only the control room .* or the desk"):
+        desk.act(TWEET, Move.NO_REPLY_NEEDED, OFFICER, channel=TEAM_CHANNEL)
+    assert repo.records[TWEET].is_open and audit[-1][1] == "mention.no_reply_needed.refused"
+    assert desk.act(TWEET, Move.CLAIM, OFFICER, channel=TEAM_CHANNEL).claimed_by == OFFICER
+    desk.act(TWEET, Move.RELEASE, OFFICER, channel=TEAM_CHANNEL)
+    assert desk.act(TWEET, Move.NO_REPLY_NEEDED, ALICE, channel=TEAM_CHANNEL).state.value == "closed"

@@ -65,6 +65,7 @@ def test_concurrent_claims_across_two_web_processes_have_one_winner(
     store = RedisMentionStore(redis_client, 30)
     assert store.record_new(tracked(TWEET, cards=(CardRef(channel=TEAM_CHANNEL, ts=ts),)))
     users = [f"U0RACE{n:05d}" for n in range(24)]
+    slack_sandbox.set_members(TEAM_CHANNEL, users)  # all may claim: this is about one winner, not access
     with deploy.web() as first, deploy.web() as second:
         fronts = [SlackRequests(first), SlackRequests(second)]
         start = threading.Barrier(len(users))

@@ -10,14 +10,28 @@ import redis
 
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
-from bot.adapters.store import Keys
+from bot.adapters.store import AuditLog, Keys
 from bot.blocks.ids import Command
+from bot.core.models import Category
 from bot.sandbox import SlackSandbox
-from bot.sandbox.signed import SlackRequests
+from bot.sandbox.signed import SlackRequests, eventually
 from bot.services import Services
 from tests.support.factories import decision, mention, tracked
 
 HOSTILE = "<!channel> <@U0APPR00001> look <https://evil.example|gov.uk> \u202e"
+DESK_CHANNEL, CONTROL_ROOM, NORTH_CHANNEL = "C0DESK00001", "C0CTRL00001", "C0NORTH0001"
+OFFICER, CONTROLLER, NORTHERNER, OUTSIDER = "U0OFFICER01", "U0CTRL00001", "U0NORTH0001", "U0OUTSIDE01"
+NORTH_ID, EMERGENCY_ID, DESK_ID = "2122000000000000011", "2122000000000000012", "2122000000000000013"
+
+
+@pytest.fixture(autouse=True)
+def members(slack_sandbox: SlackSandbox, services: Services) -> None:
+    """OFFICER (who types the commands unless a test says otherwise) is on the desk; the others as named."""
+    for team in services.desk.teams:
+        slack_sandbox.set_members(team.channel, [])
+    slack_sandbox.set_members(DESK_CHANNEL, [OFFICER])
+    slack_sandbox.set_members(CONTROL_ROOM, [CONTROLLER])
+    slack_sandbox.set_members(NORTH_CHANNEL, [NORTHERNER])
 
 
 @pytest.fixture
@@ -25,8 +39,8 @@ def store(services: Services) -> RedisMentionStore:
     return RedisMentionStore(services.redis, services.desk.retention.mention_days)
 
 
-def answer(slack: SlackRequests, text: str) -> dict[str, Any]:
-    response = slack.command(Command.COMMSDESK, text)
+def answer(slack: SlackRequests, text: str, user: str = OFFICER) -> dict[str, Any]:
+    response = slack.command(Command.COMMSDESK, text, user_id=user)
     assert response.status_code == 200
     body: dict[str, Any] = response.json()
     assert body["response_type"] == "ephemeral"
@@ -35,6 +49,10 @@ def answer(slack: SlackRequests, text: str) -> dict[str, Any]:
 
 def shown(body: dict[str, Any]) -> str:
     return str(body["blocks"])
+
+
+def figures(body: dict[str, Any]) -> list[str]:
+    return [field["text"] for field in body["blocks"][2]["fields"]]
 
 
 @pytest.mark.parametrize("text", ["", "help", "HELP", "what is this"])
@@ -61,7 +79,8 @@ def test_status_lists_open_mentions_oldest_first_with_overdue_count(
     assert "2122000000000000003" not in text
     assert "<!channel>" not in text and "<@U0APPR00001>" not in text and "<https://evil" not in text
     assert "&lt;!channel&gt;" in text
-    assert [c.method for c in slack_sandbox.calls if c.method != "auth.test"] == []  # answered in the response
+    asked = {"auth.test", "conversations.members"}  # who may see it is looked up; the answer is the response
+    assert [c.method for c in slack_sandbox.calls if c.method not in asked] == []
 
 
 def test_status_shows_the_x_budget_and_held_leases(
@@ -90,3 +109,87 @@ def test_digest_shows_yesterdays_desk_rollup_privately_and_posts_nothing(
     assert "3 mentions" in body["text"]
     assert list(redis_client.scan_iter(match=Keys.digest_mark("*", "*"))) == []
     assert slack_sandbox.calls_to("chat.postMessage") == [] and slack_sandbox.files() == []
+
+
+@pytest.fixture
+def three_teams(store: RedisMentionStore) -> None:
+    """Open mentions of Northtown, a Riverside emergency in the control room, and one the desk owns."""
+    north = tracked(NORTH_ID, mention=mention(NORTH_ID))
+    emergency = tracked(EMERGENCY_ID, mention=mention(EMERGENCY_ID, text="@MPRiverside man on Mill Lane bridge"),
+                        team="riverside", route="control_room",
+                        decision=decision(Category.EMERGENCY, urgent=True, route="control_room"))  # fmt: skip
+    desk_owned = tracked(DESK_ID, mention=mention(DESK_ID), team="desk", route="desk",
+                         decision=decision(Category.QUESTION, route="desk"))  # fmt: skip
+    for record in (north, emergency, desk_owned):
+        assert store.record_new(record)
+
+
+def refused(services: Services, user: str, view: str) -> list[dict[str, str]]:
+    return [r for r in AuditLog(services.redis).entries("commsdesk") if r["action"] == f"commsdesk.{view}.refused"
+            and r["actor"] == user]  # fmt: skip
+
+
+@pytest.mark.usefixtures("three_teams")
+@pytest.mark.parametrize("view", ["status", "digest"])
+def test_someone_in_no_desk_channel_gets_a_one_line_refusal_that_is_audited(
+    live_app: SlackRequests, services: Services, view: str
+) -> None:
+    body = answer(live_app, view, user=OUTSIDER)
+    assert "blocks" not in body and "\n" not in body["text"]
+    assert body["text"] == (
+        "The desk's queue is shown only to members of the desk (<#C0DESK00001>), "
+        "the control room (<#C0CTRL00001>) or a team channel."
+    )
+    assert len(refused(services, OUTSIDER, view)) == 1
+
+
+@pytest.mark.usefixtures("three_teams")
+@pytest.mark.parametrize("user", [OFFICER, CONTROLLER])
+def test_desk_and_control_room_members_see_every_teams_mentions_emergencies_included(
+    live_app: SlackRequests, user: str
+) -> None:
+    body = answer(live_app, "status", user=user)
+    assert all(f"i/status/{tweet}" in shown(body) for tweet in (NORTH_ID, EMERGENCY_ID, DESK_ID))
+    assert "*Waiting for a reply*\n3 open, 3 overdue" in figures(body)
+
+
+@pytest.mark.usefixtures("three_teams")
+def test_a_team_member_sees_only_their_teams_mentions(live_app: SlackRequests) -> None:
+    body = answer(live_app, "status", user=NORTHERNER)
+    assert f"i/status/{NORTH_ID}" in shown(body)
+    assert EMERGENCY_ID not in shown(body) and DESK_ID not in shown(body) and "Mill Lane" not in shown(body)
+    assert "*Waiting for a reply* (northtown)\n1 open, 1 overdue" in figures(body)
+
+
+def test_a_team_member_gets_their_teams_digest_not_the_desk_rollup(
+    live_app: SlackRequests, services: Services, redis_client: redis.Redis
+) -> None:
+    zone = services.desk.zone
+    yesterday_noon = datetime.combine(datetime.now(zone).date() - timedelta(days=1), datetime.min.time(), zone)
+    aggregates = RedisAggregates(redis_client, zone)
+    for team in ("northtown", "riverside", "riverside"):
+        aggregates.record_received(team, yesterday_noon + timedelta(hours=12), decision())
+    body = answer(live_app, "digest", user=NORTHERNER)
+    headers = [b["text"]["text"] for b in body["blocks"] if b["type"] == "header"]
+    assert headers == ["Morning digest · Northtown Neighbourhood Team"]
+    assert "1 received" in shown(body) and "3 received" not in shown(body)
+    desk_view = answer(live_app, "digest", user=CONTROLLER)
+    assert [b["text"]["text"] for b in desk_view["blocks"] if b["type"] == "header"] == [
+        f"Morning digest · {services.desk.desk.name}"
+    ]
+
+
+@pytest.mark.usefixtures("three_teams")
+def test_app_home_shows_open_mentions_by_the_same_rule(live_app: SlackRequests, slack_sandbox: SlackSandbox) -> None:
+    for n, user in enumerate((OFFICER, NORTHERNER, OUTSIDER)):
+        event = {"type": "app_home_opened", "user": user, "channel": f"D0HOME{n:05d}", "tab": "home"}
+        assert live_app.event(event, event_id=f"Ev0HOME{n}").status_code == 200
+
+    def home(user: str) -> str:
+        return str(eventually(lambda: slack_sandbox.home(user))["blocks"])
+
+    assert all(tweet in home(OFFICER) for tweet in (NORTH_ID, EMERGENCY_ID, DESK_ID))
+    assert NORTH_ID in home(NORTHERNER) and EMERGENCY_ID not in home(NORTHERNER) and DESK_ID not in home(NORTHERNER)
+    outsider = home(OUTSIDER)
+    assert not any(tweet in outsider for tweet in (NORTH_ID, EMERGENCY_ID, DESK_ID))
+    assert "Your platform requests" in outsider and "Open mentions are shown to members" in outsider

@@ -20,11 +20,18 @@ from tests.support.factories import tracked
 TWEET = "2122000000000000001"
 TEAM_CHANNEL, ROADS_CHANNEL, CONTROL_ROOM = "C0NORTH0001", "C0ROADS0001", "C0CTRL00001"
 ALICE, BOB = "U0ALICE0001", "U0BOB000001"
+RACERS = [f"U0RACE{n:05d}" for n in range(12)]
 
 
 @pytest.fixture
 def store(services: Services) -> RedisMentionStore:
     return RedisMentionStore(services.redis, services.desk.retention.mention_days)
+
+
+@pytest.fixture(autouse=True)
+def team_members(slack_sandbox: SlackSandbox) -> None:
+    """Make the clickers of these tests members of the team channel (access itself is tested in test_access_flow)."""
+    slack_sandbox.set_members(TEAM_CHANNEL, [ALICE, BOB, *RACERS])
 
 
 @pytest.fixture
@@ -88,7 +95,7 @@ def test_second_claim_is_refused_privately_and_changes_nothing(
 def test_claim_race_has_one_winner_in_redis_and_on_the_card(
     live_app: SlackRequests, slack_sandbox: SlackSandbox, services: Services, store: RedisMentionStore, card_ts: str
 ) -> None:
-    users = [f"U0RACE{n:05d}" for n in range(12)]
+    users = RACERS
     start = threading.Barrier(len(users))
 
     def race(user: str) -> None:

@@ -201,3 +201,18 @@ def test_delay_slows_a_method_and_reset_forgets_everything(slack: SlackSandbox, 
     client.chat_postMessage(channel="C1", text="x")
     slack.reset()
     assert slack.calls == [] and slack.messages() == []
+
+
+def test_conversations_members_pages_and_refuses_unknown_channels(slack: SlackSandbox, client: WebClient) -> None:
+    slack.set_members("C0NORTH0001", ["U0A0000001", "U0B0000001", "U0C0000001"])
+    first = client.conversations_members(channel="C0NORTH0001", limit=2)
+    assert first["members"] == ["U0A0000001", "U0B0000001"]
+    rest = client.conversations_members(
+        channel="C0NORTH0001", limit=2, cursor=first["response_metadata"]["next_cursor"]
+    )
+    assert rest["members"] == ["U0C0000001"] and rest["response_metadata"]["next_cursor"] == ""
+    with pytest.raises(SlackApiError) as err:
+        client.conversations_members(channel="C0UNKNOWN01")
+    assert err.value.response["error"] == "channel_not_found"
+    slack.reset()
+    assert client.conversations_members(channel="C0NORTH0001")["members"][0] == "U0A0000001"  # set-up survives
