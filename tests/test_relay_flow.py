@@ -10,6 +10,7 @@ import pytest
 
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.store import Keys
+from bot.blocks.mention_card import read_card_metadata
 from bot.core.tracking import MentionState
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.services import Services
@@ -26,7 +27,7 @@ def worker(services: Services) -> Worker:
 
 
 def _cards(slack: SlackSandbox) -> list[dict[str, object]]:
-    return [m for m in slack.messages() if (m.get("metadata") or {}).get("event_type") == "commsdesk_mention"]
+    return [m for m in slack.messages() if read_card_metadata(m.get("metadata")) is not None]
 
 
 def test_dev_set_relayed_once_to_the_right_channels(
@@ -45,7 +46,7 @@ def test_dev_set_relayed_once_to_the_right_channels(
         assert tracked is not None
         channel = services.desk.channel_for(tracked.route)
         assert (tweet_id, channel) in per_tweet
-        assert {c.channel for c in tracked.cards} == {ch for t, ch in per_tweet if t == tweet_id}
+        assert {c.channel for c in tracked.cards if c.role.is_card} == {ch for t, ch in per_tweet if t == tweet_id}
     for post in slack_sandbox.calls_to("chat.postMessage"):
         assert post.params.get("unfurl_links") in (False, "false", "0", 0)
 

@@ -13,8 +13,9 @@ import pytest
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.outbox import OutboxEntry, RedisOutbox
 from bot.adapters.store import Keys
+from bot.blocks.mention_card import read_card_metadata
 from bot.blocks.surge import SURGE_METADATA_TYPE
-from bot.delivery import SUMMARY_ROLE
+from bot.core.tracking import CardRole
 from bot.metrics import REGISTRY
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.services import Services
@@ -46,7 +47,7 @@ def _add(x: XSandbox, text: str, count: int) -> list[str]:
 
 
 def _mention_cards(slack: SlackSandbox, channel: str | None = None) -> list[dict[str, Any]]:
-    return [m for m in slack.messages(channel) if (m.get("metadata") or {}).get("event_type") == "commsdesk_mention"]
+    return [m for m in slack.messages(channel) if read_card_metadata(m.get("metadata")) is not None]
 
 
 def _summaries(slack: SlackSandbox) -> list[dict[str, Any]]:
@@ -89,10 +90,10 @@ def test_surge_keeps_priority_cards_and_sums_up_the_rest(
         tracked = store.get(tweet_id)
         assert tracked is not None
         [ref] = tracked.cards
-        assert ref.role == SUMMARY_ROLE and ref.channel == RIVERSIDE[2] and ref.ts in summary_ts
+        assert ref.role == CardRole.SUMMARY and ref.channel == RIVERSIDE[2] and ref.ts in summary_ts
     for tweet_id in waiting + urgent:
         tracked = store.get(tweet_id)
-        assert tracked is not None and tracked.cards and all(c.role != SUMMARY_ROLE for c in tracked.cards)
+        assert tracked is not None and tracked.cards and all(c.role != CardRole.SUMMARY for c in tracked.cards)
     text = json.dumps([m["text"] for m in summaries])
     assert "need no reply" in text and "/commsdesk status" in text and "<#C0RIVER0001>" in text
     if len(summaries) == 1:

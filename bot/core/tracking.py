@@ -94,3 +94,8 @@ def replied_on_x(tracked: TrackedMention, handle: str, at: datetime) -> TrackedM
     if not tracked.is_open:
         return tracked
     return tracked.model_copy(update={"state": MentionState.REPLIED, "replied_by": handle, "replied_at": at})
+
+
+def with_card(tracked: TrackedMention, card: CardRef) -> TrackedMention:
+    """Remember one more message that shows the mention (once), so later changes reach it."""
+    return tracked if card in tracked.cards else tracked.model_copy(update={"cards": (*tracked.cards, card)})

@@ -17,6 +17,11 @@ def _flag(value: Any) -> bool:
     return value in (True, 1, "1", "true", "True")
 
 
+def _in_channel(message: dict[str, Any]) -> bool:
+    """Tell whether a message shows in the channel: not a thread reply, unless it was broadcast."""
+    return message.get("thread_ts", message["ts"]) == message["ts"] or message.get("subtype") == "thread_broadcast"
+
+
 class SlackState:
     """Channels, messages, views, users and files of one sandbox workspace."""
 
@@ -127,8 +132,8 @@ class SlackState:
             parent = self._find(channel, str(parent["thread_ts"]))  # a reply to a reply joins the same thread
         if parent is not None:
             reply["thread_ts"] = parent["ts"]
-            parent.update(thread_ts=parent["ts"], reply_count=int(parent.get("reply_count", 0)) + 1,
-                          latest_reply=reply["ts"])  # fmt: skip
+            count = int(parent.get("reply_count", 0)) + 1
+            parent.update(thread_ts=parent["ts"], reply_count=count, latest_reply=reply["ts"])
         if broadcast:
             reply["subtype"] = "thread_broadcast"
 
@@ -186,8 +191,7 @@ class SlackState:
         channel = self.resolve_channel(str(p.get("channel") or ""))
         oldest, latest = float(p.get("oldest") or 0), float(p.get("latest") or "inf")
         inclusive = _flag(p.get("inclusive"))
-        visible = [m for m in self._channels.get(channel, [])
-                   if m.get("thread_ts", m["ts"]) == m["ts"] or m.get("subtype") == "thread_broadcast"]  # fmt: skip
+        visible = [m for m in self._channels.get(channel, []) if _in_channel(m)]
 
         def within(ts: float) -> bool:
             return oldest <= ts <= latest if inclusive else oldest < ts < latest

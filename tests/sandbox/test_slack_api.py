@@ -76,8 +76,9 @@ def test_thread_replies_stay_out_of_history(slack: SlackSandbox, client: WebClie
 def test_a_broadcast_reply_is_in_the_thread_and_in_history_and_the_parent_counts_it(client: WebClient) -> None:
     parent = client.chat_postMessage(channel="C1", text="card")["ts"]
     quiet = client.chat_postMessage(channel="C1", text="nudge", thread_ts=parent)["ts"]
-    loud = client.chat_postMessage(channel="C1", text="re-alert", thread_ts=parent, reply_broadcast=True,
-                                   metadata=CARD_METADATA)  # fmt: skip
+    loud = client.chat_postMessage(
+        channel="C1", text="re-alert", thread_ts=parent, reply_broadcast=True, metadata=CARD_METADATA
+    )
     assert loud["message"]["subtype"] == "thread_broadcast" and loud["message"]["thread_ts"] == parent
     history = client.conversations_history(channel="C1", include_all_metadata=True)["messages"]
     assert [m["text"] for m in history] == ["re-alert", "card"]
