@@ -288,7 +288,8 @@ class OutboxDrainer:
     def _post_notice(self, entry: OutboxEntry) -> None:
         """Post an SLA notice about a mention still unclaimed, pointing at its card; record it to be redacted later."""
         tracked = self._mentions.get(entry.tweet_id)
-        now = self._clock()
+        chased = entry.payload.get("at")
+        now = max(self._clock(), datetime.fromisoformat(chased)) if chased else self._clock()
         if tracked is None or not tracked.is_open or tracked.claimant(now):
             return  # answered, claimed or removed while it waited: nothing to chase
         if any(c.role == entry.role for c in tracked.cards):

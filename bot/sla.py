@@ -66,7 +66,7 @@ class SlaChaser:
         tweet_id = tracked.mention.id
         if tracked.decision.urgent:
             SLA_BREACHES.labels(kind="urgent").inc()
-            self._notice(self._desk.desk.control_room_channel, tracked, CardRole.REALERT, Priority.URGENT)
+            self._notice(self._desk.desk.control_room_channel, tracked, CardRole.REALERT, Priority.URGENT, now)
             return
         SLA_BREACHES.labels(kind="reply").inc()
         team_card = next((c for c in tracked.cards if c.role in (CardRole.TEAM, CardRole.DESK)), None)
@@ -75,13 +75,14 @@ class SlaChaser:
             nudge = OutboxEntry(lane=int(Priority.REPLY), channel=team_card.channel, kind="message", payload=reminder)
             self._outbox.add(replace(nudge, key=f"sla:{tweet_id}"))
         if team_card is None or team_card.channel != self._desk.desk.channel:
-            self._notice(self._desk.desk.channel, tracked, CardRole.ESCALATION, Priority.REPLY)
+            self._notice(self._desk.desk.channel, tracked, CardRole.ESCALATION, Priority.REPLY, now)
         log.info("sla reminder queued", tweet_id=tweet_id)
 
-    def _notice(self, channel: str, tracked: TrackedMention, role: CardRole, lane: Priority) -> None:
+    def _notice(self, channel: str, tracked: TrackedMention, role: CardRole, lane: Priority, now: datetime) -> None:
+        """Queue a notice; it is worded when posted, never stating a shorter wait than the chase saw (`at`)."""
         tweet_id = tracked.mention.id
         entry = OutboxEntry(lane=int(lane), channel=channel, kind="notice", tweet_id=tweet_id, role=role)
-        self._outbox.add(replace(entry, route=tracked.route, key=f"{role}:{tweet_id}"))
+        self._outbox.add(replace(entry, route=tracked.route, key=f"{role}:{tweet_id}", payload={"at": now.isoformat()}))
 
 
 def control_room_card(tracked: TrackedMention) -> CardRef | None:
