@@ -25,9 +25,11 @@ from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.outbox import RedisOutbox
 from bot.adapters.x import TweepyMentionSource, build_x_client
+from bot.blocks.mention_card import read_card_metadata
 from bot.blocks.surge import SURGE_METADATA_TYPE
 from bot.core.models import Author, Mention
-from bot.delivery import SUMMARY_ROLE, ChannelPacer, OutboxDrainer
+from bot.core.tracking import CardRole
+from bot.delivery import ChannelPacer, OutboxDrainer
 from bot.demo import example_desk_path
 from bot.ingest import MentionPoller
 from bot.logs import configure_logging
@@ -141,7 +143,7 @@ def report(client: redis.Redis, slack: SlackSandbox, desk: Desk, args: argparse.
     for call in posts:
         meta: dict[str, Any] = call.params.get("metadata") or {}
         payload = meta.get("event_payload") or {}
-        if meta.get("event_type") == "commsdesk_mention":
+        if read_card_metadata(meta) is not None:
             card_posts.setdefault((payload["tweet_id"], str(call.params["channel"])), []).append(call.time)
         elif meta.get("event_type") == SURGE_METADATA_TYPE:
             summary_keys[payload["key"]] += 1
@@ -161,8 +163,8 @@ def report(client: redis.Redis, slack: SlackSandbox, desk: Desk, args: argparse.
     shown = {t.mention.id for t in records if t.cards}
     still_queued = len(pending - shown)
     lost = len(set(arrived) - shown - pending)
-    summarised = sum(any(c.role == SUMMARY_ROLE for c in t.cards) for t in records)
-    info_cards = sum(kinds[t.mention.id] == "info" and any(c.role != SUMMARY_ROLE for c in t.cards) for t in records)
+    summarised = sum(any(c.role == CardRole.SUMMARY for c in t.cards) for t in records)
+    info_cards = sum(kinds[t.mention.id] == "info" and any(c.role.is_card for c in t.cards) for t in records)
     duplicates = sum(len(v) - 1 for v in card_posts.values()) + sum(n - 1 for n in summary_keys.values())
     n_reply = sum(k == "reply" for k in kinds.values())
     last_reply = max(replies.values(), default=started)

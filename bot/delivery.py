@@ -22,14 +22,15 @@ from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.outbox import OutboxEntry, RedisOutbox
 from bot.adapters.store import OUTBOX_LANES, Keys
 from bot.blocks.ids import MetadataType
-from bot.blocks.mention_card import build_mention_card
+from bot.blocks.mention_card import build_desk_escalation, build_mention_card, build_urgent_realert
 from bot.blocks.surge import SURGE_METADATA_TYPE, build_surge_summary
 from bot.core.errors import NotFound
 from bot.core.relay import Priority
 from bot.core.surge import SurgeRule
-from bot.core.tracking import CardRef, TrackedMention
+from bot.core.tracking import CardRef, CardRole, TrackedMention, with_card
 from bot.logs import get_logger
 from bot.metrics import CARDS_POSTED, MENTIONS_ROLLED_UP, UPSTREAM_429
+from bot.sla import card_posted, control_room_card
 from config.desk import Desk
 
 log = get_logger(__name__)
@@ -39,7 +40,6 @@ IN_FLIGHT_MS = 15_000  # a post reserves its channel at most this long (longer t
 HISTORY_PAGES = 5
 POSTERS = 8  # channels posted to at once
 TOUCH_EVERY_SECONDS = 10.0  # well inside the reclaim idle time, so held entries are never taken over
-SUMMARY_ROLE = "summary"  # CardRef role of a surge summary that stands in for a mention's card
 Clock = Callable[[], datetime]
 
 
@@ -170,6 +170,8 @@ class OutboxDrainer:
                 self._post_card(entry)
             elif entry.kind == "summary":
                 self._post_summary(entry)
+            elif entry.kind == "notice":
+                self._post_notice(entry)
             else:
                 self._post_message(entry)
         except SlackApiError as exc:
@@ -223,8 +225,9 @@ class OutboxDrainer:
         """Look for this card in the channel's recent history by its metadata; return its ts if found."""
 
         def matches(event_type: str, payload: dict[str, Any]) -> bool:
+            # a card's metadata names no role; an SLA notice's names its own, so it is never taken for the card
             return event_type == MetadataType.MENTION.value and payload.get("tweet_id") == entry.tweet_id \
-                and payload.get("route") == entry.route  # fmt: skip
+                and payload.get("route") == entry.route and payload.get("role", entry.role) == entry.role  # fmt: skip
 
         return self._find_in_history(entry.channel, tracked.received_at - timedelta(minutes=5), matches)
 
@@ -271,17 +274,75 @@ class OutboxDrainer:
             where = f"{entry.channel}:{ts}"
             self._outbox.mark_sent(entry.key, where)
         if where is not None:
-            ref = CardRef(channel=entry.channel, ts=where.split(":", 1)[1], role=SUMMARY_ROLE)
+            ref = CardRef(channel=entry.channel, ts=where.split(":", 1)[1], role=CardRole.SUMMARY)
             for tweet_id in tweet_ids:
                 self._point_at_summary(tweet_id, ref)
         self._outbox.drop_summary(entry.channel, window)
 
     def _point_at_summary(self, tweet_id: str, ref: CardRef) -> None:
         try:
-            self._mentions.update(tweet_id, lambda t: t if ref in t.cards else t.model_copy(
-                update={"cards": (*t.cards, ref)}))  # fmt: skip
+            self._mentions.update(tweet_id, lambda t: with_card(t, ref))
         except NotFound:
             log.info("rolled-up mention gone before its summary; nothing to point", tweet_id=tweet_id)
+
+    def _post_notice(self, entry: OutboxEntry) -> None:
+        """Post an SLA notice about a mention still unclaimed, pointing at its card; record it to be redacted later."""
+        tracked = self._mentions.get(entry.tweet_id)
+        chased = entry.payload.get("at")
+        now = max(self._clock(), datetime.fromisoformat(chased)) if chased else self._clock()
+        if tracked is None or not tracked.is_open or tracked.claimant(now):
+            return  # answered, claimed or removed while it waited: nothing to chase
+        if any(c.role == entry.role for c in tracked.cards):
+            return
+        if self._outbox.mark_attempt(entry):
+            ts = self._find_posted_notice(entry, tracked)
+            if ts is not None:
+                self._add_card(entry, ts)
+                return
+        card = self._card_for(tracked, entry)
+        thread = card if card is not None and card.channel == entry.channel else None
+        if entry.role == CardRole.REALERT:
+            message = build_urgent_realert(tracked, now, card_posted(card) if card else tracked.received_at)
+        else:
+            link = "" if thread is not None or card is None else self._permalink(card)
+            message = build_desk_escalation(tracked, now, self._desk.teams, link)
+        where: dict[str, Any] = {"thread_ts": thread.ts, "reply_broadcast": True} if thread is not None else {}
+        payload = {"tweet_id": entry.tweet_id, "route": tracked.route, "role": entry.role}
+        reply = self._slack.chat_postMessage(
+            channel=entry.channel,
+            text=message["text"],
+            blocks=message["blocks"],
+            metadata={"event_type": MetadataType.MENTION.value, "event_payload": payload},
+            unfurl_links=False,
+            unfurl_media=False,
+            **where,
+        )
+        self._add_card(entry, str(reply["ts"]))
+        CARDS_POSTED.labels(kind=f"notice_{entry.role}").inc()
+
+    def _find_posted_notice(self, entry: OutboxEntry, tracked: TrackedMention) -> str | None:
+        """Look for this notice in the channel by its metadata (a broadcast reply shows in the channel's history)."""
+
+        def matches(event_type: str, payload: dict[str, Any]) -> bool:
+            mine = payload.get("tweet_id") == entry.tweet_id and payload.get("role") == entry.role
+            return event_type == MetadataType.MENTION.value and mine
+
+        return self._find_in_history(entry.channel, tracked.received_at - timedelta(minutes=5), matches)
+
+    @staticmethod
+    def _card_for(tracked: TrackedMention, entry: OutboxEntry) -> CardRef | None:
+        """Pick the card a notice points at: the one in its channel, else (a desk escalation) the team's card."""
+        if entry.role == CardRole.REALERT:
+            return control_room_card(tracked)
+        cards = [c for c in tracked.cards if c.role.is_card]
+        return next((c for c in cards if c.channel == entry.channel), next(iter(cards), None))
+
+    def _permalink(self, card: CardRef) -> str:
+        """Ask Slack for the card's link; a notice without one still names the post, so a failure is not fatal."""
+        try:
+            return str(self._slack.chat_getPermalink(channel=card.channel, message_ts=card.ts)["permalink"])
+        except SlackApiError:
+            return ""
 
     def _post_message(self, entry: OutboxEntry) -> None:
         if entry.key and self._outbox.sent(entry.key):

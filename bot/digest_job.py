@@ -20,6 +20,7 @@ from apscheduler.triggers.cron import CronTrigger
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.store import DIGEST_MARK_TTL, Keys, Leases
 from bot.blocks.digest import (
     build_chart_alt_text,
@@ -29,7 +30,9 @@ from bot.blocks.digest import (
     read_digest_metadata,
 )
 from bot.core.digest import Digest
+from bot.core.errors import NotFound
 from bot.core.models import DESK
+from bot.core.tracking import CardRef, CardRole, with_card
 from bot.digest_build import DigestBuilder, local_yesterday, utc_now
 from bot.logs import get_logger
 from config.desk import Desk
@@ -67,6 +70,7 @@ class DigestPoster:
         self._clock = clock
         self._leases = Leases(redis_client)
         self._lease_seconds = lease_seconds
+        self._mentions = RedisMentionStore(redis_client, desk.retention.mention_days)
 
     def yesterday(self, now: datetime | None = None) -> date:
         """The date a digest at `now` reports on: the day before, in the desk time zone."""
@@ -137,9 +141,18 @@ class DigestPoster:
         except (SlackApiError, OSError) as exc:  # OSError covers resets and timeouts (urllib's URLError)
             log.error("digest.post_failed", team=digest.team, channel=channel, day=day, error=_reason(exc))
             return PostOutcome(digest.team, channel, "failed")
+        self._record_lines(digest, CardRef(channel=channel, ts=ts, role=CardRole.DIGEST))
         self._redis.set(mark, f"{channel}:{ts}", ex=DIGEST_MARK_TTL)
         log.info("digest.done", team=digest.team, channel=channel, day=day, status=status, ts=ts)
         return PostOutcome(digest.team, channel, status, ts)
+
+    def _record_lines(self, digest: Digest, message: CardRef) -> None:
+        """Add the digest to the messages of each backlog mention it lists, so a removal blanks its line too."""
+        for item in digest.backlog:
+            try:
+                self._mentions.update(item.tweet_id, lambda tracked: with_card(tracked, message))
+            except NotFound:
+                log.info("digest.line_of_a_mention_gone", tweet_id=item.tweet_id)
 
     def _post_message(self, channel: str, digest: Digest) -> str:
         response = self._slack.chat_postMessage(

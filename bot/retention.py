@@ -4,13 +4,17 @@ Two leased worker jobs run these (see bot/worker.py):
 
 - `check_deleted` (every 12 hours): asks X, 100 ids a request, which tracked mentions still within retention
   exist. Each one gone is redacted in Redis (text, author and triage reasons removed; id, category, team,
-  route and times kept, so digests and cards stay consistent), leaves the open queue, has its Slack cards
-  redrawn as the redacted card, and gets a `mention.redacted` audit entry without content. Running twice a
+  route and times kept, so digests and cards stay consistent), leaves the open queue, has every Slack message
+  that shows it redacted, and gets a `mention.redacted` audit entry without content. Running twice a
   day means one failed run (X or Slack down) is retried and a deletion is still handled within 24 hours.
-- `sweep` (daily): mention records already expire by TTL, but their Slack cards still show the text. The
-  sweep redraws every card of each mention received before the retention cut-off (from the per-day card
-  index, since the record may be gone), deletes anything left of it, writes `mention.expired` to the
-  audit stream, and trims the indexes and the audit stream itself.
+- `sweep` (daily): mention records already expire by TTL, but Slack still shows the text. The sweep redacts
+  every message of each mention received before the retention cut-off (from the per-day card index, since the
+  record may be gone), deletes anything left of it, writes `mention.expired` to the audit stream, drops the text
+  of the accounts' own posts older than the cut-off (their counts and ids stay for the digest), and trims the
+  indexes, the dead letters and the audit stream itself.
+
+Every message that shows a mention is in its card index with its role: its cards and SLA notices become the
+removal notice; a surge summary or digest that lists it among others keeps the others, its line reads "(removed)".
 
 X budget: `GET /2/tweets` is billed per post returned, so the posts found still existing are added to the
 month's read count (`Keys.x_reads`) like polled mentions; deleted ones return nothing and cost nothing. A
@@ -27,12 +31,12 @@ from typing import Protocol
 
 import redis
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
+from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore, card_day, read_card_entry
-from bot.adapters.slack_cards import GONE
-from bot.adapters.store import BUDGET_TTL, OPEN_QUEUE, AuditLog, Keys
-from bot.blocks.mention_card import build_redacted_card
+from bot.adapters.outbox import DEAD_LETTER_DAYS, trim_dead_letters
+from bot.adapters.slack_cards import LINE_LOCK_SECONDS, SlackCardPublisher
+from bot.adapters.store import BUDGET_TTL, OPEN_QUEUE, AuditLog, Keys, Leases
 from bot.core.errors import NotFound
 from bot.core.tracking import CardRef, MentionState, TrackedMention
 from bot.logs import get_logger
@@ -65,6 +69,8 @@ class SweepReport:
     cards_redacted: int
     cards_failed: int  # their mentions are kept in the index and retried next sweep
     audit_trimmed: int
+    own_posts_stripped: int = 0  # own posts whose text was dropped now
+    dead_letters_trimmed: int = 0
 
 
 def redacted(tracked: TrackedMention) -> TrackedMention:
@@ -94,6 +100,8 @@ class RetentionSweeper:
         self._desk = desk
         self._audit = AuditLog(client)
         self._clock = clock
+        leases = Leases(client)
+        self._cards = SlackCardPublisher(slack, desk, clock, lambda name: leases.held(name, LINE_LOCK_SECONDS))
 
     @property
     def _retention(self) -> timedelta:
@@ -116,55 +124,46 @@ class RetentionSweeper:
             received = {str(tweet_id): float(score) for tweet_id, score in rows}
             records = {t.mention.id: t for t in self._store.get_many(list(received))}
             live = [i for i, t in records.items() if t.state is not MentionState.REDACTED]
-            for tracked in records.values():
-                if tracked.state is MentionState.REDACTED and self._indexed(tracked.mention.id, received):
-                    failed += self._redact_cards(tracked.mention.id, tracked.cards, received, DELETED_ON_X)
-            if not live:
-                continue
-            found = self._lookup.existing(live)
-            self._count_reads(len(found))
-            checked += len(live)
-            reads += len(found)
-            for tweet_id in live:
-                if tweet_id not in found:
-                    outcome = self._redact_deleted(tweet_id, received)
-                    if outcome is not None:
+            to_redraw = {i: t.cards for i, t in records.items() if i not in live and self._indexed(i, received)}
+            if live:
+                found = self._lookup.existing(live)
+                self._count_reads(len(found))
+                checked += len(live)
+                reads += len(found)
+                for tweet_id in live:
+                    if tweet_id not in found and (after := self._redact_deleted(tweet_id)) is not None:
                         redacted_now += 1
-                        failed += outcome
+                        to_redraw[tweet_id] = after.cards
+            failed += self._redact_cards(to_redraw, received, DELETED_ON_X)
         report = ComplianceReport(checked=checked, redacted=redacted_now, cards_failed=failed, reads=reads)
         log.info("compliance check done", checked=checked, redacted=redacted_now, cards_failed=failed, reads=reads)
         return report
 
-    def _redact_deleted(self, tweet_id: str, received: dict[str, float]) -> int | None:
-        """Redact one deleted mention; return how many cards Slack would not redraw, None if it expired meanwhile."""
+    def _redact_deleted(self, tweet_id: str) -> TrackedMention | None:
+        """Redact one deleted mention's record and audit it; None if it expired meanwhile."""
         try:
             after = self._store.update(tweet_id, redacted)
         except NotFound:
             return None
         self._audit.record(ACTOR, "mention.redacted", tweet_id, reason=DELETED_ON_X, cards=str(len(after.cards)))
-        return self._redact_cards(tweet_id, after.cards, received, DELETED_ON_X)
+        return after
 
     def _indexed(self, tweet_id: str, received: dict[str, float]) -> bool:
         return bool(self._client.hexists(Keys.cards_index(card_day(received[tweet_id])), tweet_id))
 
-    def _redact_cards(self, tweet_id: str, cards: Sequence[CardRef], received: dict[str, float], reason: str) -> int:
-        """Redraw each card as the redacted card; forget the card index entry once all are done."""
-        failed = self._redraw(tweet_id, cards, reason)
-        if not failed:
-            self._client.hdel(Keys.cards_index(card_day(received[tweet_id])), tweet_id)
-        return failed
-
-    def _redraw(self, tweet_id: str, cards: Sequence[CardRef], reason: str) -> int:
-        payload = build_redacted_card(tweet_id, reason)
-        failed = 0
-        for card in cards:
-            try:
-                self._slack.chat_update(channel=card.channel, ts=card.ts, **payload)
-            except SlackApiError as exc:
-                if str(exc.response.get("error", "")) not in GONE:
-                    failed += 1
-                    log.warning("card not redacted; retried next run", channel=card.channel, tweet_id=tweet_id)
-        return failed
+    def _redact_cards(self, cards: dict[str, tuple[CardRef, ...]], received: dict[str, float], reason: str) -> int:
+        """Redact every message of these mentions; forget a mention's card index entry once all of its are done."""
+        if not cards:
+            return 0
+        failed = self._cards.redact(cards, reason)
+        done = self._client.pipeline(transaction=False)
+        for tweet_id, misses in failed.items():
+            if not misses:
+                done.hdel(Keys.cards_index(card_day(received[tweet_id])), tweet_id)
+            else:
+                log.warning("messages not redacted; retried next run", tweet_id=tweet_id, failed=misses)
+        done.execute()
+        return sum(failed.values())
 
     def _count_reads(self, posts: int) -> None:
         if posts <= 0:
@@ -187,9 +186,19 @@ class RetentionSweeper:
             chunk = [(str(tweet_id), float(score)) for tweet_id, score in rows[start : start + SWEEP_BATCH]]
             done, cards, failures = self._expire(chunk, reason)
             expired, redrawn, failed = expired + done, redrawn + cards, failed + failures
+        stripped = RedisAggregates(self._client, self._desk.zone).forget_post_text(cutoff)
+        dead = trim_dead_letters(self._client, (now or self._clock()) - timedelta(days=DEAD_LETTER_DAYS))
         trimmed = self._audit.trim_before(self._desk.retention.audit_days)
-        log.info("retention sweep done", expired=expired, cards=redrawn, cards_failed=failed, audit_trimmed=trimmed)
-        return SweepReport(expired=expired, cards_redacted=redrawn, cards_failed=failed, audit_trimmed=trimmed)
+        report = SweepReport(
+            expired=expired,
+            cards_redacted=redrawn,
+            cards_failed=failed,
+            audit_trimmed=trimmed,
+            own_posts_stripped=stripped,
+            dead_letters_trimmed=dead,
+        )
+        log.info("retention sweep done", **vars(report))
+        return report
 
     def _expire(self, chunk: list[tuple[str, float]], reason: str) -> tuple[int, int, int]:
         """Erase one chunk of expired mentions; return (erased, cards redrawn, cards failed)."""
@@ -198,14 +207,17 @@ class RetentionSweeper:
             read.hget(Keys.cards_index(card_day(received)), tweet_id)
             read.get(Keys.mention(tweet_id))
         replies = read.execute()
+        found = {
+            tweet_id: (received, *_cards_and_conversation(indexed, raw))
+            for (tweet_id, received), indexed, raw in zip(chunk, replies[0::2], replies[1::2], strict=True)
+        }
+        misses = self._cards.redact({tweet_id: cards for tweet_id, (_, cards, _) in found.items()}, reason)
         erase = self._client.pipeline(transaction=False)
         erased: list[tuple[str, int]] = []
         redrawn = failed = 0
-        for (tweet_id, received), indexed, raw in zip(chunk, replies[0::2], replies[1::2], strict=True):
-            cards, conversation = _cards_and_conversation(indexed, raw)
-            misses = self._redraw(tweet_id, cards, reason)
-            if misses:
-                failed += misses
+        for tweet_id, (received, cards, conversation) in found.items():
+            if misses[tweet_id]:
+                failed += misses[tweet_id]
                 continue
             erased.append((tweet_id, len(cards)))
             redrawn += len(cards)

@@ -1,14 +1,20 @@
-"""Chase the SLA: nudge the team and the desk about unclaimed mentions past due; re-alert unheeded urgent ones."""
+"""Chase the SLA: nudge the team and the desk about unclaimed mentions past due; re-alert unheeded urgent ones.
+
+Neither the desk escalation nor the urgent re-alert is a second card: each is a notice without the post's text or
+buttons, pointing at the mention's one card (a broadcast reply in its thread when it is in the same channel), built
+when it is posted so it states the real wait, and recorded among the mention's messages so it is redacted too.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.outbox import OutboxEntry, RedisOutbox
-from bot.blocks.mention_card import build_desk_escalation, build_sla_reminder, build_urgent_realert
+from bot.blocks.mention_card import build_sla_reminder
 from bot.core.relay import Priority
-from bot.core.tracking import TrackedMention
+from bot.core.tracking import CardRef, CardRole, TrackedMention
 from bot.logs import get_logger
 from bot.metrics import SLA_BREACHES
 from config.desk import Desk
@@ -30,6 +36,8 @@ class SlaChaser:
             tracked = self._mentions.get(tweet_id)
             if tracked is None or not tracked.is_open or tracked.reminded or tracked.claimant(now):
                 continue
+            if tracked.decision.urgent and not self._card_waited(tracked, now):
+                continue
             reminded = self._take_reminder(tweet_id)
             if reminded is not None:
                 self._queue_reminders(reminded, now)
@@ -47,22 +55,41 @@ class SlaChaser:
         tracked = self._mentions.update(tweet_id, remind)
         return tracked if won == [True] else None
 
+    def _card_waited(self, tracked: TrackedMention, now: datetime) -> bool:
+        """Tell whether the control room has had the card for the urgent SLA, so a re-alert follows a real wait."""
+        # a post X delivered late is past its SLA on arrival; re-alerting the moment its card appears says "0 min"
+        card = control_room_card(tracked)
+        shown = card_posted(card) if card is not None else tracked.received_at
+        return now - shown >= timedelta(minutes=self._desk.triage.urgent_sla_minutes)
+
     def _queue_reminders(self, tracked: TrackedMention, now: datetime) -> None:
         tweet_id = tracked.mention.id
         if tracked.decision.urgent:
             SLA_BREACHES.labels(kind="urgent").inc()
-            realert = build_urgent_realert(tracked, now, self._desk.teams)
-            self._message(self._desk.desk.control_room_channel, f"realert:{tweet_id}", realert, Priority.URGENT)
+            self._notice(self._desk.desk.control_room_channel, tracked, CardRole.REALERT, Priority.URGENT, now)
             return
         SLA_BREACHES.labels(kind="reply").inc()
-        team_card = next((c for c in tracked.cards if c.role in ("team", "desk")), None)
+        team_card = next((c for c in tracked.cards if c.role in (CardRole.TEAM, CardRole.DESK)), None)
         if team_card is not None:
             reminder = build_sla_reminder(tracked, now) | {"thread_ts": team_card.ts}
-            self._message(team_card.channel, f"sla:{tweet_id}", reminder, Priority.REPLY)
+            nudge = OutboxEntry(lane=int(Priority.REPLY), channel=team_card.channel, kind="message", payload=reminder)
+            self._outbox.add(replace(nudge, key=f"sla:{tweet_id}"))
         if team_card is None or team_card.channel != self._desk.desk.channel:
-            escalation = build_desk_escalation(tracked, now, self._desk.teams)
-            self._message(self._desk.desk.channel, f"sla-desk:{tweet_id}", escalation, Priority.REPLY)
+            self._notice(self._desk.desk.channel, tracked, CardRole.ESCALATION, Priority.REPLY, now)
         log.info("sla reminder queued", tweet_id=tweet_id)
 
-    def _message(self, channel: str, key: str, payload: dict[str, object], lane: Priority) -> None:
-        self._outbox.add(OutboxEntry(lane=int(lane), channel=channel, kind="message", key=key, payload=payload))
+    def _notice(self, channel: str, tracked: TrackedMention, role: CardRole, lane: Priority, now: datetime) -> None:
+        """Queue a notice; it is worded when posted, never stating a shorter wait than the chase saw (`at`)."""
+        tweet_id = tracked.mention.id
+        entry = OutboxEntry(lane=int(lane), channel=channel, kind="notice", tweet_id=tweet_id, role=role)
+        self._outbox.add(replace(entry, route=tracked.route, key=f"{role}:{tweet_id}", payload={"at": now.isoformat()}))
+
+
+def control_room_card(tracked: TrackedMention) -> CardRef | None:
+    """Return the mention's actionable card in the control room, if it has one."""
+    return next((c for c in tracked.cards if c.role is CardRole.CONTROL_ROOM), None)
+
+
+def card_posted(card: CardRef) -> datetime:
+    """Read when a card was posted from its Slack timestamp (seconds since the epoch)."""
+    return datetime.fromtimestamp(float(card.ts), UTC)

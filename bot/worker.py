@@ -18,7 +18,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.outbox import RedisOutbox
-from bot.adapters.slack_cards import SlackCardPublisher
+from bot.adapters.slack_cards import LINE_LOCK_SECONDS, SlackCardPublisher
 from bot.adapters.x import TweepyMentionSource, build_x_client
 from bot.core.errors import UpstreamError
 from bot.delivery import ChannelPacer, OutboxDrainer
@@ -151,7 +151,7 @@ def build_worker(services: Services, pace_ms: int | None = None) -> Worker:
     pacer = ChannelPacer(client, desk.outbox.pace_ms if pace_ms is None else pace_ms)
     outbox.ensure_groups()
     aggregates = RedisAggregates(client, desk.zone)
-    cards = SlackCardPublisher(services.slack, desk)
+    cards = SlackCardPublisher(services.slack, desk, lock=lambda name: services.leases.held(name, LINE_LOCK_SECONDS))
     builder = build_digest_builder(desk, client)
     return Worker(
         services=services,

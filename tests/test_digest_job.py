@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -12,12 +12,16 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
 
 from bot.adapters.aggregates import RedisAggregates
+from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.store import Keys
 from bot.core.models import Category, OwnPost, PostMetrics, TriageDecision
+from bot.core.tracking import CardRole
 from bot.digest_build import DigestBuilder
 from bot.digest_job import DigestPoster, catch_up, digest_trigger, schedule_digest
+from bot.retention import RetentionSweeper
 from bot.sandbox.slack_api import SlackSandbox
 from config.desk import Desk
+from tests.support.factories import mention, tracked
 
 DAY = date(2026, 6, 2)
 MORNING = datetime(2026, 6, 3, 7, 30, tzinfo=UTC)  # 08:30 BST, after the 08:00 digest time
@@ -200,3 +204,42 @@ def test_schedule_digest_coalesces_and_allows_an_hour_or_more_late(
         assert job.next_run_time.astimezone(desk.zone).strftime("%H:%M") == desk.digest.time
     finally:
         scheduler.shutdown(wait=False)
+
+
+class NothingDeleted:
+    """The X lookup port for a sweep that never asks X."""
+
+    def existing(self, tweet_ids: Sequence[str]) -> set[str]:
+        return set(tweet_ids)
+
+
+def test_a_backlog_line_of_a_mention_past_retention_reads_removed_in_every_digest(
+    slack: SlackSandbox, redis_client: redis.Redis, desk: Desk
+) -> None:
+    store = RedisMentionStore(redis_client, desk.retention.mention_days)
+    old_at, new_at = MORNING - timedelta(days=desk.retention.mention_days + 2), MORNING - timedelta(hours=20)
+    old = tracked("2122000000000000001", received_at=old_at, sla_due=old_at + timedelta(hours=1))
+    fresh = tracked("2122000000000000002", received_at=new_at, sla_due=new_at + timedelta(hours=1)).model_copy(
+        update={"mention": mention("2122000000000000002", text="@MPNorthtown my van was taken off Mill Lane")}
+    )
+    assert store.record_new(old) and store.record_new(fresh)
+    make_poster(slack, redis_client, desk).post(DAY)
+    posted = {channel: digests_in(slack, channel)[0] for channel in ("C0DESK00001", "C0NORTH0001")}
+    for message in posted.values():
+        assert "bike stolen" in str(message["blocks"]) and "van was taken" in str(message["blocks"])
+    record = store.get(old.mention.id)
+    assert record is not None and {(c.channel, c.role) for c in record.cards} == {
+        ("C0DESK00001", CardRole.DIGEST), ("C0NORTH0001", CardRole.DIGEST)}  # fmt: skip
+
+    client = WebClient(token="xoxb-test", base_url=slack.url)
+    report = RetentionSweeper(redis_client, store, NothingDeleted(), client, desk, clock=lambda: MORNING).sweep()
+
+    assert (report.expired, report.cards_redacted, report.cards_failed) == (1, 2, 0)
+    for channel, before in posted.items():
+        [after] = digests_in(slack, channel)
+        lines = {b.get("block_id"): str(b) for b in after["blocks"]}
+        assert "(removed)" in lines[f"mention:{old.mention.id}"] and "bike stolen" not in str(after)
+        assert "van was taken" in lines[f"mention:{fresh.mention.id}"]
+        assert after["text"] == before["text"] and after["metadata"] == before["metadata"]
+        unchanged = [b for b in before["blocks"] if b.get("block_id") != f"mention:{old.mention.id}"]
+        assert [b for b in after["blocks"] if b.get("block_id") != f"mention:{old.mention.id}"] == unchanged

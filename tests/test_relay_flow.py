@@ -10,7 +10,8 @@ import pytest
 
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.store import Keys
-from bot.core.tracking import MentionState
+from bot.blocks.mention_card import read_card_metadata
+from bot.core.tracking import CardRole, MentionState
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.services import Services
 from bot.worker import Worker, build_worker
@@ -26,7 +27,7 @@ def worker(services: Services) -> Worker:
 
 
 def _cards(slack: SlackSandbox) -> list[dict[str, object]]:
-    return [m for m in slack.messages() if (m.get("metadata") or {}).get("event_type") == "commsdesk_mention"]
+    return [m for m in slack.messages() if read_card_metadata(m.get("metadata")) is not None]
 
 
 def test_dev_set_relayed_once_to_the_right_channels(
@@ -45,7 +46,7 @@ def test_dev_set_relayed_once_to_the_right_channels(
         assert tracked is not None
         channel = services.desk.channel_for(tracked.route)
         assert (tweet_id, channel) in per_tweet
-        assert {c.channel for c in tracked.cards} == {ch for t, ch in per_tweet if t == tweet_id}
+        assert {c.channel for c in tracked.cards if c.role.is_card} == {ch for t, ch in per_tweet if t == tweet_id}
     for post in slack_sandbox.calls_to("chat.postMessage"):
         assert post.params.get("unfurl_links") in (False, "false", "0", 0)
 
@@ -148,3 +149,67 @@ def test_sla_breach_reminds_once_in_thread_and_escalates_to_desk(
     desk_messages = [m for m in slack_sandbox.messages(services.desk.desk.channel) if "Overdue" in json.dumps(m)]
     assert len(desk_messages) == 1
     assert services.redis.exists(Keys.sent(f"sla:{tweet_id}"))
+
+
+def _thread(slack: SlackSandbox, channel: str, parent: str) -> list[dict[str, object]]:
+    return [m for m in slack.messages(channel) if m.get("thread_ts") == parent and m["ts"] != parent]
+
+
+def test_urgent_realert_is_a_broadcast_reply_under_the_one_card_saying_the_real_wait(
+    worker: Worker, x_sandbox: XSandbox, slack_sandbox: SlackSandbox, services: Services
+) -> None:
+    knife = "@{username} man with a knife outside the shop right now"
+    [tweet_id] = x_sandbox.add_mentions("1400000000000000004", "MPRiverside", text=knife)
+    worker.run_once()
+    control = services.desk.desk.control_room_channel
+    [card] = [m for m in _cards(slack_sandbox) if m["channel"] == control]
+    urgent_sla = services.desk.triage.urgent_sla_minutes
+    card_up = datetime.fromtimestamp(float(str(card["ts"])), UTC)
+    assert worker.sla.chase(card_up + timedelta(minutes=urgent_sla - 1)) == 0  # the card has not waited yet
+    later = card_up + timedelta(minutes=urgent_sla + 4)
+    assert worker.sla.chase(later) == 1
+    worker.drainer.drain(10)
+
+    assert [m["ts"] for m in _cards(slack_sandbox) if m["channel"] == control] == [card["ts"]]
+    [realert] = _thread(slack_sandbox, control, str(card["ts"]))
+    assert realert["subtype"] == "thread_broadcast"
+    assert realert in slack_sandbox.messages(control)
+    expected = {"tweet_id": tweet_id, "route": "control_room", "role": "realert"}
+    assert realert["metadata"] == {"event_type": "commsdesk_mention", "event_payload": expected}
+    shown = json.dumps(realert)
+    assert f"Still not acknowledged {urgent_sla + 4} min after the card went up" in shown
+    assert " 0 min" not in shown and "knife" not in shown and "actions" not in shown
+    tracked = RedisMentionStore(services.redis, 30).get(tweet_id)
+    assert tracked is not None
+    assert [c.role for c in tracked.cards if c.channel == control] == [CardRole.CONTROL_ROOM, CardRole.REALERT]
+
+    x_sandbox.delete(tweet_id)
+    worker.retention.check_deleted()
+    for message in (*_thread(slack_sandbox, control, str(card["ts"])), *_cards(slack_sandbox)):
+        assert message["text"] == "Mention removed" and "knife" not in json.dumps(message)
+
+
+def test_desk_escalation_points_at_the_team_card_instead_of_copying_it(
+    worker: Worker, x_sandbox: XSandbox, slack_sandbox: SlackSandbox, services: Services
+) -> None:
+    bike = "@{username} my bike was nicked from Canal Street"
+    [tweet_id] = x_sandbox.add_mentions("1400000000000000003", "MPNorthtown", text=bike)
+    worker.run_once()
+    later = datetime.now(UTC) + timedelta(minutes=services.desk.triage.reply_sla_minutes + 1)
+    assert worker.sla.chase(later) == 1
+    worker.drainer.drain(10)
+    [card] = _cards(slack_sandbox)
+    desk_channel = services.desk.desk.channel
+    [notice] = [m for m in slack_sandbox.messages(desk_channel) if "Overdue" in json.dumps(m)]
+    shown = json.dumps(notice)
+    assert "bike" not in shown and "actions" not in shown
+    assert f"/archives/{card['channel']}/p{str(card['ts']).replace('.', '')}|Open its card>" in shown
+    expected = {"tweet_id": tweet_id, "route": "northtown", "role": "escalation"}
+    assert notice["metadata"] == {"event_type": "commsdesk_mention", "event_payload": expected}
+    tracked = RedisMentionStore(services.redis, 30).get(tweet_id)
+    assert tracked is not None and [c.role for c in tracked.cards] == [CardRole.TEAM, CardRole.ESCALATION]
+
+    x_sandbox.delete(tweet_id)
+    worker.retention.check_deleted()
+    [notice] = [m for m in slack_sandbox.messages(desk_channel) if m["ts"] == notice["ts"]]
+    assert notice["text"] == "Mention removed"

@@ -13,10 +13,13 @@ from slack_sdk import WebClient
 
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
+from bot.adapters.outbox import DEAD_LETTER_DAYS, OutboxEntry, RedisOutbox
 from bot.adapters.slack_cards import SlackCardPublisher
 from bot.adapters.store import OPEN_QUEUE, AuditLog, Keys
 from bot.adapters.x import TweepyMentionSource, build_x_client
-from bot.core.tracking import MentionState, TrackedMention
+from bot.blocks.surge import build_surge_summary
+from bot.core.models import OwnPost, PostMetrics
+from bot.core.tracking import CardRef, CardRole, MentionState, TrackedMention, with_card
 from bot.retention import RetentionSweeper
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.services import Services
@@ -188,3 +191,115 @@ def test_periodic_jobs_run_once_per_period_across_replicas_and_retry_after_a_fai
     worker.periodic("compliance", 3600, failing)()
     other_replica.periodic("compliance", 3600, lambda: runs.append("retried"))()
     assert runs == ["first", "failed", "retried"]
+
+
+def roll_up(store: RedisMentionStore, slack: WebClient, tweet_ids: list[str], received: list[datetime]) -> str:
+    """Record no-reply mentions and post their surge summary as the outbox does; return the summary's ts."""
+    records = []
+    for n, (tweet_id, at) in enumerate(zip(tweet_ids, received, strict=True)):
+        m = mention(tweet_id, text=f"lovely day at the park {n} {SECRET}", created_at=at, username=f"walker{n}")
+        quiet = TrackedMention(
+            mention=m, decision=decision(needs_reply=False), team="northtown", route="northtown", received_at=at
+        )
+        assert store.record_new(quiet)
+        records.append(quiet)
+    summary = build_surge_summary("C0NORTH0001", records, 60)
+    ts = str(slack.chat_postMessage(channel="C0NORTH0001", **summary)["ts"])
+    ref = CardRef(channel="C0NORTH0001", ts=ts, role=CardRole.SUMMARY)
+    for tweet_id in tweet_ids:
+        store.update(tweet_id, lambda t: with_card(t, ref))
+    return ts
+
+
+def summary_lines(slack_sandbox: SlackSandbox, ts: str) -> dict[str, str]:
+    [message] = [m for m in slack_sandbox.messages("C0NORTH0001") if m["ts"] == ts]
+    assert message["blocks"][0]["text"]["text"].startswith(":ocean: *Surge:* 3 more mentions")
+    return {b["block_id"].removeprefix("mention:"): json.dumps(b) for b in message["blocks"] if "block_id" in b}
+
+
+def test_a_post_deleted_on_x_leaves_a_surge_summary_listing_the_others(
+    redis_client: redis.Redis, store: RedisMentionStore, x_sandbox: XSandbox, slack: WebClient,
+    slack_sandbox: SlackSandbox, desk: Desk,
+) -> None:  # fmt: skip
+    ids = x_sandbox.add_mentions(FORCE_ID, "MPNorthtown", count=3)
+    ts = roll_up(store, slack, ids, [NOW] * 3)
+    x_sandbox.delete(ids[1])
+
+    report = sweeper_for(redis_client, store, x_sandbox, slack, desk).check_deleted()
+
+    assert (report.redacted, report.cards_failed) == (1, 0)
+    lines = summary_lines(slack_sandbox, ts)
+    assert "(removed)" in lines[ids[1]] and "walker1" not in lines[ids[1]] and "park 1" not in lines[ids[1]]
+    assert "walker0" in lines[ids[0]] and "park 0" in lines[ids[0]] and "park 2" in lines[ids[2]]
+    assert not redis_client.hexists(Keys.cards_index(NOW.strftime("%Y-%m-%d")), ids[1])
+
+
+def test_the_sweep_removes_only_the_expired_mentions_line_from_a_surge_summary(
+    redis_client: redis.Redis, store: RedisMentionStore, x_sandbox: XSandbox, slack: WebClient,
+    slack_sandbox: SlackSandbox, desk: Desk,
+) -> None:  # fmt: skip
+    ids = ["2122000000000000011", "2122000000000000012", "2122000000000000013"]
+    old = NOW - timedelta(days=desk.retention.mention_days, hours=1)
+    ts = roll_up(store, slack, ids, [old, NOW - timedelta(days=desk.retention.mention_days - 1), NOW])
+
+    report = sweeper_for(redis_client, store, x_sandbox, slack, desk).sweep(NOW)
+
+    assert (report.expired, report.cards_redacted, report.cards_failed) == (1, 1, 0)
+    lines = summary_lines(slack_sandbox, ts)
+    assert "(removed)" in lines[ids[0]] and "walker0" not in lines[ids[0]]
+    assert "walker1" in lines[ids[1]] and "walker2" in lines[ids[2]]
+    assert store.get(ids[0]) is None and store.get(ids[1]) is not None
+
+
+def test_own_posts_keep_counts_and_ids_but_lose_their_text_after_the_mention_period(
+    redis_client: redis.Redis, store: RedisMentionStore, x_sandbox: XSandbox, slack: WebClient, desk: Desk
+) -> None:
+    aggregates = RedisAggregates(redis_client, desk.zone)
+    old_day = NOW - timedelta(days=desk.retention.mention_days + 1)
+    replies = {"91": old_day, "92": NOW - timedelta(days=1)}
+    text = "@nina_rowe thanks Nina, officers are on the way"
+    for post_id, at in replies.items():
+        post = OwnPost(
+            id=post_id,
+            account_id="1400000000000000003",
+            text=text,
+            created_at=at,
+            in_reply_to_tweet_id="2122000000000000001",
+            metrics=PostMetrics(impressions=50, likes=3),
+        )
+        aggregates.record_own_post("northtown", post)
+    old_key = Keys.own_posts(aggregates.local_day(old_day), "northtown")
+    ttl = redis_client.ttl(old_key)
+
+    report = sweeper_for(redis_client, store, x_sandbox, slack, desk).sweep(NOW)
+
+    assert report.own_posts_stripped == 1
+    [old] = aggregates.day("northtown", old_day.astimezone(desk.zone).date()).posts
+    [recent] = aggregates.day("northtown", (NOW - timedelta(days=1)).astimezone(desk.zone).date()).posts
+    assert (old.id, old.text, old.is_reply, old.metrics.impressions, old.metrics.likes) == ("91", "", True, 50, 3)
+    assert recent.text.startswith("@nina_rowe")
+    assert 0 < redis_client.ttl(old_key) <= ttl
+    assert sweeper_for(redis_client, store, x_sandbox, slack, desk).sweep(NOW).own_posts_stripped == 0
+
+
+def test_dead_letters_keep_ids_and_slacks_error_not_the_post_and_go_after_thirty_days(
+    redis_client: redis.Redis, store: RedisMentionStore, x_sandbox: XSandbox, slack: WebClient, desk: Desk
+) -> None:
+    outbox = RedisOutbox(redis_client, "test")
+    outbox.ensure_groups()
+    payload = {"text": SECRET, "blocks": [{"type": "section", "text": SECRET}]}
+    entry = OutboxEntry(
+        lane=1, channel="C0GONE", kind="message", tweet_id="2122000000000000001", key="sla:1", payload=payload
+    )
+    outbox.add(entry)
+    [taken] = outbox.read(10)
+    outbox.dead_letter(taken, "channel_not_found")
+
+    [parked] = outbox.dead_letters()
+    ids = {"channel": "C0GONE", "kind": "message", "tweet_id": "2122000000000000001", "role": "", "route": ""}
+    assert parked == ids | {"key": "sla:1", "error": "channel_not_found"}
+    assert SECRET not in everything_in(redis_client)
+    assert sweeper_for(redis_client, store, x_sandbox, slack, desk).sweep(NOW).dead_letters_trimmed == 0
+    later = NOW + timedelta(days=DEAD_LETTER_DAYS + 1)
+    assert sweeper_for(redis_client, store, x_sandbox, slack, desk, now=later).sweep(later).dead_letters_trimmed == 1
+    assert outbox.dead_letters() == []

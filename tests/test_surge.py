@@ -13,8 +13,9 @@ import pytest
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.outbox import OutboxEntry, RedisOutbox
 from bot.adapters.store import Keys
+from bot.blocks.mention_card import read_card_metadata
 from bot.blocks.surge import SURGE_METADATA_TYPE
-from bot.delivery import SUMMARY_ROLE
+from bot.core.tracking import CardRole
 from bot.metrics import REGISTRY
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.services import Services
@@ -46,7 +47,7 @@ def _add(x: XSandbox, text: str, count: int) -> list[str]:
 
 
 def _mention_cards(slack: SlackSandbox, channel: str | None = None) -> list[dict[str, Any]]:
-    return [m for m in slack.messages(channel) if (m.get("metadata") or {}).get("event_type") == "commsdesk_mention"]
+    return [m for m in slack.messages(channel) if read_card_metadata(m.get("metadata")) is not None]
 
 
 def _summaries(slack: SlackSandbox) -> list[dict[str, Any]]:
@@ -89,10 +90,10 @@ def test_surge_keeps_priority_cards_and_sums_up_the_rest(
         tracked = store.get(tweet_id)
         assert tracked is not None
         [ref] = tracked.cards
-        assert ref.role == SUMMARY_ROLE and ref.channel == RIVERSIDE[2] and ref.ts in summary_ts
+        assert ref.role == CardRole.SUMMARY and ref.channel == RIVERSIDE[2] and ref.ts in summary_ts
     for tweet_id in waiting + urgent:
         tracked = store.get(tweet_id)
-        assert tracked is not None and tracked.cards and all(c.role != SUMMARY_ROLE for c in tracked.cards)
+        assert tracked is not None and tracked.cards and all(c.role != CardRole.SUMMARY for c in tracked.cards)
     text = json.dumps([m["text"] for m in summaries])
     assert "need no reply" in text and "/commsdesk status" in text and "<#C0RIVER0001>" in text
     if len(summaries) == 1:
@@ -151,3 +152,34 @@ def test_entries_held_through_a_long_backlog_are_not_taken_over(services: Servic
     assert other.reclaim() == []
     time.sleep(0.3)
     assert {e.ref for e in other.reclaim()} == {e.ref for e in held}
+
+
+def _lines(summary: dict[str, Any]) -> dict[str, str]:
+    """Map each listed mention's id to its line's text."""
+    listed = [b for b in summary["blocks"] if str(b.get("block_id", "")).startswith("mention:")]
+    return {b["block_id"].removeprefix("mention:"): b["elements"][0]["text"] for b in listed}
+
+
+def test_a_reply_to_one_rolled_up_mention_redraws_only_its_line(
+    surge_worker: Worker, x_sandbox: XSandbox, slack_sandbox: SlackSandbox, services: Services
+) -> None:
+    quiet = _add(x_sandbox, NO_REPLY[1], 12)
+    surge_worker.run_once(drain_timeout=30)
+    [before] = _summaries(slack_sandbox)
+    lines = _lines(before)
+    assert len(lines) == 10 and all("brilliant officers" in line for line in lines.values())
+    answered = sorted(lines)[3]
+    x_sandbox.add_own_post(RIVERSIDE[0], "@citizen3 Thank you, we will pass it on", in_reply_to_tweet_id=answered)
+    assert surge_worker.own_posts.poll() == 1
+
+    [after] = _summaries(slack_sandbox)
+    assert after["ts"] == before["ts"] and after["text"] == before["text"] and after["metadata"] == before["metadata"]
+    assert _mention_cards(slack_sandbox) == []
+    changed = _lines(after)
+    assert "replied by @MPRiverside" in changed[answered] and "brilliant officers" in changed[answered]
+    assert {k: v for k, v in changed.items() if k != answered} == {k: v for k, v in lines.items() if k != answered}
+    assert [b for b in after["blocks"] if "mention:" not in str(b.get("block_id"))] == [
+        b for b in before["blocks"] if "mention:" not in str(b.get("block_id"))
+    ]
+    tracked = RedisMentionStore(services.redis, 30).get(answered)
+    assert tracked is not None and [c.role for c in tracked.cards] == [CardRole.SUMMARY] and set(quiet) >= set(lines)

@@ -120,6 +120,22 @@ class RedisAggregates:
             p.hset(key, post.id, summary.model_dump_json())
             p.expire(key, AGGREGATE_TTL)
 
+    def forget_post_text(self, before: datetime) -> int:
+        """Drop own posts' text from days before `before` (desk zone); return how many posts lost theirs."""
+        # a reply begins with a member of the public's handle: only ids, kinds and metrics stay for 400 days
+        cutoff = self.local_day(before)
+        changed = 0
+        for key in self._client.scan_iter(Keys.own_posts("*", "*"), count=500):
+            if str(key).split(":")[2] >= cutoff:
+                continue
+            posts = {str(pid): PostSummary.model_validate_json(raw) for pid, raw in self._client.hgetall(key).items()}
+            blanked = {pid: post.model_copy(update={"text": ""}).model_dump_json() for pid, post in posts.items()}
+            blanked = {pid: raw for pid, raw in blanked.items() if posts[pid].text}
+            if blanked:
+                self._client.hset(key, mapping=blanked)  # type: ignore[arg-type]  # HSET keeps the TTL
+                changed += len(blanked)
+        return changed
+
     def day(self, team: str, day: date) -> DayAggregate:
         return self.days(team, [day])[0]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import redis
@@ -18,6 +19,7 @@ import redis
 from bot.adapters.store import OUTBOX_GROUP, OUTBOX_LANES, Keys
 
 RECLAIM_IDLE_MS = 60_000
+DEAD_LETTER_DAYS = 30  # time for a person to follow a refused post up; entries hold ids and Slack's error only
 ATTEMPT_TTL = 86_400
 SENT_TTL = 7 * 86_400
 SUMMARY_LANE = 1  # a surge summary goes out among the needs-reply cards, in arrival order
@@ -123,8 +125,9 @@ class RedisOutbox:
         pipe.execute()
 
     def dead_letter(self, entry: OutboxEntry, error: str) -> None:
-        """Park an entry Slack refused for good, for a person to look at, and take it off the queue."""
-        self._client.xadd(Keys.dead_letters(), entry.fields() | {"error": error}, maxlen=10_000)  # type: ignore[arg-type]
+        """Park what Slack refused for good (ids and its error, never the post's text) and take it off the queue."""
+        kept = {name: value for name, value in entry.fields().items() if name != "payload"} | {"error": error}
+        self._client.xadd(Keys.dead_letters(), kept, maxlen=10_000)  # type: ignore[arg-type]
         self.ack(entry)
 
     def mark_attempt(self, entry: OutboxEntry) -> bool:
@@ -175,6 +178,11 @@ class RedisOutbox:
     def mark_sent(self, key: str, where: str) -> None:
         self._client.set(Keys.sent(key), where, ex=SENT_TTL)
 
+    def dead_letters(self) -> list[dict[str, str]]:
+        """Return the parked entries, oldest first."""
+        rows: list[tuple[str, dict[str, str]]] = self._client.xrange(Keys.dead_letters())  # type: ignore[assignment]
+        return [fields for _, fields in rows]
+
     @staticmethod
     def _entries(replies: Any) -> list[OutboxEntry]:
         out: list[OutboxEntry] = []
@@ -182,3 +190,8 @@ class RedisOutbox:
             lane = int(str(stream).rsplit(":", 1)[1])
             out.extend(OutboxEntry.from_stream(lane, entry_id, fields) for entry_id, fields in rows)
         return out
+
+
+def trim_dead_letters(client: redis.Redis, before: datetime) -> int:
+    """Drop dead letters parked before `before`; return how many went."""
+    return int(client.xtrim(Keys.dead_letters(), minid=f"{int(before.timestamp() * 1000)}-0", approximate=False))

@@ -11,9 +11,9 @@ Key plan (prefix `cd:`; every key has an owner here and a TTL or retention):
 | cd:open | zset | tweet ids needing reply, scored by SLA due | members removed on close |
 | cd:conversation:{conversation_id} | set | tracked mention ids in a conversation | retention.mention_days |
 | cd:tracked | zset | every tracked mention id, scored by received time | trimmed by the retention sweep |
-| cd:cards:{yyyy-mm-dd} | hash | tweet id -> its cards and conversation, by received day | mention_days + 2 days |
+| cd:cards:{yyyy-mm-dd} | hash | tweet id -> every message showing it (by role), its conversation | mention_days + 2 d |
 | cd:outbox:{lane} | stream | Slack posts to make; lanes 0 urgent, 1 reply, 2 info | deleted when acked |
-| cd:outbox:dead | stream | posts Slack refused for good (bad channel, bad blocks) | 30 days, for follow-up |
+| cd:outbox:dead | stream | ids and Slack's error of posts refused for good, never the post | 30 days (sweep) |
 | cd:attempt:{lane}:{entry_id} | string | a post of this outbox entry was attempted | 1 day |
 | cd:sent:{key} | string | channel:ts of a one-off message already posted | 7 days |
 | cd:pace:{channel} | string | earliest next post time for a channel | 10 s |
@@ -21,7 +21,7 @@ Key plan (prefix `cd:`; every key has an owner here and a TTL or retention):
 | cd:surge:due | zset | "{channel}:{window}" summaries to post, scored by when their period ends | removed when queued |
 | cd:agg:{yyyy-mm-dd}:{team} | hash | per-day counters for the digest | 400 days |
 | cd:rt:{yyyy-mm-dd}:{team} | string | first responses as "seconds:staffed:sla_met " (APPEND) | 400 days |
-| cd:own:{yyyy-mm-dd}:{team} | hash | own posts' metrics per day, keyed by post id | 400 days |
+| cd:own:{yyyy-mm-dd}:{team} | hash | own posts' metrics by post id; text blanked after mention_days | 400 days |
 | cd:request:{request_id} | string | platform request JSON | none (an audit record) |
 | cd:requests:user:{user_id} | set | request ids filed by a user | none |
 | cd:requests:pending | zset | request ids awaiting a decision, by filing | members removed on close |
@@ -29,7 +29,7 @@ Key plan (prefix `cd:`; every key has an owner here and a TTL or retention):
 | cd:digest:{yyyy-mm-dd}:{team} | string | channel:ts of the posted digest | 14 days |
 | cd:replay:{signature} | string | a signed request already handled | 6 min (past the signing window) |
 | cd:event:{event_id} | string | an Events API event already handled | 1 hour (Slack retries within it) |
-| cd:lease:{name} | string | holder token | lease length |
+| cd:lease:{name} | string | holder token (`message:{channel}:{ts}`: a line of it is being edited) | lease length |
 | cd:xreads:{yyyy-mm} | string | posts read from X this month | 62 days |
 | cd:xalert:{yyyy-mm}:{level} | string | a budget alert already sent | 62 days |
 | cd:audit | stream | every state change: actor, action, subject | trimmed to audit_days |

@@ -18,6 +18,7 @@ from bot.blocks.digest_text import (
     response_line,
 )
 from bot.blocks.ids import MetadataType
+from bot.blocks.lines import line_block_id
 from bot.blocks.safe import inert, plain
 from bot.blocks.triage_report import agreement_line
 from bot.core.digest import BacklogItem, Digest, PendingRequest
@@ -35,7 +36,7 @@ def build_digest(digest: Digest) -> list[Block]:
         _section(f"*Outcomes* {outcomes_line(digest)}\n*First response* {response_line(digest)}"),
     ]
     if digest.backlog_total:
-        blocks += [{"type": "divider"}, _section(_backlog_text(digest))]
+        blocks += [{"type": "divider"}, *_backlog_blocks(digest)]
     blocks += [{"type": "divider"}, _section(f"*Our posts* {posts_line(digest)}")]
     top = digest.own.top_post
     if top is not None:
@@ -91,12 +92,13 @@ def build_chart_alt_text(digest: Digest) -> str:
                  f"{len(digest.trend)} days to {digest.day:%d %b %Y}: {days}.", 1000)  # fmt: skip
 
 
-def _backlog_text(digest: Digest) -> str:
-    lines = [f"*Waiting for a reply now* ({digest.backlog_total}, oldest first)"]
-    lines += [_backlog_line(item) for item in digest.backlog]
+def _backlog_blocks(digest: Digest) -> list[Block]:
+    """Lay out the backlog one line per block, named by mention, so a removed mention's line can be blanked alone."""
+    blocks = [_section(f"*Waiting for a reply now* ({digest.backlog_total}, oldest first)")]
+    blocks += [{**_section(_backlog_line(item)), "block_id": line_block_id(item.tweet_id)} for item in digest.backlog]
     if digest.backlog_total > len(digest.backlog):
-        lines.append(f"…and {digest.backlog_total - len(digest.backlog)} more in the queue")
-    return "\n".join(lines)
+        blocks.append(_context(f"…and {digest.backlog_total - len(digest.backlog)} more in the queue"))
+    return blocks
 
 
 def _backlog_line(item: BacklogItem) -> str:

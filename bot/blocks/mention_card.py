@@ -6,11 +6,12 @@ links are ones we build from ids (the post, the reply intent) and the only menti
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.blocks.ids import MentionAction
+from bot.blocks.ids import MentionAction, MetadataType
 from bot.blocks.mention_parts import (
     CATEGORY_LABELS,
     TWEET_ID,
@@ -36,6 +37,7 @@ from bot.core.tracking import MentionState, TrackedMention
 from bot.core.triage import translate_url
 
 ACTIONS_BLOCK = "mention_actions"
+_LINK = re.compile(r"^https://[^\s|<>]+$")  # a permalink Slack gave us, checked before it goes into mrkdwn
 TWEET_LIMIT = 2500  # leaves room for the From line within a section's 3000
 UNSURE = (
     ":warning: *Triage is not sure this is an emergency*, so it is here for a person to check now. Read it, act as "
@@ -108,25 +110,44 @@ def build_sla_reminder(tracked: TrackedMention, now: datetime) -> dict[str, Any]
     return {"text": fallback, "blocks": [section(line)]}
 
 
-def build_desk_escalation(tracked: TrackedMention, now: datetime, teams: Sequence[TeamView] = ()) -> dict[str, Any]:
-    """Build the desk-channel card for a mention its team has left unanswered past its SLA."""
+def build_desk_escalation(
+    tracked: TrackedMention, now: datetime, teams: Sequence[TeamView] = (), card_link: str = ""
+) -> dict[str, Any]:
+    """Build the desk's SLA notice: which mention is overdue and where its one card is; no post text, no buttons."""
     due = tracked.sla_due or now
-    banner = (f":alarm_clock: *Overdue:* no reply {duration(now - due)} after it was due, and unclaimed in "
-              f"{inert(team_name(tracked.route, teams), 80)}. Can the desk pick it up?")  # fmt: skip
-    return _with_banner(banner, build_mention_card(tracked, "desk", teams, now))
+    label = CATEGORY_LABELS.get(tracked.decision.category, tracked.decision.category.value)
+    team = inert(team_name(tracked.route, teams), 80)
+    where = f"<{card_link}|Open its card>" if _LINK.match(card_link) else "Its card is above"
+    banner = (
+        f":alarm_clock: *Overdue:* {label} for {team}, no reply {duration(now - due)} after it was due and nobody "
+        f"has claimed it. Can the desk pick it up? {where} to claim or reassign it."
+    )
+    return {"text": f"Overdue: {label} for {team}, unclaimed", "blocks": [section(banner), _about(tracked)]}
 
 
-def build_urgent_realert(tracked: TrackedMention, now: datetime, teams: Sequence[TeamView] = ()) -> dict[str, Any]:
-    """Build the control-room re-alert for an urgent mention nobody has acknowledged past the urgent SLA."""
-    waited = duration(now - tracked.received_at)
-    banner = f":rotating_light: *Still not acknowledged after {waited}.* Claim it now so everyone knows it is in hand."
-    return _with_banner(banner, build_mention_card(tracked, CONTROL_ROOM, teams, now))
+def build_urgent_realert(tracked: TrackedMention, now: datetime, card_posted: datetime) -> dict[str, Any]:
+    """Build the control room's re-alert, posted under the card: how long the card has waited, and since the post."""
+    label = CATEGORY_LABELS.get(tracked.decision.category, tracked.decision.category.value)
+    waited = duration(now - card_posted)
+    banner = (
+        f":rotating_light: *Still not acknowledged {waited} after the card went up* ({label}, posted on X "
+        f"{duration(now - tracked.mention.created_at)} ago). Claim it on the card so everyone knows it is in hand."
+    )
+    return {"text": f"{label}: still not acknowledged after {waited}", "blocks": [section(banner), _about(tracked)]}
 
 
 def build_redacted_card(tweet_id: str, reason: str) -> dict[str, Any]:
     """Build the card left behind when a post is deleted on X or passes retention: no text, no author, no buttons."""
     line = f":wastebasket: Mention removed ({inert(reason, 200)}). Its text and author are no longer kept."
     return {"text": "Mention removed", "blocks": [section(line), context(f"Post id {inert(tweet_id, 40)}")]}
+
+
+def read_card_metadata(metadata: dict[str, Any] | None) -> tuple[str, str] | None:
+    """Return (tweet id, route) when message metadata marks a mention card; None for SLA notices and the rest."""
+    payload = (metadata or {}).get("event_payload") or {}
+    if (metadata or {}).get("event_type") != MetadataType.MENTION.value or "role" in payload:
+        return None
+    return str(payload.get("tweet_id", "")), str(payload.get("route", ""))
 
 
 def read_mention_action(body: dict[str, Any]) -> tuple[str, MentionAction, str]:
@@ -263,5 +284,5 @@ def _escalate_button(tweet_id: str) -> Block:
     return {**_button("Escalate", MentionAction.ESCALATE, tweet_id, "danger"), "confirm": confirm}
 
 
-def _with_banner(banner: str, card: dict[str, Any]) -> dict[str, Any]:
-    return {"text": card["text"], "blocks": [section(banner), *card["blocks"]]}
+def _about(tracked: TrackedMention) -> Block:
+    return context(f"Post id {inert(tracked.mention.id, 40)} · arrived {when(tracked.received_at)}")

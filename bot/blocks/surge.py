@@ -1,17 +1,22 @@
-"""The surge summary: one message standing in for many no-reply mention cards, with a few inert examples."""
+"""The surge summary: one message standing in for many no-reply mention cards, listing the first few, one line each.
+
+Each listed mention is its own block (`bot.blocks.lines`), so a reply to one, or its removal, redraws only its line.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+from bot.blocks.lines import Block, line_block_id, removed_line
+from bot.blocks.mention_parts import handle
 from bot.blocks.safe import inert
 from bot.core.surge import tally
 from bot.core.tracking import MentionState, TrackedMention
 
 SURGE_METADATA_TYPE = "commsdesk_surge_summary"
-EXAMPLES = 3
-EXAMPLE_LIMIT = 200
+LISTED = 10  # mentions listed one per line; the rest are only counted
+LINE_LIMIT = 200
 
 
 def _period(seconds: int) -> str:
@@ -29,11 +34,24 @@ def build_surge_summary(channel: str, mentions: Sequence[TrackedMention], period
         f"{len(mentions)} more {noun} that need no reply arrived for <#{channel}> in the last "
         f"{_period(period_seconds)}: {counts} — see `/commsdesk status` for the open list"
     )
-    blocks: list[dict[str, Any]] = [
+    blocks: list[Block] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": f":ocean: *Surge:* {headline}"}},
+        *(build_summary_line(t) for t in mentions[:LISTED]),
     ]
-    shown = [t for t in mentions if t.state is not MentionState.REDACTED][:EXAMPLES]
-    if shown:
-        lines = [f"• @{inert(t.mention.author.username, 40)}: {inert(t.mention.text, EXAMPLE_LIMIT)}" for t in shown]
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": "\n".join(lines)}]})
+    if len(mentions) > LISTED:
+        rest = len(mentions) - LISTED
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"…and {rest} more not listed"}]})
     return {"text": headline, "blocks": blocks}
+
+
+def build_summary_line(tracked: TrackedMention) -> Block:
+    """Build one mention's line of a summary: who and what (inert), and whether it has been answered."""
+    if tracked.state is MentionState.REDACTED:
+        return removed_line(tracked.mention.id)
+    line = f"• @{inert(tracked.mention.author.username, 40)}: {inert(tracked.mention.text, LINE_LIMIT)}"
+    if tracked.state is MentionState.REPLIED:
+        line += " · :white_check_mark: replied" + (f" by {handle(tracked.replied_by)}" if tracked.replied_by else "")
+    elif tracked.state is MentionState.CLOSED:
+        line += " · closed"
+    elements = [{"type": "mrkdwn", "text": line}]
+    return {"type": "context", "block_id": line_block_id(tracked.mention.id), "elements": elements}

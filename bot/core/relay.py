@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.desk import DeskView
 from bot.core.models import CONTROL_ROOM, DESK, Mention, TriageDecision
-from bot.core.tracking import TrackedMention
+from bot.core.tracking import CardRole, TrackedMention
 
 
 class Priority(IntEnum):
@@ -25,7 +25,7 @@ class CardPlan:
     """One card to post: where (route), in which role, how soon."""
 
     route: str
-    role: str  # team | control_room | desk
+    role: CardRole  # team | control_room | desk
     priority: Priority
 
 
@@ -61,11 +61,11 @@ def is_staffed(at: datetime, zone: ZoneInfo, staffed_from: str, staffed_until: s
 def plan_cards(decision: TriageDecision, team: str) -> list[CardPlan]:
     """Plan a mention's cards: urgent ones to the control room at once and cross-posted to the team."""
     if decision.route == CONTROL_ROOM:
-        plans = [CardPlan(CONTROL_ROOM, "control_room", Priority.URGENT)]
+        plans = [CardPlan(CONTROL_ROOM, CardRole.CONTROL_ROOM, Priority.URGENT)]
         if team != DESK:
-            plans.append(CardPlan(team, "team", Priority.URGENT))
+            plans.append(CardPlan(team, CardRole.TEAM, Priority.URGENT))
         return plans
-    role = "desk" if decision.route == DESK else "team"
+    role = CardRole.DESK if decision.route == DESK else CardRole.TEAM
     return [CardPlan(decision.route, role, Priority.REPLY if decision.needs_reply else Priority.INFO)]
 
 

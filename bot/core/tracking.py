@@ -17,14 +17,36 @@ class MentionState(StrEnum):
     REDACTED = "redacted"  # deleted on X or past retention: text removed
 
 
+class CardRole(StrEnum):
+    """What a Slack message that shows a mention is, so each is redrawn and redacted the right way."""
+
+    TEAM = "team"  # the actionable card in the owning team's channel
+    DESK = "desk"  # the actionable card in the desk channel
+    CONTROL_ROOM = "control_room"  # the actionable card in the control room
+    ESCALATION = "escalation"  # an SLA notice to the desk pointing at the card
+    REALERT = "realert"  # an urgent re-alert, a broadcast reply in the card's thread
+    SUMMARY = "summary"  # one line of a surge summary listing many mentions
+    DIGEST = "digest"  # one backlog line of a morning digest
+
+    @property
+    def is_card(self) -> bool:
+        """Tell whether this is the mention's actionable card (redrawn on every change)."""
+        return self in (CardRole.TEAM, CardRole.DESK, CardRole.CONTROL_ROOM)
+
+    @property
+    def is_line(self) -> bool:
+        """Tell whether the mention is one line of a message listing many (only that line changes)."""
+        return self in (CardRole.SUMMARY, CardRole.DIGEST)
+
+
 class CardRef(BaseModel):
-    """Where one Slack message showing this mention lives."""
+    """Where one Slack message showing this mention lives, and what that message is."""
 
     model_config = ConfigDict(frozen=True)
 
     channel: str
     ts: str
-    role: str = "team"  # team | control_room | desk
+    role: CardRole = CardRole.TEAM
 
 
 class TrackedMention(BaseModel):
@@ -72,3 +94,8 @@ def replied_on_x(tracked: TrackedMention, handle: str, at: datetime) -> TrackedM
     if not tracked.is_open:
         return tracked
     return tracked.model_copy(update={"state": MentionState.REPLIED, "replied_by": handle, "replied_at": at})
+
+
+def with_card(tracked: TrackedMention, card: CardRef) -> TrackedMention:
+    """Remember one more message that shows the mention (once), so later changes reach it."""
+    return tracked if card in tracked.cards else tracked.model_copy(update={"cards": (*tracked.cards, card)})

@@ -17,6 +17,11 @@ def _flag(value: Any) -> bool:
     return value in (True, 1, "1", "true", "True")
 
 
+def _in_channel(message: dict[str, Any]) -> bool:
+    """Tell whether a message shows in the channel: not a thread reply, unless it was broadcast."""
+    return message.get("thread_ts", message["ts"]) == message["ts"] or message.get("subtype") == "thread_broadcast"
+
+
 class SlackState:
     """Channels, messages, views, users and files of one sandbox workspace."""
 
@@ -116,8 +121,22 @@ class SlackState:
                 message[flag] = _flag(message[flag])
         if str(message.get("thread_ts") or "") == "":
             message.pop("thread_ts", None)
+        else:
+            self._reply_to(channel, message, _flag(p.get("reply_broadcast")))
         self._channels.setdefault(channel, []).append(message)
         return {"ok": True, "channel": channel, "ts": ts, "message": copy.deepcopy(message)}
+
+    def _reply_to(self, channel: str, reply: dict[str, Any], broadcast: bool) -> None:
+        """Thread `reply` under its parent as Slack does: the parent counts it; a broadcast shows in the channel."""
+        parent = self._find(channel, str(reply["thread_ts"]))
+        if parent is not None and parent.get("thread_ts", parent["ts"]) != parent["ts"]:
+            parent = self._find(channel, str(parent["thread_ts"]))  # a reply to a reply joins the same thread
+        if parent is not None:
+            reply["thread_ts"] = parent["ts"]
+            count = int(parent.get("reply_count", 0)) + 1
+            parent.update(thread_ts=parent["ts"], reply_count=count, latest_reply=reply["ts"])
+        if broadcast:
+            reply["subtype"] = "thread_broadcast"
 
     def _chat_update(self, p: dict[str, Any]) -> Answer:
         channel = self.resolve_channel(str(p.get("channel") or ""))
@@ -127,6 +146,30 @@ class SlackState:
         message.update({k: p[k] for k in ("text", "blocks", "attachments", "metadata") if k in p})
         message["edited"] = {"user": self.bot_user_id, "ts": self._next_ts()}
         return {"ok": True, "channel": channel, "ts": message["ts"], "text": message.get("text", "")}
+
+    def _chat_delete(self, p: dict[str, Any]) -> Answer:
+        """Delete a message; a parent with replies leaves Slack's tombstone so the thread stays readable."""
+        channel, ts = self.resolve_channel(str(p.get("channel") or "")), str(p.get("ts") or "")
+        message = self._find(channel, ts)
+        if message is None or message.get("subtype") == "tombstone":
+            return {"ok": False, "error": "message_not_found"}
+        if message.get("reply_count"):
+            kept = {k: message[k] for k in ("ts", "thread_ts", "reply_count", "latest_reply", "channel")}
+            message.clear()
+            message.update(kept, type="message", subtype="tombstone", text="This message was deleted.", hidden=True)
+            return {"ok": True, "channel": channel, "ts": ts}
+        self._channels[channel].remove(message)
+        parent = self._find(channel, str(message.get("thread_ts") or "")) if message.get("thread_ts") != ts else None
+        if parent is not None:
+            thread = [m for m in self._channels[channel] if m is not parent and m.get("thread_ts") == parent["ts"]]
+            replies = [m["ts"] for m in thread]
+            parent["reply_count"] = len(replies)
+            if replies:
+                parent["latest_reply"] = replies[-1]
+            else:
+                for key in ("reply_count", "latest_reply", "thread_ts"):
+                    parent.pop(key, None)
+        return {"ok": True, "channel": channel, "ts": ts}
 
     def _chat_postEphemeral(self, p: dict[str, Any]) -> Answer:
         ts = self._next_ts()
@@ -148,12 +191,19 @@ class SlackState:
     def _conversations_history(self, p: dict[str, Any]) -> Answer:
         channel = self.resolve_channel(str(p.get("channel") or ""))
         oldest, latest = float(p.get("oldest") or 0), float(p.get("latest") or "inf")
-        visible = [m for m in self._channels.get(channel, []) if m.get("thread_ts", m["ts"]) == m["ts"]]
-        newest_first = [m for m in reversed(visible) if oldest < float(m["ts"]) < latest]
+        inclusive = _flag(p.get("inclusive"))
+        visible = [m for m in self._channels.get(channel, []) if _in_channel(m)]
+
+        def within(ts: float) -> bool:
+            return oldest <= ts <= latest if inclusive else oldest < ts < latest
+
+        newest_first = [m for m in reversed(visible) if within(float(m["ts"]))]
         return self._page(newest_first, p, _flag(p.get("include_all_metadata")))
 
     def _conversations_replies(self, p: dict[str, Any]) -> Answer:
         channel, ts = self.resolve_channel(str(p.get("channel") or "")), str(p.get("ts") or "")
+        if self._find(channel, ts) is None:
+            return {"ok": False, "error": "thread_not_found"}
         thread = [m for m in self._channels.get(channel, []) if ts in (m["ts"], m.get("thread_ts"))]
         return self._page(thread, p, _flag(p.get("include_all_metadata")))
 

@@ -154,8 +154,9 @@ def test_reader_refuses_foreign_or_malformed_clicks() -> None:
 @pytest.mark.parametrize("role", ["team", "control_room", "desk"])
 def test_hostile_text_never_pings_links_or_breaks_limits(desk: Desk, role: str) -> None:
     record = hostile_record()
-    for card in [build_mention_card(record, role, desk.teams, NOW), build_desk_escalation(record, NOW, desk.teams),
-                 build_urgent_realert(record, NOW, desk.teams), build_sla_reminder(record, NOW)]:  # fmt: skip
+    link = "https://x.slack.test/a|<!here>"
+    notices = [build_desk_escalation(record, NOW, desk.teams, link), build_urgent_realert(record, NOW, NOW)]
+    for card in [build_mention_card(record, role, desk.teams, NOW), *notices, build_sla_reminder(record, NOW)]:
         for value in texts(card):
             stripped = QUOTE_MARKER.sub("", OUR_MARKUP.sub("", value))
             assert "<" not in stripped and ">" not in stripped, stripped[:200]
@@ -196,10 +197,19 @@ def test_redacted_record_and_card_keep_no_text_author_or_buttons(desk: Desk) -> 
 def test_sla_nudges_say_how_late(desk: Desk) -> None:
     late = T0 + timedelta(minutes=95)
     assert "overdue by 35 min" in build_sla_reminder(tracked(TWEET), late)["blocks"][0]["text"]["text"]
-    desk_card = build_desk_escalation(tracked(TWEET), late, desk.teams)
-    assert "Overdue" in desk_card["blocks"][0]["text"]["text"] and MentionAction.REASSIGN in action_ids(desk_card)
-    realert = build_urgent_realert(tracked(TWEET), T0 + timedelta(minutes=7), desk.teams)
-    assert "Still not acknowledged after 7 min" in realert["blocks"][0]["text"]["text"]
+    link = "https://sandbox.slack.test/archives/C0NORTH0001/p1700000000000100"
+    desk_note = build_desk_escalation(tracked(TWEET), late, desk.teams, link)
+    banner = desk_note["blocks"][0]["text"]["text"]
+    assert "Overdue" in banner and "35 min after it was due" in banner and f"<{link}|Open its card>" in banner
+    assert action_ids(desk_note) == [] and "bike" not in json.dumps(desk_note)
+
+
+def test_a_realert_says_how_long_the_card_and_the_post_have_waited_and_carries_no_text_or_buttons() -> None:
+    card_posted = T0 + timedelta(minutes=3)
+    realert = build_urgent_realert(tracked(TWEET), card_posted + timedelta(minutes=7), card_posted)
+    banner = realert["blocks"][0]["text"]["text"]
+    assert "Still not acknowledged 7 min after the card went up" in banner and "posted on X 10 min ago" in banner
+    assert " 0 min" not in json.dumps(realert) and action_ids(realert) == [] and "bike" not in json.dumps(realert)
 
 
 def possible_emergency() -> TrackedMention:

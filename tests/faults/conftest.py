@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import redis
 
+from bot.blocks.mention_card import read_card_metadata
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.sandbox.redis_server import RedisServer
 from tests.support.processes import SECRETS, Deployment, deployment
@@ -31,7 +31,7 @@ def mention_cards(slack: SlackSandbox) -> Counter[tuple[str, str]]:
     """Count mention cards in Slack by (tweet id, channel)."""
     found: Counter[tuple[str, str]] = Counter()
     for message in slack.messages():
-        meta: dict[str, Any] = message.get("metadata") or {}
-        if meta.get("event_type") == "commsdesk_mention":
-            found[(meta["event_payload"]["tweet_id"], str(message["channel"]))] += 1
+        card = read_card_metadata(message.get("metadata"))
+        if card is not None:
+            found[(card[0], str(message["channel"]))] += 1
     return found

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from bot.blocks.ids import MetadataType
+from bot.blocks.mention_card import read_card_metadata
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.sandbox.redis_server import RedisServer
 from bot.sandbox.signed import eventually
@@ -23,8 +23,7 @@ OUTAGE_SECONDS = 3
 
 def card_messages(slack: SlackSandbox) -> set[tuple[str, str]]:
     """Return (channel, ts) of every mention card in Slack."""
-    return {(str(m["channel"]), str(m["ts"])) for m in slack.messages()
-            if (m.get("metadata") or {}).get("event_type") == MetadataType.MENTION.value}  # fmt: skip
+    return {(str(m["channel"]), str(m["ts"])) for m in slack.messages() if read_card_metadata(m.get("metadata"))}
 
 
 def wait_for_cards(slack: SlackSandbox, tweet_ids: set[str], timeout: float) -> None:
@@ -35,9 +34,9 @@ def posts_about(slack: SlackSandbox, tweet_ids: set[str]) -> list[str]:
     """Return the tweet id of every accepted chat.postMessage carrying a card for one of `tweet_ids`."""
     found = []
     for call in slack.calls_to("chat.postMessage"):
-        meta = call.params.get("metadata") or {}
-        if call.outcome == "ok" and meta.get("event_type") == MetadataType.MENTION.value:
-            found.append(str(meta["event_payload"]["tweet_id"]))
+        card = read_card_metadata(call.params.get("metadata"))
+        if call.outcome == "ok" and card is not None:
+            found.append(card[0])
     return [t for t in found if t in tweet_ids]
 
 

@@ -73,6 +73,46 @@ def test_thread_replies_stay_out_of_history(slack: SlackSandbox, client: WebClie
     assert len(slack.messages("C1")) == 2
 
 
+def test_a_broadcast_reply_is_in_the_thread_and_in_history_and_the_parent_counts_it(client: WebClient) -> None:
+    parent = client.chat_postMessage(channel="C1", text="card")["ts"]
+    quiet = client.chat_postMessage(channel="C1", text="nudge", thread_ts=parent)["ts"]
+    loud = client.chat_postMessage(
+        channel="C1", text="re-alert", thread_ts=parent, reply_broadcast=True, metadata=CARD_METADATA
+    )
+    assert loud["message"]["subtype"] == "thread_broadcast" and loud["message"]["thread_ts"] == parent
+    history = client.conversations_history(channel="C1", include_all_metadata=True)["messages"]
+    assert [m["text"] for m in history] == ["re-alert", "card"]
+    assert history[0]["metadata"] == CARD_METADATA
+    assert history[1]["reply_count"] == 2 and history[1]["latest_reply"] == loud["ts"]
+    one = client.conversations_history(channel="C1", latest=parent, oldest=parent, inclusive=True, limit=1)
+    assert [m["text"] for m in one["messages"]] == ["card"]
+    assert client.conversations_history(channel="C1", latest=parent, oldest=parent, limit=1)["messages"] == []
+    replies = client.conversations_replies(channel="C1", ts=parent)["messages"]
+    assert [m["ts"] for m in replies] == [parent, quiet, loud["ts"]]
+
+
+def test_thread_replies_can_be_updated_and_deleted_and_a_parent_with_replies_leaves_a_tombstone(
+    slack: SlackSandbox, client: WebClient
+) -> None:
+    parent = client.chat_postMessage(channel="C1", text="card")["ts"]
+    reply = client.chat_postMessage(channel="C1", text="re-alert", thread_ts=parent, reply_broadcast=True)["ts"]
+    client.chat_update(channel="C1", ts=reply, text="removed", blocks=[])
+    assert [m["text"] for m in client.conversations_replies(channel="C1", ts=parent)["messages"]] == ["card", "removed"]
+    client.chat_delete(channel="C1", ts=reply)
+    assert [m.get("reply_count") for m in slack.messages("C1")] == [None]
+    second = client.chat_postMessage(channel="C1", text="nudge", thread_ts=parent)["ts"]
+    client.chat_delete(channel="C1", ts=parent)
+    tombstone, left = slack.messages("C1")
+    assert tombstone["subtype"] == "tombstone" and tombstone["text"] == "This message was deleted."
+    assert left["ts"] == second and left["thread_ts"] == parent
+    with pytest.raises(SlackApiError) as gone:
+        client.chat_delete(channel="C1", ts=parent)
+    assert gone.value.response["error"] == "message_not_found"
+    with pytest.raises(SlackApiError) as missing:
+        client.conversations_replies(channel="C1", ts="1.000001")
+    assert missing.value.response["error"] == "thread_not_found"
+
+
 def test_files_upload_v2_end_to_end(slack: SlackSandbox, client: WebClient) -> None:
     png = b"\x89PNG\r\n\x1a\nchart"
     done = client.files_upload_v2(
