@@ -1,4 +1,4 @@
-"""At DEBUG, the web and worker processes log no token, secret or body of a rejected request."""
+"""At DEBUG, the web and worker processes log no token, secret, mention text or body of a rejected request."""
 
 from __future__ import annotations
 
@@ -14,12 +14,14 @@ from tests.support.processes import SECRETS, Deployment
 
 pytestmark = pytest.mark.slow
 MARKER = "rejected-body-marker-7f3a"
+MENTION_MARKER = "Quistmarker"  # a name in the mentions' text, which reaches Slack cards and X responses
 
 
 def test_debug_logs_hold_no_secrets_or_rejected_bodies(
     deploy: Deployment, x_sandbox: XSandbox, slack_sandbox: SlackSandbox
 ) -> None:
-    x_sandbox.add_mentions("1400000000000000003", "MPNorthtown", count=3, text="@{username} bike stolen {n}")
+    mention = "@{username} bike stolen by Amelia " + MENTION_MARKER + " {n}"
+    x_sandbox.add_mentions("1400000000000000003", "MPNorthtown", count=3, text=mention)
     with deploy.web() as url:
         slack = SlackRequests(url)
         body = json.dumps({"type": "url_verification", "challenge": MARKER, "note": MARKER}).encode()
@@ -39,5 +41,6 @@ def test_debug_logs_hold_no_secrets_or_rejected_bodies(
         assert deploy.run_all({"worker": ["worker", "--once"]}) == {"worker": 0}
     logs = deploy.all_logs()
     assert '"level": "debug"' in logs and "signature mismatch" in logs
-    for secret in (*SECRETS, MARKER):
+    assert MENTION_MARKER in json.dumps(slack_sandbox.messages())  # the text went through, and was not logged
+    for secret in (*SECRETS, MARKER, MENTION_MARKER):
         assert secret not in logs
