@@ -17,13 +17,18 @@ from handlers import register_all
 log = get_logger(__name__)
 
 
-def create_app(settings: Settings, services: Services) -> App:
-    """Build the Bolt app; it makes no network call until a request arrives."""
-    settings.require("slack_bot_token", "slack_signing_secret")
-    assert settings.slack_signing_secret is not None
+def create_app(settings: Settings, services: Services, *, socket_mode: bool = False) -> App:
+    """Build the Bolt app; it makes no network call until a request arrives.
+
+    Over HTTP every request must carry Slack's signature; in Socket Mode the app-level token authenticates the
+    connection, so no signing secret is needed.
+    """
+    settings.require("slack_bot_token", "slack_app_token" if socket_mode else "slack_signing_secret")
+    secret = settings.slack_signing_secret
     app = App(
         client=services.slack,
-        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        signing_secret=secret.get_secret_value() if secret and not socket_mode else "",
+        request_verification_enabled=not socket_mode,
         token_verification_enabled=False,
         raise_error_for_unhandled_request=False,
         logger=logging.getLogger("slack_bolt"),

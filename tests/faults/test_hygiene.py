@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from bot.sandbox import SlackSandbox, XSandbox
+from bot.sandbox.redis_server import free_port
 from bot.sandbox.signed import SIGNING_SECRET, SlackRequests, sign
 from tests.support.processes import SECRETS, Deployment
 
@@ -22,7 +23,8 @@ def test_debug_logs_hold_no_secrets_or_rejected_bodies(
 ) -> None:
     mention = "@{username} bike stolen by Amelia " + MENTION_MARKER + " {n}"
     x_sandbox.add_mentions("1400000000000000003", "MPNorthtown", count=3, text=mention)
-    with deploy.web() as url:
+    metrics_port = free_port()
+    with deploy.web(METRICS_PORT=str(metrics_port)) as url:
         slack = SlackRequests(url)
         body = json.dumps({"type": "url_verification", "challenge": MARKER, "note": MARKER}).encode()
         now = str(int(time.time()))
@@ -37,7 +39,7 @@ def test_debug_logs_hold_no_secrets_or_rejected_bodies(
             == 400  # fmt: skip
         assert slack.post_signed(MARKER.encode() * 80_000, "application/json").status_code == 413
         assert slack.command("/commsdesk", "status").status_code == 200
-        assert requests.get(f"{url}/metrics", timeout=5).status_code == 200
+        assert requests.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5).status_code == 200
         assert deploy.run_all({"worker": ["worker", "--once"]}) == {"worker": 0}
     logs = deploy.all_logs()
     assert '"level": "debug"' in logs and "signature mismatch" in logs
