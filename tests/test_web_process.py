@@ -161,3 +161,26 @@ def test_healthz_is_503_when_redis_is_down(tmp_path: Path) -> None:
             assert (down.status_code, down.json()["redis"]) == (503, "unreachable")
     finally:
         private.stop()
+
+
+def test_signed_requests_are_refused_with_503_while_the_replay_check_cannot_reach_redis(tmp_path: Path) -> None:
+    private = RedisServer(tmp_path / "redis").start()
+    env = commsdesk_env(
+        SLACK_BOT_TOKEN="xoxb-1",
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        REDIS_URL=private.url,
+        COMMSDESK_CONFIG=str(EXAMPLE_DESK),
+    )
+    body = json.dumps(CHALLENGE).encode()
+    try:
+        with web_process(env, tmp_path) as url:
+            slack = SlackRequests(url)
+            assert slack.post_signed(body, "application/json").status_code == 200
+            private.stop()
+            refused = slack.post_signed(body, "application/json")
+            assert (refused.status_code, refused.json()) == (
+                503,
+                {"error": "replay check unavailable: redis unreachable"},
+            )
+    finally:
+        private.stop()
