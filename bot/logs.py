@@ -17,6 +17,8 @@ _SECRET_PATTERNS = (
     re.compile(r"(?i)(v0=)[0-9a-f]{16,}"),
 )
 _SENSITIVE_KEYS = {"token", "secret", "password", "authorization", "body", "text"}
+# Libraries that print whole request and response bodies (mention text, names, card text) at DEBUG.
+BODY_LOGGERS = ("slack_sdk", "slack_bolt", "tweepy")
 
 
 def redact(value: str) -> str:
@@ -76,6 +78,8 @@ def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    for name in BODY_LOGGERS:  # DEBUG is for our own structured events, never for personal data in bodies
+        logging.getLogger(name).setLevel(max(logging.INFO, logging.getLevelNamesMapping()[level]))
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:

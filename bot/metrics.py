@@ -40,6 +40,13 @@ SLA_BREACHES = Counter("commsdesk_sla_breaches_total", "Mentions past their SLA"
 UPSTREAM_429 = Counter("commsdesk_upstream_429_total", "429 answers from Slack or X", ["service"], registry=REGISTRY)
 
 
+def state_registry(reader: StateReader) -> CollectorRegistry:
+    """Return a registry of the gauges read from Redis at scrape time."""
+    registry = CollectorRegistry()
+    registry.register(RedisStateCollector(reader))
+    return registry
+
+
 class RedisStateCollector(Collector):
     """Report shared queue and lease state straight from Redis on every scrape."""
 

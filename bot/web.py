@@ -1,8 +1,9 @@
-"""The WSGI application behind `commsdesk web`: a hardened front door for Bolt, health and metrics.
+"""The WSGI application behind `commsdesk web`: a hardened front door for Bolt and health checks.
 
 Every POST to /slack/events is bounded in size, its signature headers checked for shape, its HMAC verified
-over the raw bytes, and its body parsed, all before Bolt or any log line sees it. Bad requests get 401
-(signature), 400 (body) or 413 (size), never a 500, and their bodies are never logged.
+over the raw bytes, its body parsed and checked against replays, all before Bolt or any log line sees it. Bad
+requests get 401 (signature), 400 (body), 413 (size) or 503 (the replay check cannot reach Redis), never a
+500, and their bodies are never logged. /metrics is served on its own internal listener (`bot.metrics_server`).
 """
 
 from __future__ import annotations
@@ -18,13 +19,11 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import redis
-from prometheus_client import CollectorRegistry, generate_latest
-from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from slack_bolt import App, BoltRequest
 
-from bot.adapters.store import SeenRequests, StateReader
+from bot.adapters.store import SeenRequests
 from bot.logs import get_logger
-from bot.metrics import REGISTRY, REQUEST_SECONDS, REQUESTS_REJECTED, RedisStateCollector
+from bot.metrics import REQUEST_SECONDS, REQUESTS_REJECTED
 
 log = get_logger(__name__)
 
@@ -125,15 +124,13 @@ def _headers(environ: Environ) -> dict[str, str]:
 
 
 class WebApp:
-    """Route /slack/events, /healthz and /metrics; everything else is 404."""
+    """Route /slack/events and /healthz; everything else (/metrics included) is 404."""
 
     def __init__(self, bolt: App, signing_secret: str, client: redis.Redis) -> None:
         self._bolt = bolt
         self._secret = signing_secret.encode()
         self._redis = client
         self._seen = SeenRequests(client)
-        self._state_registry = CollectorRegistry()
-        self._state_registry.register(RedisStateCollector(StateReader(client)))
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
@@ -141,9 +138,6 @@ class WebApp:
             response = self.slack_events(environ) if method == "POST" else _json(405, {"error": "use POST"})
         elif path == "/healthz" and method in ("GET", "HEAD"):
             response = self.healthz()
-        elif path == "/metrics" and method == "GET":
-            metrics = generate_latest(REGISTRY) + generate_latest(self._state_registry)
-            response = Response(200, metrics, CONTENT_TYPE_LATEST)
         else:
             response = _json(404, {"error": "not found"})
         headers = [("Content-Type", response.content_type), ("Content-Length", str(len(response.body)))]
@@ -164,12 +158,12 @@ class WebApp:
             body = read_body(environ)
             signature = verify_signature(self._secret, headers, body, time.time())
             parsed = parse_body(body, headers.get("content-type", ""))
+            if self._already_handled(signature, parsed):
+                return Response(200, b"", "text/plain")
         except Rejected as rejected:
             REQUESTS_REJECTED.labels(reason=rejected.reason).inc()
             log.warning("slack request rejected", status=rejected.status, reason=rejected.reason)
             return _json(rejected.status, {"error": rejected.reason})
-        if self._already_handled(signature, parsed):
-            return Response(200, b"", "text/plain")
         bolt_response = self._bolt.dispatch(
             BoltRequest(body=body.decode("utf-8"), query=environ.get("QUERY_STRING", ""),
                         headers={k: [v] for k, v in headers.items()})
@@ -179,7 +173,7 @@ class WebApp:
         return Response(bolt_response.status, bolt_response.body.encode(), content_type)
 
     def _already_handled(self, signature: str, parsed: Mapping[str, Any]) -> bool:
-        """Drop exact replays and Events API retries of an event we already took."""
+        """Drop exact replays and Events API retries of an event we already took; 503 when that cannot be told."""
         try:
             if not self._seen.first_signature(signature):
                 log.info("replayed slack request dropped")
@@ -189,5 +183,6 @@ class WebApp:
                 log.info("duplicate slack event dropped", event_id=event_id)
                 return True
         except redis.RedisError:
-            log.warning("replay check skipped: redis unreachable")
+            # Fail closed: without the check a captured request could be replayed; Slack retries a 503.
+            raise Rejected(503, "replay check unavailable: redis unreachable") from None
         return False

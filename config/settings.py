@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     redis_url: str = "redis://localhost:6379/0"
     commsdesk_config: str = "config/desk.toml"
     port: int = Field(default=3000, ge=1, le=65535)
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = Field(default=9100, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["json", "console"] = "console"
 

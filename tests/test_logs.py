@@ -5,15 +5,18 @@ import logging
 
 import pytest
 
-from bot.logs import configure_logging, get_logger
+from bot.logs import BODY_LOGGERS, configure_logging, get_logger
 
 
 @pytest.fixture(autouse=True)
 def restore_root_logging() -> object:
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
+    libraries = {name: logging.getLogger(name).level for name in BODY_LOGGERS}
     yield None
     root.handlers[:], root.level = handlers, level
+    for name, library_level in libraries.items():
+        logging.getLogger(name).setLevel(library_level)
 
 
 def test_json_logs_carry_the_traceback_with_secrets_redacted(capsys: pytest.CaptureFixture[str]) -> None:
@@ -31,6 +34,17 @@ def test_json_logs_carry_the_traceback_with_secrets_redacted(capsys: pytest.Capt
 
 def test_stdlib_library_logs_are_redacted_too(capsys: pytest.CaptureFixture[str]) -> None:
     configure_logging("DEBUG", "console")
-    logging.getLogger("slack_sdk").debug("Sending a request - headers: Authorization: Bearer xoxb-99-secret")
+    logging.getLogger("urllib3.connectionpool").debug("Starting new connection: Bearer xoxb-99-secret")
+    logging.getLogger("slack_sdk").info("Rate limited: token xoxb-98-secret")
     err = capsys.readouterr().err
-    assert "Sending a request" in err and "xoxb-99" not in err
+    assert "Starting new connection" in err and "Rate limited" in err
+    assert "xoxb-99" not in err and "xoxb-98" not in err
+
+
+@pytest.mark.parametrize("name", ["slack_sdk.web.base_client", "slack_bolt.App", "tweepy.client"])
+def test_debug_leaves_out_library_lines_that_print_bodies(capsys: pytest.CaptureFixture[str], name: str) -> None:
+    configure_logging("DEBUG", "json")
+    logging.getLogger(name).debug('Received API response: Content: {"text": "@MPNorthtown Amelia Quist stole it"}')
+    get_logger("bot.test").debug("own debug event")
+    err = capsys.readouterr().err
+    assert "own debug event" in err and "Amelia Quist" not in err

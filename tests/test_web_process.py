@@ -11,7 +11,7 @@ import pytest
 import redis
 import requests
 
-from bot.sandbox.redis_server import RedisServer
+from bot.sandbox.redis_server import RedisServer, free_port
 from bot.sandbox.signed import SIGNING_SECRET, SlackRequests, sign
 from tests.conftest import EXAMPLE_DESK
 from tests.support.live import commsdesk_env, web_process
@@ -19,6 +19,7 @@ from tests.support.live import commsdesk_env, web_process
 CHALLENGE = {"token": "legacy", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
              "type": "url_verification"}  # fmt: skip
 HOSTILE_MARKER = "tweet-body-that-must-not-be-logged"
+METRICS_PORT = free_port()
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,7 @@ def web(redis_server: RedisServer, web_dir: Path) -> Iterator[SlackRequests]:
         SLACK_API_URL="http://127.0.0.1:9/api/", REDIS_URL=redis_server.url,
         COMMSDESK_CONFIG=str(EXAMPLE_DESK), LOG_LEVEL="DEBUG", LOG_FORMAT="json",
     )  # fmt: skip
-    with web_process(env, web_dir) as url:
+    with web_process(env | {"METRICS_PORT": str(METRICS_PORT)}, web_dir) as url:
         yield SlackRequests(url)
 
 
@@ -133,8 +134,13 @@ def test_still_healthy_and_logs_hold_no_secrets_or_rejected_bodies(web: SlackReq
         assert secret not in logs
 
 
-def test_metrics_served_in_prometheus_format(web: SlackRequests) -> None:
-    response = requests.get(f"{web.base_url}/metrics", timeout=5)
+def test_metrics_are_not_served_on_the_public_port(web: SlackRequests) -> None:
+    assert requests.get(f"{web.base_url}/metrics", timeout=5).status_code == 404
+    assert requests.get(f"{web.base_url}/healthz", timeout=5).status_code == 200
+
+
+def test_metrics_served_in_prometheus_format_on_the_internal_port(web: SlackRequests) -> None:
+    response = requests.get(f"http://127.0.0.1:{METRICS_PORT}/metrics", timeout=5)
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/plain")
     assert 'commsdesk_http_rejected_total{reason="signature mismatch"}' in response.text
@@ -153,5 +159,28 @@ def test_healthz_is_503_when_redis_is_down(tmp_path: Path) -> None:
             private.stop()
             down = requests.get(f"{url}/healthz", timeout=10)
             assert (down.status_code, down.json()["redis"]) == (503, "unreachable")
+    finally:
+        private.stop()
+
+
+def test_signed_requests_are_refused_with_503_while_the_replay_check_cannot_reach_redis(tmp_path: Path) -> None:
+    private = RedisServer(tmp_path / "redis").start()
+    env = commsdesk_env(
+        SLACK_BOT_TOKEN="xoxb-1",
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        REDIS_URL=private.url,
+        COMMSDESK_CONFIG=str(EXAMPLE_DESK),
+    )
+    body = json.dumps(CHALLENGE).encode()
+    try:
+        with web_process(env, tmp_path) as url:
+            slack = SlackRequests(url)
+            assert slack.post_signed(body, "application/json").status_code == 200
+            private.stop()
+            refused = slack.post_signed(body, "application/json")
+            assert (refused.status_code, refused.json()) == (
+                503,
+                {"error": "replay check unavailable: redis unreachable"},
+            )
     finally:
         private.stop()

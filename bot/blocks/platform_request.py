@@ -140,10 +140,10 @@ def build_card_metadata(request: PlatformRequest) -> dict[str, Any]:
 def build_review_card(request: PlatformRequest, team_name: str) -> tuple[str, list[Block]]:
     """Build the review card: every answer inert, who asked, the state, and decision buttons while decidable."""
     answers = _answers_as_strings(request)
-    platform = plain(request.answers.platform_name, 80)
-    summary = f"Platform request {request.id}: {platform} for {plain(team_name, 80)}"
+    platform = request.answers.platform_name
+    summary = f"Platform request {request.id}: {inert(platform, 80)} for {inert(team_name, 80)}"
     blocks: list[Block] = [
-        {"type": "header", "text": _text(f"{platform} for {team_name}")},
+        {"type": "header", "text": _text(f"{plain(platform, 80)} for {team_name}")},
         {
             "type": "context",
             "elements": [

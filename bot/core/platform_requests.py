@@ -214,6 +214,8 @@ def _check_choices(
         known = {p.casefold(): p for p in platforms}
         if is_blank(values["other_platform"]):
             errors["other_platform"] = "Name the platform you chose Other for."
+        elif "<" in values["other_platform"] or ">" in values["other_platform"]:
+            errors["other_platform"] = "Name the platform in words, without < or >."
         elif visible(values["other_platform"]).casefold() in known:
             values["platform"] = known[visible(values["other_platform"]).casefold()]
             values["other_platform"] = ""

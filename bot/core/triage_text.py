@@ -11,7 +11,10 @@ from bot.core.lexicon_intent import HOW_TO, QUESTION_OPENER
 from bot.core.routing import HANDLE
 from bot.core.text import normalise
 
-_SLACK_LINK = re.compile(r"<(?:https?|mailto):[^|>]*\|([^>]*)>")
+# A link matches with its label in group 1, or whole without one (left as it is). Both patterns run only on
+# text up to its last ">", where every attempt that starts matching succeeds and consumes what it scanned, so no
+# part of the text is scanned twice: linear on unclosed markup such as "<http:" repeated.
+_SLACK_LINK = re.compile(r"<(?:https?|mailto):[^|>]*(?:\|([^>]*))?>")
 _SLACK_MARKUP = re.compile(r"<[!@#][^>]*>|<https?:[^>]*>")
 _URL = re.compile(r"https?://\S+")
 _LONG_QUOTE = re.compile(r"(?:(?<=\s)|^)['\"][^'\"]{20,}['\"](?=[\s.,!?]|$)")
@@ -41,11 +44,24 @@ def _squeeze(text: str) -> str:
     return " ".join(text.split())
 
 
+def _closed(text: str) -> tuple[str, str]:
+    """Split `text` after its last ">": markup closes only in the head, so the tail never needs scanning."""
+    end = text.rfind(">") + 1
+    return text[:end], text[end:]
+
+
+def _link_label(link: re.Match[str]) -> str:
+    label = link.group(1)
+    return link.group(0) if label is None else f" {label} "
+
+
 def _strip_markup(text: str) -> str:
-    """Drop Slack markup, keeping a link's shown text, with spaces collapsed."""
+    """Drop Slack markup, keeping a link's shown text, with spaces collapsed, in time linear in the text."""
     if "<" not in text:
         return text
-    return _squeeze(_SLACK_MARKUP.sub(" ", _SLACK_LINK.sub(r" \1 ", text)))
+    head, tail = _closed(text)
+    head, tail = _closed(_SLACK_LINK.sub(_link_label, head) + tail)
+    return _squeeze(_SLACK_MARKUP.sub(" ", head) + tail)
 
 
 def _questions(sentences: list[str]) -> tuple[str, ...]:

@@ -124,6 +124,17 @@ def test_review_card_renders_hostile_answers_inert() -> None:
     assert "&lt;!channel&gt;" in rendered and "<@U0NORTH0001>" in rendered  # the requester is ours to mention
 
 
+@pytest.mark.parametrize("name", ["<!here|<x>>", "<!channel>", "<@U0APPR00001>", "<https://evil.example|gov.uk>"])
+def test_every_message_text_shows_a_hostile_platform_name_inert(name: str) -> None:
+    request = make_request()
+    request = request.model_copy(update={"answers": request.answers.model_copy(update={"other_platform": name})})
+    summary, _ = build_review_card(request, "<!everyone> team")
+    dm_text, _ = build_requester_dm(request)
+    for text in (summary, dm_text):
+        assert "<" not in text and ">" not in text
+        assert "&lt;" in text
+
+
 def test_review_card_buttons_only_while_decidable() -> None:
     _, blocks = build_review_card(make_request(), "Northtown")
     actions = [b for b in blocks if b["type"] == "actions"]

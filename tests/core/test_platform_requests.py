@@ -176,6 +176,11 @@ def test_other_needs_a_name_and_a_known_name_maps_to_the_catalogue() -> None:
     assert (answers.platform, answers.other_platform) == ("TikTok", "")
 
 
+@pytest.mark.parametrize("name", ["<!here|<x>>", "<<!here>> Mastodon", "Nextdoor <b>Plus</b>", "a > b"])
+def test_other_platform_with_angle_brackets_is_refused(name: str) -> None:
+    assert "without < or >" in errors_of(good_answers(platform="Other", other_platform=name))["other_platform"]
+
+
 def test_unknown_team_and_platform_are_refused() -> None:
     errors = errors_of(good_answers(team="mi5", platform="MySpace"))
     assert set(errors) == {"team", "platform"}

@@ -23,13 +23,15 @@ def commsdesk_env(**values: str) -> dict[str, str]:
 
 @contextmanager
 def web_process(env: dict[str, str], cwd: Path) -> Iterator[str]:
-    """Start `commsdesk web` (gunicorn) on a free port; yield its base URL once /healthz answers."""
+    """Start `commsdesk web` (gunicorn) on a free port; yield its base URL once /healthz answers.
+
+    /metrics goes to `env`'s METRICS_PORT, or to another free port so that several web processes can run at once.
+    """
     port = free_port()
     log_path = cwd / f"web-{port}.log"
+    env = {"METRICS_PORT": str(free_port())} | env | {"PORT": str(port)}
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "web"], env=env | {"PORT": str(port)}, cwd=cwd, stdout=log, stderr=log
-        )
+        process = subprocess.Popen([sys.executable, "-m", "bot", "web"], env=env, cwd=cwd, stdout=log, stderr=log)
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 20

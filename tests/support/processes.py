@@ -59,9 +59,9 @@ class Deployment:
         started = {name: self.start(name, *args) for name, args in commands.items()}
         return {name: process.wait(timeout=timeout) for name, process in started.items()}
 
-    def web(self) -> AbstractContextManager[str]:
+    def web(self, **extra_env: str) -> AbstractContextManager[str]:
         """Start `commsdesk web` (gunicorn); the context yields its base URL."""
-        return web_process(self.env(), self.workdir)
+        return web_process(self.env(**extra_env), self.workdir)
 
     def log(self, name: str) -> str:
         return (self.workdir / f"{name}.log").read_text(encoding="utf-8", errors="replace")
