@@ -1,28 +1,25 @@
-"""prepare strips Slack markup exactly as before, in time linear in the text even when the markup never closes."""
+"""prepare strips Slack markup exactly as before, even when the markup never closes (bench/hostile_text.py times it)."""
 
 from __future__ import annotations
 
 import random
 import re
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
 
 from bot.core.models import Author, Category, Mention
 from bot.core.text import normalise
-from bot.core.triage import decide
+from bot.core.triage import Triage
 from bot.core.triage_text import prepare
 from config.desk import Desk
+from tests.support.triage_models import ScriptedModel
 
 # The patterns before they were made linear: the reference for what stripping must produce.
 REFERENCE_LINK = re.compile(r"<(?:https?|mailto):[^|>]*\|([^>]*)>")
 REFERENCE_MARKUP = re.compile(r"<[!@#][^>]*>|<https?:[^>]*>")
 PIECES = ["<", ">", "|", "!", "@", "#", "http:", "https:", "mailto:", "x", " ", "@abc"]
-EMERGENCY = "@MidshirePolice someone is breaking into the house opposite RIGHT NOW "
-HANG_GUARD_SECONDS = 10  # a linear pass over 250,000 characters takes well under 0.1 s; a quadratic one, minutes
+EMERGENCY = "@MidshirePolice someone is breaking into the house opposite RIGHT NOW, he has got a knife "
 
 
 def reference_handles(raw: str) -> str:
@@ -36,22 +33,6 @@ def mention(text: str) -> Mention:
     return Mention(
         id="1", text=text, author=Author(id="2", username="someone"), created_at=datetime(2026, 11, 16, tzinfo=UTC)
     )
-
-
-@contextmanager
-def hang_guard(seconds: int) -> Iterator[None]:
-    """Fail the test instead of hanging when the code inside runs for `seconds` (the regex engine checks signals)."""
-
-    def expire(*_: object) -> None:
-        raise TimeoutError(f"still running after {seconds} s: not linear")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def test_stripping_matches_the_reference_on_random_markup() -> None:
@@ -83,12 +64,5 @@ def test_unclosed_markup_of_25000_characters_decides_like_plain_text(desk: Desk,
     room = 25_000 - len(EMERGENCY) - len(ending)
     text = EMERGENCY + (fragment * room)[:room] + ending
     assert len(text) == 25_000
-    decision = decide(mention(text), desk)
+    decision = Triage(desk, ScriptedModel()).decide(mention(text))
     assert (decision.category, decision.route) == (Category.EMERGENCY, "control_room")
-
-
-@pytest.mark.parametrize("fragment", ["<http:", "<https://x|", "<mailto:", "<!here"])
-def test_unclosed_markup_is_stripped_in_linear_time(fragment: str) -> None:
-    text = fragment * (250_000 // len(fragment))
-    with hang_guard(HANG_GUARD_SECONDS):
-        assert prepare(text).handles == normalise(text)
