@@ -12,7 +12,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
 
 from bot.adapters.aggregates import RedisAggregates
-from bot.adapters.store import Keys
+from bot.adapters.store import Keys, first_start, record_first_start
 from bot.core.models import Category, OwnPost, PostMetrics, TriageDecision
 from bot.digest_build import DigestBuilder
 from bot.digest_job import DigestPoster, catch_up, digest_trigger, schedule_digest
@@ -200,3 +200,28 @@ def test_schedule_digest_coalesces_and_allows_an_hour_or_more_late(
         assert job.next_run_time.astimezone(desk.zone).strftime("%H:%M") == desk.digest.time
     finally:
         scheduler.shutdown(wait=False)
+
+
+def test_a_desk_first_started_after_the_digest_time_posts_no_digest_for_the_day_before(
+    slack: SlackSandbox, redis_client: redis.Redis, desk: Desk
+) -> None:
+    started = datetime(2026, 6, 3, 11, 0, tzinfo=UTC)  # first start, after 08:00 BST
+    assert record_first_start(redis_client, started) == started
+    poster = make_poster(slack, redis_client, desk, started)
+    assert catch_up(poster, started) is None
+    assert poster.post_yesterday() is None
+    assert slack.messages() == []
+    next_morning = datetime(2026, 6, 4, 7, 30, tzinfo=UTC)
+    outcomes = catch_up(make_poster(slack, redis_client, desk, next_morning), next_morning)
+    assert outcomes is not None and {o.status for o in outcomes} == {"posted"}
+    assert digests_in(slack, desk.desk.channel)[0]["metadata"]["event_payload"]["date"] == "2026-06-03"  # type: ignore[index]
+
+
+def test_the_first_start_is_written_once_and_an_upgraded_desk_dates_it_from_its_oldest_record(
+    redis_client: redis.Redis,
+) -> None:
+    redis_client.zadd(Keys.tracked(), {"1": datetime(2026, 5, 20, 9, tzinfo=UTC).timestamp()})
+    first = record_first_start(redis_client, datetime(2026, 6, 3, 11, tzinfo=UTC))
+    assert first == datetime(2026, 5, 20, 9, tzinfo=UTC)
+    assert record_first_start(redis_client, datetime(2026, 7, 1, tzinfo=UTC)) == first
+    assert first_start(redis_client) == first
