@@ -109,6 +109,7 @@ class XTable(_Strict):
     monthly_read_budget: int = Field(default=10_000, ge=1)
     max_pages_per_poll: int = Field(default=5, ge=1, le=50)
     timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    mentions_per_account_day: int = Field(default=20, ge=0, le=100_000)  # expected volume: `check`'s read estimate
 
 
 class OutboxTable(_Strict):
