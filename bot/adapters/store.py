@@ -85,6 +85,16 @@ class Keys:
         return f"{PREFIX}mention:{tweet_id}"
 
     @staticmethod
+    def every_mention() -> str:
+        """SCAN pattern of every mention record."""
+        return f"{PREFIX}mention:*"
+
+    @staticmethod
+    def every_request() -> str:
+        """SCAN pattern of every platform request record."""
+        return f"{PREFIX}request:*"
+
+    @staticmethod
     def conversation(conversation_id: str) -> str:
         return f"{PREFIX}conversation:{conversation_id}"
 
