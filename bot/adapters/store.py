@@ -342,9 +342,9 @@ class AuditLog:
             fields["detail"] = json.dumps(detail, sort_keys=True)
         return str(self._client.xadd(AUDIT_STREAM, fields))  # type: ignore[arg-type]
 
-    def entries(self, subject: str | None = None, count: int = 10_000) -> list[dict[str, str]]:
-        """Return audit entries oldest first, optionally only those about `subject`."""
-        rows: list[tuple[str, dict[str, str]]] = self._client.xrange(AUDIT_STREAM, count=count)  # type: ignore[assignment]
+    def entries(self, subject: str | None = None, count: int = 10_000, since: str = "-") -> list[dict[str, str]]:
+        """Return audit entries oldest first, from stream id `since`, optionally only those about `subject`."""
+        rows: list[tuple[str, dict[str, str]]] = self._client.xrange(AUDIT_STREAM, min=since, count=count)  # type: ignore[assignment]
         out = [{"id": entry_id, **fields} for entry_id, fields in rows]
         return [r for r in out if subject is None or r["subject"] == subject]
 
