@@ -21,7 +21,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.adapters.mention_store import RedisMentionStore
-from bot.adapters.store import DIGEST_MARK_TTL, Keys, Leases
+from bot.adapters.store import DIGEST_MARK_TTL, Keys, Leases, first_start
 from bot.blocks.digest import (
     build_chart_alt_text,
     build_digest,
@@ -91,9 +91,18 @@ class DigestPoster:
     def is_posted(self, day: date) -> bool:
         return all(self._redis.exists(Keys.digest_mark(day.isoformat(), team)) for team in self.targets())
 
+    def before_start(self, day: date) -> bool:
+        """Whether `day` ended before the desk first started: a digest of it would be all zeros."""
+        started = first_start(self._redis)
+        return started is not None and day < started.astimezone(self._desk.zone).date()
+
     def post_yesterday(self) -> list[PostOutcome] | None:
-        """Scheduled entry point: post the digest for yesterday in the desk time zone."""
-        return self.post(self.yesterday())
+        """Scheduled entry point: post the digest for yesterday in the desk time zone, if the desk ran then."""
+        day = self.yesterday()
+        if self.before_start(day):
+            log.info("digest.before_start", day=day.isoformat())
+            return None
+        return self.post(day)
 
     def post(self, day: date) -> list[PostOutcome] | None:
         """Post `day`'s digests under the date's lease; None when another worker holds it.
@@ -225,7 +234,10 @@ def schedule_digest(scheduler: BaseScheduler, poster: DigestPoster, desk: Desk) 
 
 
 def catch_up(poster: DigestPoster, now: datetime) -> list[PostOutcome] | None:
-    """On worker start, post today's digest late rather than never if its time has passed; None if not due."""
-    if now < poster.due_at(now):
+    """On worker start, post today's digest late rather than never if its time has passed; None if not due.
+
+    Not due either when yesterday ended before the desk first started: a new desk posts no all-zero digest.
+    """
+    if now < poster.due_at(now) or poster.before_start(poster.yesterday(now)):
         return None
     return poster.post(poster.yesterday(now))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.adapters.store import check_redis
+from datetime import UTC, datetime
+
+from bot.adapters.store import check_redis, record_first_start
 from bot.cli._common import desk_or_exit, fail, settings_or_exit
 from bot.core.errors import CommsDeskError
 from bot.logs import configure_logging, get_logger
@@ -19,10 +21,15 @@ def start_services(*required: str, check_store: bool = True) -> Services:
     services = build_services(settings, desk)
     if check_store:
         try:
-            report = check_redis(services.redis)
+            report = check_redis(services.redis, desk.redis.assume_noeviction)
         except CommsDeskError as exc:
             fail(str(exc))
         for warning in report.warnings:
             log.warning(warning)
-        log.info("redis ready", version=report.version, persistence=report.persistence)
+        for note in report.notes:
+            log.info(note)
+        started = record_first_start(services.redis, datetime.now(UTC))
+        log.info(
+            "redis ready", version=report.version, persistence=report.persistence, desk_started=started.isoformat()
+        )
     return services

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -23,7 +24,17 @@ from pydantic import (
     model_validator,
 )
 
-ChannelId = Annotated[str, StringConstraints(pattern=r"^[CG][A-Z0-9]{6,}$")]
+_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{6,}")
+
+
+def _channel_id(value: str) -> str:
+    if not _CHANNEL_ID.fullmatch(value):
+        hint = "use the channel ID, e.g. C0123ABCD, not #comms-desk (in Slack: the channel's name → About → Channel ID)"
+        raise ValueError(f"'{value}' is not a channel ID: {hint}")
+    return value
+
+
+ChannelId = Annotated[str, AfterValidator(_channel_id)]
 UserId = Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{6,}$")]
 Handle = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]{1,15}$")]
 TeamKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
@@ -100,6 +111,7 @@ class XTable(_Strict):
     monthly_read_budget: int = Field(default=10_000, ge=1)
     max_pages_per_poll: int = Field(default=5, ge=1, le=50)
     timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    mentions_per_account_day: int = Field(default=20, ge=0, le=100_000)  # expected volume: `check`'s read estimate
 
 
 class OutboxTable(_Strict):
@@ -131,6 +143,11 @@ class AccessTable(_Strict):
     teams: dict[TeamKey, Principals] = {}
 
 
+class RedisTable(_Strict):
+    # The provider refuses CONFIG (ElastiCache, Azure, Memorystore, Redis Cloud): the operator asserts noeviction.
+    assume_noeviction: bool = False
+
+
 class Desk(_Strict):
     """The whole desk config, validated."""
 
@@ -144,6 +161,7 @@ class Desk(_Strict):
     retention: RetentionTable = RetentionTable()
     requests: RequestsTable = RequestsTable()
     access: AccessTable = AccessTable()
+    redis: RedisTable = RedisTable()
     teams: tuple[Team, ...] = Field(min_length=1)
 
     @field_validator("timezone")

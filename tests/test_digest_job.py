@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
-from bot.adapters.store import Keys
+from bot.adapters.store import Keys, first_start, record_first_start
 from bot.core.models import Category, OwnPost, PostMetrics, TriageDecision
 from bot.core.tracking import CardRole
 from bot.digest_build import DigestBuilder
@@ -243,3 +243,28 @@ def test_a_backlog_line_of_a_mention_past_retention_reads_removed_in_every_diges
         assert after["text"] == before["text"] and after["metadata"] == before["metadata"]
         unchanged = [b for b in before["blocks"] if b.get("block_id") != f"mention:{old.mention.id}"]
         assert [b for b in after["blocks"] if b.get("block_id") != f"mention:{old.mention.id}"] == unchanged
+
+
+def test_a_desk_first_started_after_the_digest_time_posts_no_digest_for_the_day_before(
+    slack: SlackSandbox, redis_client: redis.Redis, desk: Desk
+) -> None:
+    started = datetime(2026, 6, 3, 11, 0, tzinfo=UTC)  # first start, after 08:00 BST
+    assert record_first_start(redis_client, started) == started
+    poster = make_poster(slack, redis_client, desk, started)
+    assert catch_up(poster, started) is None
+    assert poster.post_yesterday() is None
+    assert slack.messages() == []
+    next_morning = datetime(2026, 6, 4, 7, 30, tzinfo=UTC)
+    outcomes = catch_up(make_poster(slack, redis_client, desk, next_morning), next_morning)
+    assert outcomes is not None and {o.status for o in outcomes} == {"posted"}
+    assert digests_in(slack, desk.desk.channel)[0]["metadata"]["event_payload"]["date"] == "2026-06-03"  # type: ignore[index]
+
+
+def test_the_first_start_is_written_once_and_an_upgraded_desk_dates_it_from_its_oldest_record(
+    redis_client: redis.Redis,
+) -> None:
+    redis_client.zadd(Keys.tracked(), {"1": datetime(2026, 5, 20, 9, tzinfo=UTC).timestamp()})
+    first = record_first_start(redis_client, datetime(2026, 6, 3, 11, tzinfo=UTC))
+    assert first == datetime(2026, 5, 20, 9, tzinfo=UTC)
+    assert record_first_start(redis_client, datetime(2026, 7, 1, tzinfo=UTC)) == first
+    assert first_start(redis_client) == first

@@ -34,6 +34,7 @@ Key plan (prefix `cd:`; every key has an owner here and a TTL or retention):
 | cd:xalert:{yyyy-mm}:{level} | string | a budget alert already sent | 62 days |
 | cd:audit | stream | every state change: actor, action, subject | trimmed to audit_days |
 | cd:corrections | stream | desk corrections of triage labels (no text) | trimmed to audit_days on each write |
+| cd:started | string | when the desk first started (ISO time), set once; no digests before it | none (tiny) |
 """
 
 from __future__ import annotations
@@ -82,6 +83,16 @@ class Keys:
     @staticmethod
     def mention(tweet_id: str) -> str:
         return f"{PREFIX}mention:{tweet_id}"
+
+    @staticmethod
+    def every_mention() -> str:
+        """SCAN pattern of every mention record."""
+        return f"{PREFIX}mention:*"
+
+    @staticmethod
+    def every_request() -> str:
+        """SCAN pattern of every platform request record."""
+        return f"{PREFIX}request:*"
 
     @staticmethod
     def conversation(conversation_id: str) -> str:
@@ -171,6 +182,10 @@ class Keys:
     def x_alert(month: str, level: str) -> str:
         return f"{PREFIX}xalert:{month}:{level}"
 
+    @staticmethod
+    def first_start() -> str:
+        return f"{PREFIX}started"
+
 
 def connect(url: str) -> redis.Redis:
     """Build a client that decodes to str and fails fast instead of hanging."""
@@ -186,35 +201,94 @@ def connect(url: str) -> redis.Redis:
 
 @dataclass(frozen=True)
 class RedisCheck:
-    """What the start-up check found; `warnings` are printed, errors raise."""
+    """What the start-up check found; `warnings` and `notes` are printed, errors raise."""
 
     version: str
     persistence: str
     warnings: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
 
-def check_redis(client: redis.Redis) -> RedisCheck:
-    """Reach Redis; warn when nothing is persisted; refuse an eviction policy that could drop state."""
+def check_redis(client: redis.Redis, assume_noeviction: bool = False) -> RedisCheck:
+    """Reach Redis; warn when nothing is persisted; refuse an eviction policy that could drop state.
+
+    Managed services (ElastiCache, Azure Cache, Memorystore, Redis Cloud) refuse CONFIG: then the policy INFO
+    reports (if any) still decides a refusal, and otherwise the desk config's `[redis] assume_noeviction`
+    says whether the operator has checked the provider's setting.
+    """
     try:
         info: Mapping[str, Any] = client.info()
-        policy = client.config_get("maxmemory-policy").get("maxmemory-policy", "noeviction")
     except redis.RedisError as exc:
         raise UpstreamError(f"cannot reach Redis: {exc}; check REDIS_URL and that Redis is running") from None
-    if policy != "noeviction":
+    config = _config_get(client, "maxmemory-policy", "save")
+    policy = config.get("maxmemory-policy") if config is not None else info.get("maxmemory_policy")
+    if policy is not None and policy != "noeviction":
         raise ConfigurationError(
             f"Redis maxmemory-policy is {policy}; Comms Desk needs noeviction so queued cards, claims and "
-            "requests are never evicted: run CONFIG SET maxmemory-policy noeviction"
+            "requests are never evicted: run CONFIG SET maxmemory-policy noeviction, or set it in your "
+            "provider's parameter group or policy settings"
         )
     aof = str(info.get("aof_enabled", 0)) == "1"
-    rdb = bool(client.config_get("save").get("save"))
-    warnings = []
-    if not aof and not rdb:
+    warnings, notes = [], []
+    if config is None:
+        rdb = False
+        if assume_noeviction:
+            notes.append(
+                "Redis refuses CONFIG (a managed service); trusting [redis] assume_noeviction = true that its "
+                "maxmemory-policy is noeviction"
+            )
+        else:
+            warnings.append(
+                "Redis refuses CONFIG (a managed service), so its eviction policy cannot be checked: verify in "
+                "the provider's settings that maxmemory-policy is noeviction, then set [redis] "
+                "assume_noeviction = true in the desk config"
+            )
+    else:
+        rdb = bool(config.get("save"))
+    if config is not None and not aof and not rdb:
         warnings.append(
             "Redis persistence is off (no AOF, no RDB): a Redis restart loses the queue and all state; "
             "set appendonly yes and appendfsync everysec"
         )
-    persistence = "aof" if aof else "rdb" if rdb else "none"
-    return RedisCheck(version=str(info.get("redis_version", "?")), persistence=persistence, warnings=tuple(warnings))
+    persistence = "aof" if aof else "rdb" if rdb else "none" if config is not None else "provider-managed"
+    version = str(info.get("redis_version", "?"))
+    return RedisCheck(version=version, persistence=persistence, warnings=tuple(warnings), notes=tuple(notes))
+
+
+def _config_get(client: redis.Redis, *names: str) -> dict[str, str] | None:
+    """Read CONFIG values, or None when the server refuses CONFIG (renamed away, or denied by ACL)."""
+    try:
+        values: dict[str, str] = {}
+        for name in names:
+            values.update({str(k): str(v) for k, v in client.config_get(name).items()})
+        return values
+    except redis.ResponseError as exc:
+        if "unknown command" in str(exc).lower() or "noperm" in str(exc).lower():
+            return None
+        raise UpstreamError(f"Redis refused CONFIG GET: {exc}; check REDIS_URL and the user's rights") from None
+    except redis.RedisError as exc:
+        raise UpstreamError(f"cannot reach Redis: {exc}; check REDIS_URL and that Redis is running") from None
+
+
+def record_first_start(client: redis.Redis, now: datetime) -> datetime:
+    """Remember when the desk first started (set once); an upgraded desk dates it from its oldest mention or audit."""
+    key = Keys.first_start()
+    stored = client.get(key)
+    if stored is None:
+        evidence = [now]
+        oldest: list[tuple[str, float]] = client.zrange(Keys.tracked(), 0, 0, withscores=True)  # type: ignore[assignment]
+        evidence += [datetime.fromtimestamp(score, UTC) for _, score in oldest]
+        first: list[tuple[str, dict[str, str]]] = client.xrange(AUDIT_STREAM, count=1)  # type: ignore[assignment]
+        evidence += [datetime.fromtimestamp(int(entry_id.split("-")[0]) / 1000, UTC) for entry_id, _ in first]
+        client.set(key, min(evidence).isoformat(), nx=True)
+        stored = client.get(key)
+    return datetime.fromisoformat(str(stored))
+
+
+def first_start(client: redis.Redis) -> datetime | None:
+    """When the desk first started, if a process has recorded it."""
+    stored = client.get(Keys.first_start())
+    return datetime.fromisoformat(str(stored)) if stored else None
 
 
 class Leases:
@@ -268,9 +342,9 @@ class AuditLog:
             fields["detail"] = json.dumps(detail, sort_keys=True)
         return str(self._client.xadd(AUDIT_STREAM, fields))  # type: ignore[arg-type]
 
-    def entries(self, subject: str | None = None, count: int = 10_000) -> list[dict[str, str]]:
-        """Return audit entries oldest first, optionally only those about `subject`."""
-        rows: list[tuple[str, dict[str, str]]] = self._client.xrange(AUDIT_STREAM, count=count)  # type: ignore[assignment]
+    def entries(self, subject: str | None = None, count: int = 10_000, since: str = "-") -> list[dict[str, str]]:
+        """Return audit entries oldest first, from stream id `since`, optionally only those about `subject`."""
+        rows: list[tuple[str, dict[str, str]]] = self._client.xrange(AUDIT_STREAM, min=since, count=count)  # type: ignore[assignment]
         out = [{"id": entry_id, **fields} for entry_id, fields in rows]
         return [r for r in out if subject is None or r["subject"] == subject]
 

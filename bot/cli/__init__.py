@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import click
 
+from bot.cli.audit import audit
 from bot.cli.check import check
 from bot.cli.demo import demo
 from bot.cli.digest import digest
+from bot.cli.migrate import migrate
 from bot.cli.requests import requests
 from bot.cli.run import run
+from bot.cli.subject import subject
 from bot.cli.triage import triage
 from bot.cli.web import web
 from bot.cli.worker import worker
@@ -22,3 +25,6 @@ def main() -> None:
 
 for command in (web, worker, run, triage, digest, check, demo, requests):
     main.add_command(command)
+main.add_command(migrate)
+main.add_command(subject)
+main.add_command(audit)

@@ -1,80 +1,169 @@
-"""`commsdesk check`: validate settings and desk config, then reach Redis, Slack and X; one line per check."""
+"""`commsdesk check`: everything an operator would otherwise find out in production, one line per check.
+
+Settings and desk config, then Redis, Slack (bot token, its scopes, Socket Mode's app token, every channel,
+the approvers), X (each account id against its handle), the SLAs and the X read budget. A failing line says
+what to change; the exit status is 1 if any line failed.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 
 import click
 
 from bot.adapters.store import check_redis, connect
+from bot.cli import _slack_checks as slack_checks
+from bot.cli._slack_checks import Line
 from bot.core.errors import CommsDeskError
-from bot.services import build_slack_client
+from bot.core.read_budget import estimate_reads
 from config.desk import Desk, DeskConfigError, load_desk
 from config.settings import Settings, SettingsError, load_settings
 
 REQUIRED = ("slack_bot_token", "slack_signing_secret", "x_bearer_token")
+X_STATUS = re.compile(r"X answered (\d{3})")
+X_MEANINGS = {
+    "401": "the bearer token is wrong or revoked; set X_BEARER_TOKEN to the app's bearer token",
+    "403": "the app's X access level does not allow this lookup; check the plan in the X developer portal",
+}
 
 
-def _line(ok: bool, name: str, detail: str) -> bool:
-    click.echo(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}")
-    return ok
+def _echo(line: Line) -> bool:
+    click.echo(f"{'ok  ' if line.ok else 'FAIL'} {line.name}: {line.detail}")
+    return line.ok
 
 
-def _attempt(name: str, probe: Callable[[], str]) -> bool:
+def _attempt(name: str, probe: Callable[[], Iterable[Line]]) -> list[Line]:
+    """Run one probe; an outside service failing in an unforeseen way is a failed line, not a traceback."""
     try:
-        return _line(True, name, probe())
+        return list(probe())
     except CommsDeskError as exc:
-        return _line(False, name, str(exc))
+        return [Line(False, name, str(exc))]
     except Exception as exc:  # noqa: BLE001 - any failure of an outside service is a failed check
-        return _line(False, name, f"{type(exc).__name__}: {exc}")
+        return [Line(False, name, f"{type(exc).__name__}: {exc}")]
 
 
-def _check_redis(settings: Settings) -> str:
-    report = check_redis(connect(settings.redis_url))
-    return f"Redis {report.version}, persistence {report.persistence}" + "".join(
-        f"; warning: {w}" for w in report.warnings
-    )
+def _redis(settings: Settings, desk: Desk | None) -> Iterable[Line]:
+    report = check_redis(connect(settings.redis_url), desk.redis.assume_noeviction if desk else False)
+    notes = "".join(f"; warning: {w}" for w in report.warnings) + "".join(f"; {n}" for n in report.notes)
+    yield Line(True, "redis", f"Redis {report.version}, persistence {report.persistence}{notes}")
 
 
-def _check_slack(settings: Settings) -> str:
-    reply = build_slack_client(settings).auth_test()
-    return f"auth.test ok as {reply.get('user', '?')} in {reply.get('team', '?')}"
+def _slack(settings: Settings, desk: Desk | None) -> Iterable[Line]:
+    assert settings.slack_bot_token is not None
+    api = str(settings.slack_api_url)
+    bot = slack_checks.client(settings.slack_bot_token.get_secret_value(), api)
+    token_lines = list(slack_checks.bot_token(bot))
+    yield from token_lines
+    if settings.slack_app_token is not None:
+        yield slack_checks.app_token(bot, settings.slack_app_token.get_secret_value())
+    if desk is not None and token_lines[0].ok:
+        yield from slack_checks.channels(bot, desk)
+        yield slack_checks.approvers(bot, desk)
 
 
-def _check_x(settings: Settings, desk: Desk) -> str:
-    from bot.adapters.x import build_x_client  # tweepy is slow to import; only this check needs it
+def _x(settings: Settings, desk: Desk) -> Iterable[Line]:
+    from bot.adapters.x import TweepyMentionSource, build_x_client  # tweepy is slow to import; only X needs it
 
     assert settings.x_bearer_token is not None
-    client = build_x_client(settings.x_bearer_token.get_secret_value(), str(settings.x_api_url), desk.x.timeout_seconds)
-    handles = [account.handle for _, account in desk.accounts()]
-    response = client.get_users(usernames=handles)
-    found = {user.username.casefold() for user in response.data or []}
-    if missing := [h for h in handles if h.casefold() not in found]:
-        raise CommsDeskError(f"X does not know these desk accounts: {', '.join(missing)}")
-    return f"X API reached; {len(handles)} desk accounts found"
+    token = settings.x_bearer_token.get_secret_value()
+    source = TweepyMentionSource(build_x_client(token, str(settings.x_api_url), desk.x.timeout_seconds), max_retries=0)
+    accounts = [account for _, account in desk.accounts()]
+    try:
+        found = source.user_ids([a.handle for a in accounts])
+    except CommsDeskError as exc:
+        status = X_STATUS.search(str(exc))
+        meaning = X_MEANINGS.get(status[1], "") if status else ""
+        raise CommsDeskError(f"{exc}: {meaning}" if meaning else str(exc)) from None
+    problems = []
+    for account in accounts:
+        actual = found.get(account.handle)
+        if actual is None:
+            problems.append(f"X does not know @{account.handle}: check the handle's spelling")
+        elif actual != account.id:
+            problems.append(f'@{account.handle} is id {actual} on X, not {account.id}: set id = "{actual}"')
+    if problems:
+        yield Line(False, "x accounts", "; ".join(problems))
+    else:
+        yield Line(True, "x accounts", f"{len(accounts)} desk accounts match their handles on X")
+
+
+def _slas(desk: Desk) -> Line:
+    """Check the SLAs against each other and against how often X is polled."""
+    triage, poll = desk.triage, desk.x.poll_seconds
+    problems = []
+    if triage.urgent_sla_minutes >= triage.reply_sla_minutes:
+        problems.append(
+            f"urgent_sla_minutes ({triage.urgent_sla_minutes}) must be shorter than reply_sla_minutes "
+            f"({triage.reply_sla_minutes})"
+        )
+    if triage.urgent_sla_minutes * 60 <= poll:
+        problems.append(
+            f"urgent_sla_minutes ({triage.urgent_sla_minutes}) cannot be met when X is polled every {poll} s: "
+            "lower [x] poll_seconds or raise the SLA"
+        )
+    if desk.desk.claim_expiry_minutes > triage.reply_sla_minutes:
+        problems.append(
+            f"claim_expiry_minutes ({desk.desk.claim_expiry_minutes}) outlasts reply_sla_minutes "
+            f"({triage.reply_sla_minutes}): a forgotten claim would hide a mention past its SLA"
+        )
+    if problems:
+        return Line(False, "slas", "; ".join(problems) + " (in the desk config)")
+    return Line(True, "slas", f"urgent {triage.urgent_sla_minutes} min < reply {triage.reply_sla_minutes} min")
+
+
+def _budget(desk: Desk) -> Line:
+    """Check the expected monthly X reads of polling fit `[x] monthly_read_budget`."""
+    x = desk.x
+    accounts = len(desk.accounts())
+    estimate = estimate_reads(
+        accounts, x.strategy, x.poll_seconds, x.own_posts_poll_seconds, x.max_pages_per_poll, x.mentions_per_account_day
+    )
+    figures = (
+        f"expected {estimate.posts:,} posts read a month ({accounts} accounts × "
+        f"{x.mentions_per_account_day} mentions a day) against a budget of {x.monthly_read_budget:,}; "
+        f"{estimate.requests:,} requests a month polling every {x.poll_seconds} s"
+    )
+    if estimate.fits(x.monthly_read_budget):
+        return Line(True, "x budget", figures)
+    fix = "raise [x] monthly_read_budget with a bigger X plan, or watch fewer accounts"
+    return Line(False, "x budget", f"{figures}: {fix}")
+
+
+def _settings_lines() -> tuple[Settings | None, list[Line]]:
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        return None, [Line(False, "settings", line) for line in str(exc).splitlines()]
+    return settings, [Line(False, "settings", f"{name} is not set") for name in settings.missing(*REQUIRED)]
+
+
+def _desk_lines(settings: Settings) -> tuple[Desk | None, list[Line]]:
+    try:
+        desk = load_desk(settings.commsdesk_config)
+    except DeskConfigError as exc:
+        return None, [Line(False, "desk config", line) for line in str(exc).splitlines()]
+    return desk, [Line(True, "desk config", f"{settings.commsdesk_config}: {len(desk.teams)} teams")]
 
 
 @click.command()
 def check() -> None:
-    """Validate settings and desk config; reach Redis, Slack (auth.test) and X; exit non-zero on any failure."""
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        for line in str(exc).splitlines():
-            _line(False, "settings", line)
-        raise SystemExit(1) from None
-    results = [_line(False, "settings", f"{name.upper()} is not set") for name in settings.missing(*REQUIRED)]
-    try:
-        loaded = load_desk(settings.commsdesk_config)
-        results.append(_line(True, "desk config", f"{settings.commsdesk_config}: {len(loaded.teams)} teams"))
-        desk: Desk | None = loaded
-    except DeskConfigError as exc:
-        desk = None
-        results.extend(_line(False, "desk config", line) for line in str(exc).splitlines())
-    results.append(_attempt("redis", lambda: _check_redis(settings)))
+    """Validate settings and desk config; reach Redis, Slack and X; one line per check; exit 1 on any failure."""
+    settings, lines = _settings_lines()
+    if settings is None:
+        for line in lines:
+            _echo(line)
+        raise SystemExit(1)
+    desk, desk_lines = _desk_lines(settings)
+    lines += desk_lines
+    lines += _attempt("redis", lambda: _redis(settings, desk))
     if settings.slack_bot_token is not None:
-        results.append(_attempt("slack", lambda: _check_slack(settings)))
+        lines += _attempt("slack", lambda: _slack(settings, desk))
     if settings.x_bearer_token is not None and desk is not None:
-        checked_desk = desk
-        results.append(_attempt("x", lambda: _check_x(settings, checked_desk)))
+        checked = desk
+        lines += _attempt("x accounts", lambda: _x(settings, checked))
+    if desk is not None:
+        lines += [_slas(desk), _budget(desk)]
+    # The triage model check (the artefact loads) goes here, beside the other outside dependencies.
+    results = [_echo(line) for line in lines]
     raise SystemExit(0 if all(results) else 1)

@@ -20,7 +20,7 @@ COLUMNS = ("request_id", "team", "platform", "requester", "filed_at", "state", "
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value: str) -> str:
+def safe_cell(value: str) -> str:
     """Keep spreadsheet programs from running an answer as a formula."""
     return "'" + value if value.startswith(_FORMULA_START) else value
 
@@ -36,7 +36,7 @@ def decision_rows(requests: Iterable[PlatformRequest]) -> list[list[str]]:
         for state, actor, at, note in steps:
             rows.append([*base, filed, state, actor, at, note, request.answers.review_date.isoformat()])
     rows.sort(key=lambda row: (row[7], row[0]))
-    return [[_cell(value) for value in row] for row in rows]
+    return [[safe_cell(value) for value in row] for row in rows]
 
 
 def write_csv(rows: list[list[str]], out: TextIO) -> None:

@@ -32,7 +32,7 @@ class Label(StrEnum):
 class Correction(BaseModel):
     """One label a person set on a card, beside what the model had said."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="ignore")  # a rollback reads newer records
 
     tweet_id: str
     at: datetime

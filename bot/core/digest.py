@@ -25,7 +25,7 @@ NUDGE_MIN_POSTS = 4
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="ignore")  # a rollback reads newer records
 
 
 class ResponseTime(NamedTuple):

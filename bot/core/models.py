@@ -26,7 +26,8 @@ class Category(StrEnum):
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Stored inside mention records: a field a newer release added is ignored, so a rollback still reads them.
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
 
 class Author(_Frozen):

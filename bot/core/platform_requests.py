@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.core.errors import InvalidInput
 
 OTHER = "Other"
+SCHEMA = 1  # shape of the stored request; `commsdesk migrate` brings older records up to it
 MAX_ANSWER_CHARS = 3000
 _INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufeff]"
@@ -55,7 +56,7 @@ ALLOWED: Mapping[RequestState, frozenset[RequestState]] = {
 class Answers(BaseModel):
     """What the requesting team told Corp Comms, normalised; raw wording kept (rendered inert on display)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="ignore")  # a rollback reads newer records
 
     platform: str
     other_platform: str = ""
@@ -79,7 +80,7 @@ class Answers(BaseModel):
 class Step(BaseModel):
     """One state change: who moved the request where, when, and the reason or question given."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="ignore")  # a rollback reads newer records
 
     state: RequestState
     actor: str
@@ -90,7 +91,7 @@ class Step(BaseModel):
 class PlatformRequest(BaseModel):
     """A request as stored; `version` increases with every write and guards compare-and-set."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="ignore")  # a rollback reads newer records
 
     id: str
     requester: str
@@ -101,6 +102,7 @@ class PlatformRequest(BaseModel):
     history: tuple[Step, ...] = ()
     card_channel: str = ""
     card_ts: str = ""
+    schema_version: int = SCHEMA
 
     @property
     def updated_at(self) -> datetime:

@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.core.models import Mention, TriageDecision
 
+SCHEMA = 1  # shape of the stored record; `commsdesk migrate` brings older records up to it
+
 
 class MentionState(StrEnum):
     OPEN = "open"  # needs a reply (or, for no-reply mentions, simply shown)
@@ -42,7 +44,7 @@ class CardRole(StrEnum):
 class CardRef(BaseModel):
     """Where one Slack message showing this mention lives, and what that message is."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     channel: str
     ts: str
@@ -50,9 +52,13 @@ class CardRef(BaseModel):
 
 
 class TrackedMention(BaseModel):
-    """The stored record of a mention; `version` makes every change a compare-and-set."""
+    """The stored record of a mention; `version` makes every change a compare-and-set.
 
-    model_config = ConfigDict(frozen=True)
+    Unknown fields (from a newer release, read after a rollback) are dropped, never an error; a record written
+    before `schema_version` existed is schema 1.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     mention: Mention
     decision: TriageDecision
@@ -71,6 +77,7 @@ class TrackedMention(BaseModel):
     reminded: bool = False  # SLA reminder already sent
     cards: tuple[CardRef, ...] = ()
     version: int = 0
+    schema_version: int = SCHEMA
 
     def claimant(self, now: datetime) -> str:
         """Return who holds a live claim now, or ''."""

@@ -279,14 +279,21 @@ class SlackState:
         return {"ok": True, "users": list(self.usergroups[group])}
 
     def _users_info(self, p: dict[str, Any]) -> Answer:
-        user_id = str(p.get("user") or "")
-        user = self.users.get(user_id) or {
-            "id": user_id,
-            "name": user_id.lower(),
-            "real_name": "",
-            "tz": "Europe/London",
-        }
+        user = self.users.get(str(p.get("user") or ""))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
         return {"ok": True, "user": dict(user, team_id=self.team_id)}
+
+    def _conversations_info(self, p: dict[str, Any]) -> Answer:
+        channel = str(p.get("channel") or "")
+        if channel not in self.members:
+            return {"ok": False, "error": "channel_not_found"}
+        is_member = self.bot_user_id in self.members[channel]
+        info = {"id": channel, "name": channel.lower(), "is_private": channel.startswith("G"), "is_member": is_member}
+        return {"ok": True, "channel": info}
+
+    def _apps_connections_open(self, p: dict[str, Any]) -> Answer:
+        return {"ok": True, "url": "wss://sandbox.slack.test/link/?ticket=sandbox"}
 
     def _files_getUploadURLExternal(self, p: dict[str, Any]) -> Answer:
         if not p.get("filename") or not p.get("length"):

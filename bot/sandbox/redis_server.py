@@ -25,6 +25,7 @@ class RedisServer:
     workdir: Path
     appendonly: bool = False
     port: int = field(default_factory=free_port)
+    extra_args: tuple[str, ...] = ()  # more redis-server options, e.g. ("--rename-command", "CONFIG", "")
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -39,7 +40,7 @@ class RedisServer:
         args = [
             binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.workdir),
             "--save", "", "--appendonly", "yes" if self.appendonly else "no", "--appendfsync", "always",
-            "--maxmemory-policy", "noeviction", "--logfile", str(self.workdir / "redis.log"),
+            "--maxmemory-policy", "noeviction", "--logfile", str(self.workdir / "redis.log"), *self.extra_args,
         ]  # fmt: skip
         self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         client = redis.Redis(port=self.port, socket_connect_timeout=0.2)

@@ -21,6 +21,7 @@ from typing import Any
 from bot.sandbox._faults import Fault, FaultQueue
 from bot.sandbox._http import LoopbackServer, Reply, Request
 from bot.sandbox._slack_methods import SlackState
+from bot.slack_scopes import BOT_SCOPES
 
 JSON_FIELDS = ("blocks", "attachments", "metadata", "view", "files", "users")
 
@@ -48,6 +49,8 @@ class SlackSandbox(LoopbackServer):
         self._pace_seconds = 0.0
         self._last_post: dict[str, float] = {}
         self.paced_429s = 0
+        self._scopes: tuple[str, ...] = tuple(BOT_SCOPES)
+        self._refused_tokens: dict[str, str] = {}
 
     @property
     def url(self) -> str:
@@ -87,8 +90,12 @@ class SlackSandbox(LoopbackServer):
 
     # -- set-up ----------------------------------------------------------------------------------------
 
-    def add_user(self, user_id: str, name: str = "", real_name: str = "", tz: str = "Europe/London") -> None:
-        self.state.users[user_id] = {"id": user_id, "name": name or user_id.lower(), "real_name": real_name, "tz": tz}
+    def add_user(
+        self, user_id: str, name: str = "", real_name: str = "", tz: str = "Europe/London", deleted: bool = False
+    ) -> None:
+        """Make `user_id` known to `users.info`; other ids answer user_not_found."""
+        user = {"id": user_id, "name": name or user_id.lower(), "real_name": real_name, "tz": tz, "deleted": deleted}
+        self.state.users[user_id] = user
 
     def set_usergroup(self, usergroup_id: str, user_ids: list[str]) -> None:
         self.state.usergroups[usergroup_id] = list(user_ids)
@@ -96,6 +103,14 @@ class SlackSandbox(LoopbackServer):
     def set_members(self, channel: str, user_ids: list[str]) -> None:
         """Make `user_ids` the members of `channel` (`conversations.members`); other channels are not found."""
         self.state.members[channel] = list(user_ids)
+
+    def set_scopes(self, scopes: list[str]) -> None:
+        """Grant the bot token these scopes, reported in `auth.test`'s `x-oauth-scopes` header."""
+        self._scopes = tuple(scopes)
+
+    def refuse_token(self, token: str, error: str = "invalid_auth") -> None:
+        """Answer every call made with `token` with `error` (invalid_auth, token_revoked, account_inactive...)."""
+        self._refused_tokens[token] = error
 
     def reset(self) -> None:
         """Forget calls, messages, views, files and faults; users, usergroups and members stay."""
@@ -141,8 +156,10 @@ class SlackSandbox(LoopbackServer):
         except (ValueError, UnicodeDecodeError):
             return self._answer(method, {}, Reply(body={"ok": False, "error": "invalid_json"}))
         self.pause(self._delays.get(method, 0.0))
-        if not (request.bearer_token() or params.get("token")):
-            return self._answer(method, params, Reply(body={"ok": False, "error": "not_authed"}))
+        token = request.bearer_token() or str(params.get("token") or "")
+        refusal = self._token_error(method, token)
+        if refusal:
+            return self._answer(method, params, Reply(body={"ok": False, "error": refusal}))
         fault = self._faults.take(method, ("status",))
         if fault is not None:
             headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
@@ -153,9 +170,21 @@ class SlackSandbox(LoopbackServer):
             reply = Reply(status=429, body={"ok": False, "error": "ratelimited"}, headers={"Retry-After": paced})
             return self._answer(method, params, reply)
         reply = Reply(body=self.state.dispatch(method, params))
+        if method == "auth.test":
+            reply.headers["x-oauth-scopes"] = ",".join(self._scopes)
         if self._faults.take(method, ("reset",)) is not None:
             reply.drop = True
         return self._answer(method, params, reply)
+
+    def _token_error(self, method: str, token: str) -> str:
+        """Refuse as Slack does: no token, a refused one, or an app token where a bot token belongs (and back)."""
+        if not token:
+            return "not_authed"
+        if token in self._refused_tokens:
+            return self._refused_tokens[token]
+        if token.startswith("xapp-") != (method == "apps.connections.open"):
+            return "not_allowed_token_type"
+        return ""
 
     def _paced_retry_after(self, method: str, params: dict[str, Any]) -> str | None:
         if method != "chat.postMessage":

@@ -52,6 +52,7 @@ class XSandbox(LoopbackServer):
         self._used: dict[str, int] = {}
         self._window_start = time.time()
         self._faults = FaultQueue(match_prefix=True)
+        self.bearer_token: str | None = None  # when set, any other bearer token answers 401
 
     @property
     def url(self) -> str:
@@ -168,7 +169,7 @@ class XSandbox(LoopbackServer):
 
     def _answer(self, request: Request) -> Reply:
         headers = self._rate_headers(request.path)
-        if not request.bearer_token():
+        if not request.bearer_token() or self.bearer_token not in (None, request.bearer_token()):
             return Reply(401, {"title": "Unauthorized", "type": "about:blank", "status": 401}, headers)
         fault = self._faults.take(request.path, ("rate_limit", "status"))
         if fault is not None and fault.kind == "rate_limit":

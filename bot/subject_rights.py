@@ -1,0 +1,153 @@
+"""Data-subject rights over what the desk holds about one X author: find it all, or erase it everywhere.
+
+Held about an author (by handle, case-insensitive): the mention records they wrote (text, name, location,
+triage reasons), where those mentions' Slack cards are, audit entries about those mentions, triage
+corrections naming them, and outbox or dead-letter entries still carrying a card for them. Erasure redacts
+each record as the retention sweep does (`bot.retention.redacted`), redraws its cards as the redacted card,
+drops its dead letters, and audits each erasure by post id only, so the audit trail keeps no content.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import redis
+
+from bot.adapters.mention_store import RedisMentionStore
+from bot.adapters.slack_cards import SlackCardPublisher
+from bot.adapters.store import CORRECTIONS_STREAM, OUTBOX_LANES, AuditLog, Keys
+from bot.core.errors import NotFound, UpstreamError
+from bot.core.tracking import MentionState, TrackedMention
+from bot.retention import redacted
+
+ACTOR = "subject-rights"
+STREAM_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Holdings:
+    """Everything found about one author."""
+
+    handle: str
+    mentions: tuple[TrackedMention, ...]
+    audit: tuple[dict[str, str], ...]
+    corrections: tuple[dict[str, str], ...]
+    queued: tuple[dict[str, str], ...]  # outbox and dead-letter entries carrying their cards
+
+    @property
+    def ids(self) -> set[str]:
+        return {t.mention.id for t in self.mentions}
+
+    def export(self) -> dict[str, Any]:
+        """The subject-access export: plain JSON, one section per store."""
+        return {
+            "handle": self.handle,
+            "generated_at": datetime.now(UTC).isoformat(),
+            "mentions": [t.model_dump(mode="json") for t in self.mentions],
+            "slack_cards": [{"tweet_id": t.mention.id, **card.model_dump()} for t in self.mentions for card in t.cards],
+            "audit": list(self.audit),
+            "corrections": list(self.corrections),
+            "queued_slack_posts": list(self.queued),
+        }
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What an erasure changed."""
+
+    redacted: int
+    cards: int
+    cards_failed: int  # mentions whose cards Slack would not redraw: run erase again
+    dead_letters: int
+    still_queued: int  # cards not yet posted: run erase again once the outbox has drained
+
+
+def normalise(handle: str) -> str:
+    return handle.strip().lstrip("@").casefold()
+
+
+class SubjectRights:
+    """Find and erase one author's data across Redis and Slack."""
+
+    def __init__(self, client: redis.Redis, store: RedisMentionStore, cards: SlackCardPublisher) -> None:
+        self._client = client
+        self._store = store
+        self._cards = cards
+        self._audit = AuditLog(client)
+
+    def find(self, handle: str) -> Holdings:
+        """Gather every record, audit entry, correction and queued post about `handle`'s mentions."""
+        wanted = normalise(handle)
+        mentions = tuple(t for t in self._every_mention() if t.mention.author.username.casefold() == wanted)
+        ids = {t.mention.id for t in mentions}
+        audit = tuple(e for e in self._audit.entries(count=10_000_000) if e.get("subject") in ids)
+        corrections = tuple(self._stream_naming(CORRECTIONS_STREAM, ids))
+        queued = [e for lane in OUTBOX_LANES for e in self._stream_naming(Keys.outbox(lane), ids)]
+        queued += self._stream_naming(Keys.dead_letters(), ids)
+        return Holdings(handle.strip().lstrip("@"), mentions, audit, corrections, tuple(queued))
+
+    def erase(self, holdings: Holdings) -> Erasure:
+        """Redact each record found, redraw its cards, drop its dead letters; audit each by post id only.
+
+        Safe to repeat: a record already redacted is not audited again, but its cards are redrawn, so a run
+        that Slack interrupted finishes on the next.
+        """
+        erased = cards = failed = 0
+        for tracked in holdings.mentions:
+            after = tracked
+            if tracked.state is not MentionState.REDACTED:
+                try:
+                    after = self._store.update(tracked.mention.id, redacted)
+                except NotFound:
+                    continue  # passed retention meanwhile: nothing left to erase
+                shown = str(len(after.cards))
+                self._audit.record(ACTOR, "mention.erased", after.mention.id, reason="erasure request", cards=shown)
+                erased += 1
+            try:
+                self._cards.refresh(after)
+                cards += len(after.cards)
+            except UpstreamError:
+                failed += 1
+        dead = [e["id"] for e in self._stream_naming(Keys.dead_letters(), holdings.ids)]
+        if dead:
+            self._client.xdel(Keys.dead_letters(), *dead)
+        queued = sum(1 for lane in OUTBOX_LANES for _ in self._stream_naming(Keys.outbox(lane), holdings.ids))
+        return Erasure(redacted=erased, cards=cards, cards_failed=failed, dead_letters=len(dead), still_queued=queued)
+
+    def _every_mention(self) -> Iterator[TrackedMention]:
+        for key in self._client.scan_iter(match=Keys.every_mention(), count=500):
+            raw = self._client.get(key)
+            if raw:
+                yield TrackedMention.model_validate_json(raw)
+
+    def _stream_naming(self, stream: str, ids: set[str]) -> list[dict[str, str]]:
+        """Entries of `stream` naming one of `ids` in any field (read generically: any stream shape works)."""
+        if not ids:
+            return []
+        found: list[dict[str, str]] = []
+        start = "-"
+        while True:
+            rows: list[tuple[str, dict[str, str]]] = self._client.xrange(stream, min=start, count=STREAM_BATCH)  # type: ignore[assignment]
+            for entry_id, fields in rows:
+                if any(_names(value, ids) for value in fields.values()):
+                    found.append({"id": entry_id, **fields})
+            if len(rows) < STREAM_BATCH:
+                return found
+            start = "(" + rows[-1][0]
+
+
+def _names(value: str, ids: set[str]) -> bool:
+    """Whether a field names one of `ids`, as the whole value or as a tweet_id inside JSON."""
+    if value in ids:
+        return True
+    if not value.startswith("{"):
+        return False
+    try:
+        decoded = json.loads(value)
+    except ValueError:
+        return False
+    return isinstance(decoded, dict) and str(decoded.get("tweet_id", "")) in ids
