@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 import redis
 from slack_sdk import WebClient
@@ -22,7 +23,10 @@ from bot.core.gatekeeper import Gatekeeper
 from bot.core.mention_desk import MentionDesk, MentionPolicy
 from bot.core.models import CONTROL_ROOM, DESK
 from bot.core.request_flow import PlatformRequests, RequestPolicy
+from bot.core.triage import Triage
+from bot.core.triage_model import TriageModel
 from bot.digest_build import DigestBuilder, pending_requests_from
+from bot.learning.model import load_model
 from bot.outcomes import ObservedMentions, OutcomeRecorder
 from bot.status import RedisDeskStatus, YesterdaysDigest
 from config.desk import Desk
@@ -54,6 +58,17 @@ class Services:
             "mention_desk": self.mentions,
             "desk_views": self.desk_views,
         }
+
+
+@cache
+def packaged_triage_model() -> TriageModel:
+    """Load the triage model shipped with the package, once per process (a bad artefact stops start-up)."""
+    return load_model()
+
+
+def build_triage(desk: Desk) -> Triage:
+    """Pair the desk's rules with the trained model: what the worker and `commsdesk triage` decide with."""
+    return Triage(desk, packaged_triage_model())
 
 
 def build_slack_client(settings: Settings, retries: bool = True) -> WebClient:
