@@ -7,6 +7,7 @@ import click
 from bot.cli.check import check
 from bot.cli.demo import demo
 from bot.cli.digest import digest
+from bot.cli.model import model
 from bot.cli.requests import requests
 from bot.cli.run import run
 from bot.cli.triage import triage
@@ -20,5 +21,5 @@ def main() -> None:
     """Comms Desk: mention triage, platform requests and the morning digest for a force's comms desk."""
 
 
-for command in (web, worker, run, triage, digest, check, demo, requests):
+for command in (web, worker, run, triage, digest, check, demo, requests, model):
     main.add_command(command)
