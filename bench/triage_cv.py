@@ -113,14 +113,27 @@ def candidates() -> dict[str, FitPredict]:
     return found
 
 
-def cross_validation_table(examples: list[Example]) -> None:
+def cross_validation_table(examples: list[Example], only_chosen: bool) -> None:
     print(f"\n{FOLDS}-fold stratified CV x {REPEATS} repeats on {len(examples)} training mentions (mean ± sd)")
     print(f"{'candidate':<48}" + "".join(f"{label:>17}" for _, label in COLUMNS) + f"{'time':>8}")
     for name, fit_predict in candidates().items():
+        if only_chosen and "chosen" not in name:
+            continue
         started = time.perf_counter()
-        summary = summarise(out_of_fold(examples, fit_predict, FOLDS, REPEATS, SEED), examples)
+        runs = out_of_fold(examples, fit_predict, FOLDS, REPEATS, SEED)
+        summary = summarise(runs, examples)
         cells = "".join(f"{summary[key]['mean']:>10.3f} ±{summary[key]['sd']:>5.3f}" for key, _ in COLUMNS)
         print(f"{name:<48}{cells}{time.perf_counter() - started:>7.0f}s", flush=True)
+        if "chosen" in name:
+            chosen = runs[0]
+    gold = {m.id: labels for m, labels in examples}
+    predicted = {
+        m.id: Labels(CATEGORIES[int(row.argmax())].value, False, False, "")
+        for (m, _), row in zip(examples, chosen.categories, strict=True)
+    }
+    print("\nchosen model, out-of-fold categories (first repeat):")
+    report = format_report(evaluate(gold, predicted)).splitlines()[2:]
+    print("\n".join(line for line in report if not line.startswith(("urgent", "needs_reply", "route"))))
 
 
 def dev_report() -> None:
@@ -144,7 +157,7 @@ def dev_report() -> None:
 def main() -> None:
     examples = read_examples(REPO / "data" / "mentions" / "train")
     if "--dev-only" not in sys.argv:
-        cross_validation_table(examples)
+        cross_validation_table(examples, only_chosen="--chosen" in sys.argv)
     dev_report()
 
 
