@@ -67,6 +67,11 @@ def test_each_adapter_imports_core_and_its_one_sdk(path: Path) -> None:
     assert foreign(path, {"pydantic", "bot.core", "bot.adapters", *sdk, *builders}) == set()
 
 
+@pytest.mark.parametrize("path", sources("bot/learning"), ids=lambda p: p.name)
+def test_learning_imports_core_and_the_numeric_libraries_only(path: Path) -> None:
+    assert foreign(path, {"bot.core", "bot.learning", "numpy", "scipy", "sklearn"}) == set()
+
+
 @pytest.mark.parametrize("path", sources("handlers"), ids=lambda p: str(p.relative_to(REPO)))
 def test_handlers_import_core_and_blocks_never_adapters_config_or_os(path: Path) -> None:
     allowed = {"bot.core", "bot.blocks", "handlers", "slack_bolt", "slack_sdk"}

@@ -9,6 +9,7 @@ from bot.cli.check import check
 from bot.cli.demo import demo
 from bot.cli.digest import digest
 from bot.cli.migrate import migrate
+from bot.cli.model import model
 from bot.cli.requests import requests
 from bot.cli.run import run
 from bot.cli.subject import subject
@@ -23,7 +24,7 @@ def main() -> None:
     """Comms Desk: mention triage, platform requests and the morning digest for a force's comms desk."""
 
 
-for command in (web, worker, run, triage, digest, check, demo, requests):
+for command in (web, worker, run, triage, digest, check, demo, requests, model):
     main.add_command(command)
 main.add_command(migrate)
 main.add_command(subject)
