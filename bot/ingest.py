@@ -15,7 +15,7 @@ import redis
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore, Staging
 from bot.adapters.outbox import OutboxEntry, RedisOutbox
-from bot.adapters.store import BUDGET_TTL, Keys
+from bot.adapters.store import Keys
 from bot.core.models import Mention, TriageDecision
 from bot.core.ports import MentionBatch, MentionSource
 from bot.core.relay import Priority, is_staffed, new_record, owning_team, plan_cards
@@ -26,7 +26,6 @@ from bot.metrics import MENTIONS_INGESTED
 from config.desk import Desk
 
 log = get_logger(__name__)
-BUDGET_LEVELS = (80, 100)
 TRANSACTION_SIZE = 100  # mentions written per Redis transaction
 
 
@@ -42,14 +41,13 @@ class MentionPoller:
     """One poll of every desk account (or one combined search), per the desk's `[x] strategy`."""
 
     def __init__(self, source: MentionSource, triage: Triage, mentions: RedisMentionStore, outbox: RedisOutbox,
-                 aggregates: RedisAggregates, client: redis.Redis, desk: Desk,
+                 aggregates: RedisAggregates, desk: Desk,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:  # fmt: skip
         self._source = source
         self._triage = triage
         self._mentions = mentions
         self._outbox = outbox
         self._aggregates = aggregates
-        self._client = client
         self._desk = desk
         self._clock = clock
 
@@ -65,7 +63,6 @@ class MentionPoller:
                 cursor_key = Keys.mentions_cursor(account.id)
                 batch = self._source.mentions_of(account.id, self._mentions.cursor(cursor_key))
                 self._ingest(batch, cursor_key, f"@{account.handle}", report)
-        self._count_reads(report.read)
         return report
 
     def _ingest(self, batch: MentionBatch, cursor_key: str, source: str, report: PollReport) -> None:
@@ -126,29 +123,3 @@ class MentionPoller:
         key = f"gap:{cursor_key}:{self._mentions.cursor(cursor_key) or 'start'}"
         self._outbox.add(OutboxEntry(lane=int(Priority.URGENT), channel=self._desk.desk.channel, kind="message",
                                      key=key, payload={"text": text}))  # fmt: skip
-
-    def _count_reads(self, posts: int) -> None:
-        """Add to this month's X read count and warn the desk once at 80% and once at 100% of the budget."""
-        if posts <= 0:
-            return
-        month = self._clock().strftime("%Y-%m")
-        key = Keys.x_reads(month)
-        total = int(self._client.incrby(key, posts))
-        self._client.expire(key, BUDGET_TTL)
-        budget = self._desk.x.monthly_read_budget
-        for level in BUDGET_LEVELS:
-            if total * 100 >= budget * level and self._client.set(Keys.x_alert(month, str(level)), "1", nx=True,
-                                                                  ex=BUDGET_TTL):  # fmt: skip
-                text = (f":chart_with_upwards_trend: X reads this month: {total:,} of the {budget:,} budgeted "
-                        f"({level}%). " + ("Polling continues so no emergency is missed; review the plan or the "
-                                           "poll interval now." if level >= 100 else "Plan ahead for the rest of "
-                                           "the month."))  # fmt: skip
-                self._outbox.add(
-                    OutboxEntry(
-                        lane=int(Priority.REPLY),
-                        channel=self._desk.desk.channel,
-                        kind="message",
-                        key=f"budget:{month}:{level}",
-                        payload={"text": text},
-                    )
-                )

@@ -2,11 +2,15 @@
 
 Two leased worker jobs run these (see bot/worker.py):
 
-- `check_deleted` (every 12 hours): asks X, 100 ids a request, which tracked mentions still within retention
-  exist. Each one gone is redacted in Redis (text, author and triage reasons removed; id, category, team,
-  route and times kept, so digests and cards stay consistent), leaves the open queue, has every Slack message
-  that shows it redacted, and gets a `mention.redacted` audit entry without content. Running twice a
-  day means one failed run (X or Slack down) is retried and a deletion is still handled within 24 hours.
+- `check_deleted` (every `[x] compliance_every_hours`, default 12): X's developer terms ask that content deleted
+  on X is removed within 24 hours. Only what is still shown with its text is checked: mentions awaiting a reply,
+  and mentions received within `[x] compliance_days` (default 2). Closed mentions older than that lose their text
+  instead (`mention.minimised` in the audit stream; cards redrawn without it), so nothing stored goes unchecked.
+  The check asks X, 100 ids a request (`GET /2/tweets`), which of those still exist. Each one gone is redacted
+  in Redis (text, author and triage reasons removed; id, category, team, route and times kept, so digests and
+  cards stay consistent), leaves the open queue, has every Slack message that shows it redacted, and gets a
+  `mention.redacted` audit entry without content. Runs at most 20 hours apart, and a failed run is retried
+  within the hour (bot/worker.py), so a deletion is handled within 24 hours even after a failed run.
 - `sweep` (daily): mention records already expire by TTL, but Slack still shows the text. The sweep redacts
   every message of each mention received before the retention cut-off (from the per-day card index, since the
   record may be gone), deletes anything left of it, writes `mention.expired` to the audit stream, drops the text
@@ -16,11 +20,9 @@ Two leased worker jobs run these (see bot/worker.py):
 Every message that shows a mention is in its card index with its role: its cards and SLA notices become the
 removal notice; a surge summary or digest that lists it among others keeps the others, its line reads "(removed)".
 
-X budget: `GET /2/tweets` is billed per post returned, so the posts found still existing are added to the
-month's read count (`Keys.x_reads`) like polled mentions; deleted ones return nothing and cost nothing. A
-check costs about as many reads as there are live tracked mentions, twice a day, so a busy desk should move
-to X's batch compliance jobs (free, not counted) or a longer interval; the count makes that visible.
-"""
+X budget: `GET /2/tweets` is charged per post returned (deleted ones cost nothing), counted by the source's
+meter like every other read (bot/x_budget.py). A check costs about as many reads as the desk receives in
+`compliance_days`, once per UTC day (X charges a post read twice in a day once), instead of a month's worth."""
 
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore, card_day, read_card_entry
 from bot.adapters.outbox import DEAD_LETTER_DAYS, trim_dead_letters
 from bot.adapters.slack_cards import LINE_LOCK_SECONDS, SlackCardPublisher
-from bot.adapters.store import BUDGET_TTL, OPEN_QUEUE, AuditLog, Keys, Leases
+from bot.adapters.store import OPEN_QUEUE, AuditLog, Keys, Leases
 from bot.core.errors import NotFound
 from bot.core.tracking import CardRef, MentionState, TrackedMention
 from bot.logs import get_logger
@@ -60,7 +62,8 @@ class ComplianceReport:
     checked: int  # mentions looked up on X
     redacted: int  # found deleted and redacted now
     cards_failed: int  # cards Slack would not redraw; retried next run
-    reads: int  # posts X returned, added to the month's read count
+    reads: int  # posts X returned, added to the month's read count by the source's meter
+    minimised: int = 0  # closed mentions past the compliance window whose text was removed now
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _awaits_reply(tracked: TrackedMention) -> bool:
+    """True while a mention is in the open queue: still needing a reply, so still shown and checked."""
+    return tracked.is_open and tracked.sla_due is not None
+
+
 class RetentionSweeper:
     """The compliance check and the retention sweep over the mention store, X and Slack."""
 
@@ -110,24 +118,19 @@ class RetentionSweeper:
     # -- compliance: deleted on X ----------------------------------------------------------------------
 
     def check_deleted(self) -> ComplianceReport:
-        """Redact every live tracked mention that X no longer has; retry cards a previous run could not redraw."""
-        since = (self._clock() - self._retention).timestamp()
-        checked = redacted_now = failed = reads = 0
-        offset = 0
-        while True:
-            rows: list[tuple[str, float]] = self._client.zrangebyscore(  # type: ignore[assignment]
-                Keys.tracked(), since, "+inf", offset, LOOKUP_BATCH, withscores=True
-            )
-            if not rows:
-                break
-            offset += len(rows)
-            received = {str(tweet_id): float(score) for tweet_id, score in rows}
+        """Take the text off closed mentions past the window, then redact every shown mention X no longer has."""
+        now = self._clock()
+        window = now - timedelta(days=self._desk.x.compliance_days)
+        minimised, failed = self._minimise_closed(now - self._retention, window)
+        shown = self._shown(window)
+        checked = redacted_now = reads = 0
+        for start in range(0, len(shown), LOOKUP_BATCH):
+            received = dict(shown[start : start + LOOKUP_BATCH])
             records = {t.mention.id: t for t in self._store.get_many(list(received))}
             live = [i for i, t in records.items() if t.state is not MentionState.REDACTED]
             to_redraw = {i: t.cards for i, t in records.items() if i not in live and self._indexed(i, received)}
             if live:
                 found = self._lookup.existing(live)
-                self._count_reads(len(found))
                 checked += len(live)
                 reads += len(found)
                 for tweet_id in live:
@@ -135,9 +138,60 @@ class RetentionSweeper:
                         redacted_now += 1
                         to_redraw[tweet_id] = after.cards
             failed += self._redact_cards(to_redraw, received, DELETED_ON_X)
-        report = ComplianceReport(checked=checked, redacted=redacted_now, cards_failed=failed, reads=reads)
-        log.info("compliance check done", checked=checked, redacted=redacted_now, cards_failed=failed, reads=reads)
+        report = ComplianceReport(
+            checked=checked, redacted=redacted_now, cards_failed=failed, reads=reads, minimised=minimised
+        )
+        log.info("compliance check done", **vars(report))
         return report
+
+    def _shown(self, window: datetime) -> list[tuple[str, float]]:
+        """Ids and received times of what is still shown with its text: awaiting a reply, or received since `window`."""
+        recent: list[tuple[str, float]] = self._client.zrangebyscore(  # type: ignore[assignment]
+            Keys.tracked(), window.timestamp(), "+inf", withscores=True
+        )
+        waiting = [str(i) for i in self._client.zrange(OPEN_QUEUE, 0, -1)]
+        chosen = {str(i): float(at) for i, at in recent}
+        older = [i for i in waiting if i not in chosen]
+        if older:
+            scores = self._client.zmscore(Keys.tracked(), older)
+            chosen.update({i: float(at) for i, at in zip(older, scores, strict=True) if at is not None})
+        return sorted(chosen.items(), key=lambda item: item[1])
+
+    def _minimise_closed(self, cutoff: datetime, window: datetime) -> tuple[int, int]:
+        """Redact mentions received between the retention cut-off and `window` that no longer await a reply.
+
+        What is no longer shown need not be checked on X: its text goes instead, which keeps the deletion
+        promise without re-reading a month of mentions. Return (mentions redacted now, cards Slack refused).
+        """
+        reason = f"closed and older than {self._desk.x.compliance_days} days"
+        rows: list[tuple[str, float]] = self._client.zrangebyscore(  # type: ignore[assignment]
+            Keys.tracked(), cutoff.timestamp(), f"({window.timestamp()}", withscores=True
+        )
+        minimised = failed = 0
+        for start in range(0, len(rows), SWEEP_BATCH):
+            received = {str(i): float(at) for i, at in rows[start : start + SWEEP_BATCH]}
+            to_redraw: dict[str, tuple[CardRef, ...]] = {}
+            for tracked in self._store.get_many(list(received)):
+                tweet_id = tracked.mention.id
+                if tracked.state is MentionState.REDACTED:
+                    if self._indexed(tweet_id, received):
+                        to_redraw[tweet_id] = tracked.cards
+                elif not _awaits_reply(tracked) and (after := self._minimise(tweet_id, reason)) is not None:
+                    minimised += 1
+                    to_redraw[tweet_id] = after.cards
+            failed += self._redact_cards(to_redraw, received, reason)
+        return minimised, failed
+
+    def _minimise(self, tweet_id: str, reason: str) -> TrackedMention | None:
+        """Redact one closed mention's record and audit it; None if it expired or was reopened meanwhile."""
+        try:
+            after = self._store.update(tweet_id, lambda t: t if _awaits_reply(t) else redacted(t))
+        except NotFound:
+            return None
+        if after.state is not MentionState.REDACTED:
+            return None
+        self._audit.record(ACTOR, "mention.minimised", tweet_id, reason=reason, cards=str(len(after.cards)))
+        return after
 
     def _redact_deleted(self, tweet_id: str) -> TrackedMention | None:
         """Redact one deleted mention's record and audit it; None if it expired meanwhile."""
@@ -164,13 +218,6 @@ class RetentionSweeper:
                 log.warning("messages not redacted; retried next run", tweet_id=tweet_id, failed=misses)
         done.execute()
         return sum(failed.values())
-
-    def _count_reads(self, posts: int) -> None:
-        if posts <= 0:
-            return
-        key = Keys.x_reads(self._clock().strftime("%Y-%m"))
-        self._client.incrby(key, posts)
-        self._client.expire(key, BUDGET_TTL)
 
     # -- retention: past the configured period ---------------------------------------------------------
 

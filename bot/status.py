@@ -8,22 +8,24 @@ from datetime import datetime
 import redis
 
 from bot.adapters.aggregates import RedisAggregates
-from bot.adapters.store import StateReader
+from bot.adapters.store import Heartbeats, StateReader
 from bot.core.desk_status import DeskState
 from bot.core.digest import Digest
 from bot.digest_build import DigestBuilder, local_yesterday, utc_now
+from bot.x_budget import desk_read_forecast
 from config.desk import Desk
 
 OPEN_SHOWN = 15
 
 
 class RedisDeskStatus:
-    """Read the outbox, the open queue, the X budget and the leases, as `/commsdesk status` shows them."""
+    """Read the outbox, the open queue, the X budget and forecast, leases and workers, as `/commsdesk status` shows."""
 
     def __init__(
         self, client: redis.Redis, desk: Desk, clock: Callable[[], datetime] = utc_now, shown: int = OPEN_SHOWN
     ) -> None:
         self._reader = StateReader(client)
+        self._heartbeats = Heartbeats(client)
         self._aggregates = RedisAggregates(client, desk.zone)
         self._desk = desk
         self._clock = clock
@@ -49,6 +51,8 @@ class RedisDeskStatus:
             leases_held=tuple(name for name, held in snapshot.leases.items() if held),
             oldest_open=tuple(backlog[: self._shown]),
             teams=tuple(t.key for t in self._desk.teams if teams is not None and t.key in teams),
+            workers=tuple(self._heartbeats.workers()),
+            x_forecast=desk_read_forecast(self._desk),
         )
 
 

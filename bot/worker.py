@@ -19,10 +19,12 @@ from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.outbox import RedisOutbox
 from bot.adapters.slack_cards import LINE_LOCK_SECONDS, SlackCardPublisher
+from bot.adapters.store import Heartbeats, XReadLedger
 from bot.adapters.x import TweepyMentionSource, build_x_client
 from bot.core.errors import UpstreamError
 from bot.delivery import ChannelPacer, OutboxDrainer
 from bot.digest_job import DigestPoster, catch_up, schedule_digest
+from bot.heartbeat import Heartbeat
 from bot.ingest import MentionPoller, PollReport
 from bot.logs import get_logger
 from bot.metrics import UPSTREAM_429
@@ -31,11 +33,11 @@ from bot.replies import OwnPostPoller
 from bot.retention import RetentionSweeper
 from bot.services import Services, build_digest_builder, build_slack_client, build_triage
 from bot.sla import SlaChaser
+from bot.x_budget import XReadMeter
 
 log = get_logger(__name__)
 SLA_EVERY_SECONDS = 60
 DIGEST_CATCH_UP_SECONDS = 300
-COMPLIANCE_EVERY_SECONDS = 12 * 3600  # twice a day, so a deletion on X is handled within 24 h even after a failed run
 RETENTION_EVERY_SECONDS = 24 * 3600
 PERIODIC_TICK_SECONDS = 3600  # how soon a failed compliance or retention run is retried
 
@@ -55,6 +57,7 @@ class Worker:
     drainer: OutboxDrainer
     digests: DigestPoster
     retention: RetentionSweeper
+    heartbeat: Heartbeat
     clock: Callable[[], datetime] = _now
 
     def leased(self, name: str, seconds: float, job: Callable[[], object]) -> Callable[[], None]:
@@ -109,7 +112,8 @@ class Worker:
                           seconds=x.own_posts_poll_seconds, id="own_posts", max_instances=1, coalesce=True)  # fmt: skip
         scheduler.add_job(self.leased("sla", SLA_EVERY_SECONDS, lambda: self.sla.chase(self.clock())), "interval",
                           seconds=SLA_EVERY_SECONDS, id="sla", max_instances=1, coalesce=True)  # fmt: skip
-        scheduler.add_job(self.periodic("compliance", COMPLIANCE_EVERY_SECONDS, self.retention.check_deleted),
+        compliance_every = x.compliance_every_hours * 3600  # ≤ 20 h: with hourly retries, within X's 24 h
+        scheduler.add_job(self.periodic("compliance", compliance_every, self.retention.check_deleted),
                           "interval", seconds=PERIODIC_TICK_SECONDS, id="compliance", next_run_time=self.clock(),
                           max_instances=1, coalesce=True)  # fmt: skip
         scheduler.add_job(self.periodic("retention", RETENTION_EVERY_SECONDS, self.retention.sweep), "interval",
@@ -123,6 +127,7 @@ class Worker:
         log.info("worker started", consumer=consumer_name())
         try:
             while not stop.is_set():
+                self.heartbeat.beat()
                 try:
                     self.drainer.step(block_ms=500)
                 except Exception:
@@ -144,10 +149,14 @@ def build_worker(services: Services, pace_ms: int | None = None) -> Worker:
     x_client = build_x_client(
         settings.x_bearer_token.get_secret_value(), str(settings.x_api_url), desk.x.timeout_seconds
     )
-    source = TweepyMentionSource(x_client, max_pages=desk.x.max_pages_per_poll,
-                                 on_rate_limited=UPSTREAM_429.labels(service="x").inc)  # fmt: skip
-    mentions = RedisMentionStore(client, desk.retention.mention_days)
     outbox = RedisOutbox(client, consumer_name(), desk.outbox.reclaim_idle_seconds * 1000)
+    source = TweepyMentionSource(
+        x_client,
+        max_pages=desk.x.max_pages_per_poll,
+        on_rate_limited=UPSTREAM_429.labels(service="x").inc,
+        on_posts_read=XReadMeter(XReadLedger(client), outbox, desk).add,
+    )
+    mentions = RedisMentionStore(client, desk.retention.mention_days)
     pacer = ChannelPacer(client, desk.outbox.pace_ms if pace_ms is None else pace_ms)
     outbox.ensure_groups()
     aggregates = RedisAggregates(client, desk.zone)
@@ -155,10 +164,11 @@ def build_worker(services: Services, pace_ms: int | None = None) -> Worker:
     builder = build_digest_builder(desk, client)
     return Worker(
         services=services,
-        mentions=MentionPoller(source, build_triage(desk), mentions, outbox, aggregates, client, desk),
+        mentions=MentionPoller(source, build_triage(desk), mentions, outbox, aggregates, desk),
         own_posts=OwnPostPoller(source, mentions, aggregates, desk, OutcomeRecorder(aggregates, desk), cards.refresh),
         sla=SlaChaser(mentions, outbox, desk),
         drainer=OutboxDrainer(outbox, mentions, build_slack_client(settings, retries=False), pacer, desk),
         digests=DigestPoster(services.slack, client, desk, builder),
         retention=RetentionSweeper(client, mentions, source, services.slack, desk),
+        heartbeat=Heartbeat(Heartbeats(client), consumer_name()),
     )

@@ -111,7 +111,14 @@ class XTable(_Strict):
     monthly_read_budget: int = Field(default=10_000, ge=1)
     max_pages_per_poll: int = Field(default=5, ge=1, le=50)
     timeout_seconds: float = Field(default=10.0, gt=0, le=120)
-    mentions_per_account_day: int = Field(default=20, ge=0, le=100_000)  # expected volume: `check`'s read estimate
+    # compliance: posts open or received this recently are checked against deletions on X; older closed ones
+    # lose their text instead. At most 20 h apart, so hourly retries of a failed run still land within 24 h.
+    compliance_days: int = Field(default=2, ge=1, le=3650)
+    compliance_every_hours: int = Field(default=12, ge=1, le=20)
+    # the read forecast's assumptions (`commsdesk check`, `/commsdesk status`); set them from the desk's history
+    mentions_per_account_day: float = Field(default=20, ge=0)
+    own_posts_per_account_day: float = Field(default=5, ge=0)
+    usd_per_read: float = Field(default=0.005, ge=0)  # X pay-per-use price of one post read; check current pricing
 
 
 class OutboxTable(_Strict):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Literal
 
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRETS_DIR = Path("/run/secrets")  # where Docker and Kubernetes mount secrets as files
 
 
 class SettingsError(Exception):
@@ -28,6 +32,9 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     metrics_host: str = "127.0.0.1"
     metrics_port: int = Field(default=9100, ge=1, le=65535)
+    worker_metrics_port: int = Field(default=9101, ge=1, le=65535)
+    web_concurrency: int = Field(default=2, ge=1, le=64)  # gunicorn worker processes of `web`
+    prometheus_multiproc_dir: str | None = None  # web's shared metrics files; a private temp dir when unset
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["json", "console"] = "console"
 
@@ -67,10 +74,20 @@ class Settings(BaseSettings):
             raise SettingsError("\n".join(f"{name} is not set: export it or add it to .env" for name in absent))
 
 
+def secrets_dir() -> Path | None:
+    """Return where secret files are read from: COMMSDESK_SECRETS_DIR, else /run/secrets when it exists."""
+    chosen = os.environ.get("COMMSDESK_SECRETS_DIR", "")
+    if chosen:
+        if not Path(chosen).is_dir():
+            raise SettingsError(f"COMMSDESK_SECRETS_DIR is invalid: {chosen} is not a directory")
+        return Path(chosen)
+    return DEFAULT_SECRETS_DIR if DEFAULT_SECRETS_DIR.is_dir() else None
+
+
 def load_settings() -> Settings:
-    """Read settings, turning pydantic's report into one line per bad variable without values."""
+    """Read settings (environment, then .env, then secret files), one line per bad variable without values."""
     try:
-        return Settings()
+        return Settings(_secrets_dir=secrets_dir())
     except ValidationError as exc:
         lines = [
             f"{'.'.join(str(p) for p in err['loc']).upper()} is invalid: {err['msg']}"

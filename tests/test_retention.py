@@ -15,7 +15,7 @@ from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.outbox import DEAD_LETTER_DAYS, OutboxEntry, RedisOutbox
 from bot.adapters.slack_cards import SlackCardPublisher
-from bot.adapters.store import OPEN_QUEUE, AuditLog, Keys
+from bot.adapters.store import OPEN_QUEUE, AuditLog, Keys, XReadLedger
 from bot.adapters.x import TweepyMentionSource, build_x_client
 from bot.blocks.surge import build_surge_summary
 from bot.core.models import OwnPost, PostMetrics
@@ -24,6 +24,7 @@ from bot.retention import RetentionSweeper
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.services import Services
 from bot.worker import build_worker
+from bot.x_budget import XReadMeter
 from config.desk import Desk
 from tests.support.factories import decision, mention
 
@@ -44,7 +45,8 @@ def store(redis_client: redis.Redis, desk: Desk) -> RedisMentionStore:
 
 def sweeper_for(redis_client: redis.Redis, store: RedisMentionStore, x: XSandbox, slack: WebClient, desk: Desk,
                 now: datetime = NOW) -> RetentionSweeper:  # fmt: skip
-    source = TweepyMentionSource(build_x_client("test-bearer", x.url, 5), sleep=lambda _: None)
+    meter = XReadMeter(XReadLedger(redis_client), RedisOutbox(redis_client, "test"), desk)
+    source = TweepyMentionSource(build_x_client("test-bearer", x.url, 5), sleep=lambda _: None, on_posts_read=meter.add)
     return RetentionSweeper(redis_client, store, source, slack, desk, clock=lambda: now)
 
 

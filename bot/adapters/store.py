@@ -30,8 +30,10 @@ Key plan (prefix `cd:`; every key has an owner here and a TTL or retention):
 | cd:replay:{signature} | string | a signed request already handled | 6 min (past the signing window) |
 | cd:event:{event_id} | string | an Events API event already handled | 1 hour (Slack retries within it) |
 | cd:lease:{name} | string | holder token (`message:{channel}:{ts}`: a line of it is being edited) | lease length |
-| cd:xreads:{yyyy-mm} | string | posts read from X this month | 62 days |
+| cd:xreads:{yyyy-mm} | string | posts read from X this month, every endpoint (`XReadLedger`) | 62 days |
 | cd:xalert:{yyyy-mm}:{level} | string | a budget alert already sent | 62 days |
+| cd:heartbeat:{consumer} | string | when a worker's loop last turned (epoch seconds) | the stale bound (2 min) |
+| cd:heartbeats | zset | worker consumers by last beat, so status lists them without a scan | members gone after 1 day |
 | cd:audit | stream | every state change: actor, action, subject | trimmed to audit_days |
 | cd:corrections | stream | desk corrections of triage labels (no text) | trimmed to audit_days on each write |
 | cd:started | string | when the desk first started (ISO time), set once; no digests before it | none (tiny) |
@@ -50,6 +52,7 @@ from typing import Any
 
 import redis
 
+from bot.core.desk_status import WorkerBeat
 from bot.core.errors import ConfigurationError, UpstreamError
 
 PREFIX = "cd:"
@@ -185,6 +188,14 @@ class Keys:
     @staticmethod
     def first_start() -> str:
         return f"{PREFIX}started"
+
+    @staticmethod
+    def heartbeat(consumer: str) -> str:
+        return f"{PREFIX}heartbeat:{consumer}"
+
+    @staticmethod
+    def heartbeats() -> str:
+        return f"{PREFIX}heartbeats"
 
 
 def connect(url: str) -> redis.Redis:
@@ -352,6 +363,53 @@ class AuditLog:
         """Drop audit entries older than `days`; return how many went."""
         cutoff_ms = int((time.time() - days * DAY_SECONDS) * 1000)
         return int(self._client.xtrim(AUDIT_STREAM, minid=f"{cutoff_ms}-0", approximate=False))
+
+
+class XReadLedger:
+    """This month's count of posts read from X, and which budget alerts were already sent."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self._client = client
+
+    def add(self, month: str, posts: int) -> int:
+        """Add `posts` to `month`'s count (yyyy-mm); return the new total."""
+        pipe = self._client.pipeline(transaction=True)
+        pipe.incrby(Keys.x_reads(month), posts)
+        pipe.expire(Keys.x_reads(month), BUDGET_TTL)
+        total, _ = pipe.execute()
+        return int(total)
+
+    def first_alert(self, month: str, level: int) -> bool:
+        """Claim the one alert for `level`% of `month`'s budget; False if it was already sent."""
+        return bool(self._client.set(Keys.x_alert(month, str(level)), "1", nx=True, ex=BUDGET_TTL))
+
+
+class Heartbeats:
+    """One key per worker consumer, written each loop with a TTL: the key is gone once its loop stops."""
+
+    FORGET_SECONDS = DAY_SECONDS  # a stopped worker is listed (as not alive) this long, then dropped
+
+    def __init__(self, client: redis.Redis) -> None:
+        self._client = client
+
+    def beat(self, consumer: str, at: float, ttl: float) -> None:
+        pipe = self._client.pipeline(transaction=False)
+        pipe.set(Keys.heartbeat(consumer), repr(at), px=max(1, int(ttl * 1000)))
+        pipe.zadd(Keys.heartbeats(), {consumer: at})
+        pipe.zremrangebyscore(Keys.heartbeats(), "-inf", at - self.FORGET_SECONDS)
+        pipe.execute()
+
+    def workers(self) -> list[WorkerBeat]:
+        """Every worker seen in the last day, most recent beat first."""
+        rows: list[tuple[str, float]] = self._client.zrevrange(Keys.heartbeats(), 0, -1, withscores=True)  # type: ignore[assignment]
+        pipe = self._client.pipeline(transaction=False)
+        for consumer, _ in rows:
+            pipe.exists(Keys.heartbeat(consumer))
+        alive = pipe.execute() if rows else []
+        return [
+            WorkerBeat(consumer=str(c), last_beat=datetime.fromtimestamp(float(at), UTC), alive=bool(up))
+            for (c, at), up in zip(rows, alive, strict=True)
+        ]
 
 
 class SeenRequests:

@@ -11,7 +11,9 @@ Strategy (desk config `[x] strategy`, default `mentions_timeline`):
   (queries are split to stay under 512 characters, roughly 25 handles each), so it saves requests for a
   force with many accounts; it reaches back 7 days and reads are billed the same way per post returned.
 
-Either way `posts_read` counts the posts X returned (what the monthly read budget is charged).
+Either way `posts_read` counts the posts X returned (what the monthly read budget is charged). Every request
+that returns posts (mentions, own posts, post lookup) also reports how many to `on_posts_read`, the one place
+the month's reads are counted (`bot.x_budget.XReadMeter`); user lookups return users, not posts, and are not.
 
 Gap rule: a batch is flagged `gap=True` when some mentions may be lost — X still offered a `next_token`
 after `max_pages` pages, or `since_id` was given and (timeline) the results filled X's 800-mention reach,
@@ -92,8 +94,10 @@ class TweepyMentionSource:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
         on_rate_limited: Callable[[], None] = lambda: None,
+        on_posts_read: Callable[[int], None] = lambda _: None,
     ) -> None:
         self._client = client
+        self._on_posts_read = on_posts_read  # counts every post X returns, whichever endpoint returned it
         self._on_rate_limited = on_rate_limited  # counts 429s for /metrics without this adapter knowing it
         self._max_pages = max_pages
         self._max_retries = max_retries
@@ -155,7 +159,7 @@ class TweepyMentionSource:
     def existing(self, tweet_ids: Sequence[str]) -> set[str]:
         found: set[str] = set()
         for start in range(0, len(tweet_ids), 100):
-            page = self._call(self._client.get_tweets, ids=list(tweet_ids[start : start + 100]))
+            page = self._read_posts(self._call(self._client.get_tweets, ids=list(tweet_ids[start : start + 100])))
             found.update(str(t["id"]) for t in page.get("data") or [])
         return found
 
@@ -191,7 +195,7 @@ class TweepyMentionSource:
         pages: list[Page] = []
         token: str | None = None
         for _ in range(self._max_pages):
-            page = self._call(fetch, **params, **({token_name: token} if token else {}))
+            page = self._read_posts(self._call(fetch, **params, **({token_name: token} if token else {})))
             pages.append(page)
             token = (page.get("meta") or {}).get("next_token")
             if not token:
@@ -213,6 +217,11 @@ class TweepyMentionSource:
                     errors.append(str(exc))
         ordered = sorted(mentions.values(), key=lambda m: int(m.id))
         return MentionBatch(ordered, ordered[-1].id if ordered else None, read, False, tuple(errors))
+
+    def _read_posts(self, page: Page) -> Page:
+        """Report the posts a page returned to the read meter: every post-returning request passes here."""
+        self._on_posts_read(len(page.get("data") or []))
+        return page
 
     @staticmethod
     def _with_gap(batch: MentionBatch, gap: bool) -> MentionBatch:

@@ -12,12 +12,14 @@ from bot.blocks.digest import build_digest, build_digest_summary
 from bot.blocks.digest_text import duration
 from bot.blocks.ids import Command
 from bot.blocks.safe import inert
-from bot.core.desk_status import DeskState
+from bot.blocks.x_reads import build_forecast_line
+from bot.core.desk_status import DeskState, WorkerBeat
 from bot.core.digest import BacklogItem, Digest
 
 Block = dict[str, Any]
 OPEN_TEXT_LIMIT = 100
 SECTION_LIMIT = 3000
+WORKERS_SHOWN = 5
 BLOCK_LIMIT = 50
 
 HELP = f"""*Comms Desk* relays public mentions of the force's X accounts to the right team's channel, \
@@ -26,7 +28,8 @@ new platforms and posts a morning digest.
 
 *Commands* (only you see the answers)
 • `{Command.COMMSDESK} status`: the outbox, mentions waiting for a reply (and how many are overdue), \
-X reads this month against the budget, running worker jobs, and the oldest open mentions
+X reads this month against the budget and a month's forecast, running worker jobs, workers alive and their \
+last heartbeat, and the oldest open mentions
 • `{Command.COMMSDESK} digest`: yesterday's digest
 Desk and control-room members see the whole desk; a team channel's members see their team's mentions.
 • `{Command.COMMSDESK} help`: this message
@@ -55,13 +58,17 @@ def build_status(state: DeskState) -> list[Block]:
         f"*Waiting for a reply*{limited}\n{state.open_mentions} open, {state.overdue_mentions} overdue",
         f"*X reads this month*\n{state.x_reads_month:,} of {state.x_read_budget:,} ({state.budget_used_pct:.0f}%)",
         f"*Worker jobs running*\n{', '.join(state.leases_held) or 'none right now'}",
+        _workers(state),
     ]
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": "Comms Desk status"}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": f"As of {state.at:%d %b %H:%M %Z}"}]},
         {"type": "section", "fields": [{"type": "mrkdwn", "text": text} for text in figures]},
-        {"type": "divider"},
     ]
+    if state.x_forecast is not None:
+        line = build_forecast_line(state.x_forecast)
+        blocks.append(_context(line[0].upper() + line[1:]))
+    blocks.append({"type": "divider"})
     if not state.oldest_open:
         return [*blocks, _section("Nothing is waiting for a reply.")]
     shown = len(state.oldest_open)
@@ -98,6 +105,21 @@ def build_digest_preview(digests: Sequence[Digest]) -> list[Block]:
 def build_digest_preview_text(digests: Sequence[Digest]) -> str:
     """Return the notification fallback of a digest preview: numbers only."""
     return "; ".join(build_digest_summary(digest) for digest in digests)
+
+
+def _workers(state: DeskState) -> str:
+    """Say how many workers beat and when each last did, so a stuck one is seen (and restarted)."""
+    alive = sum(1 for worker in state.workers if worker.alive)
+    lines = [_worker_line(worker, state) for worker in state.workers[:WORKERS_SHOWN]]
+    more = len(state.workers) - WORKERS_SHOWN
+    if more > 0:
+        lines.append(f"and {more} more")
+    return "\n".join([f"*Workers*\n{alive} alive" if state.workers else "*Workers*\nnone seen today", *lines])
+
+
+def _worker_line(worker: WorkerBeat, state: DeskState) -> str:
+    beat = worker.last_beat.astimezone(state.at.tzinfo)
+    return f"{inert(worker.consumer, 60)}: {'alive' if worker.alive else 'not beating'}, last beat {beat:%H:%M:%S}"
 
 
 def _open_line(item: BacklogItem) -> str:

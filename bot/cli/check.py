@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterable
 import click
 
 from bot.adapters.store import check_redis, connect
+from bot.blocks.x_reads import build_forecast_line
 from bot.cli import _slack_checks as slack_checks
 from bot.cli._slack_checks import Line
 from bot.core.errors import CommsDeskError
-from bot.core.read_budget import estimate_reads
+from bot.x_budget import desk_read_forecast
 from config.desk import Desk, DeskConfigError, load_desk
 from config.settings import Settings, SettingsError, load_settings
 
@@ -113,21 +114,13 @@ def _slas(desk: Desk) -> Line:
 
 
 def _budget(desk: Desk) -> Line:
-    """Check the expected monthly X reads of polling fit `[x] monthly_read_budget`."""
-    x = desk.x
-    accounts = len(desk.accounts())
-    estimate = estimate_reads(
-        accounts, x.strategy, x.poll_seconds, x.own_posts_poll_seconds, x.max_pages_per_poll, x.mentions_per_account_day
-    )
-    figures = (
-        f"expected {estimate.posts:,} posts read a month ({accounts} accounts × "
-        f"{x.mentions_per_account_day} mentions a day) against a budget of {x.monthly_read_budget:,}; "
-        f"{estimate.requests:,} requests a month polling every {x.poll_seconds} s"
-    )
-    if estimate.fits(x.monthly_read_budget):
-        return Line(True, "x budget", figures)
-    fix = "raise [x] monthly_read_budget with a bigger X plan, or watch fewer accounts"
-    return Line(False, "x budget", f"{figures}: {fix}")
+    """Check the expected monthly X reads (polling, own posts, compliance) fit `[x] monthly_read_budget`."""
+    forecast = desk_read_forecast(desk)
+    line = build_forecast_line(forecast)
+    if forecast.fits_budget:
+        return Line(True, "x budget", line)
+    fix = "raise [x] monthly_read_budget with a bigger X plan, poll less often, or watch fewer accounts"
+    return Line(False, "x budget", f"{line}: {fix}")
 
 
 def _settings_lines() -> tuple[Settings | None, list[Line]]:

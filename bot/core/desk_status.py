@@ -17,6 +17,17 @@ from bot.core.digest import BacklogItem, Digest
 from bot.core.errors import Forbidden
 from bot.core.gatekeeper import Gatekeeper
 from bot.core.mention_desk import Audit
+from bot.core.x_reads import ReadForecast
+
+
+class WorkerBeat(BaseModel):
+    """A worker's last main-loop turn; `alive` while its heartbeat has not expired (see bot/heartbeat.py)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    consumer: str  # host and pid
+    last_beat: datetime
+    alive: bool
 
 
 class DeskState(BaseModel):
@@ -34,6 +45,8 @@ class DeskState(BaseModel):
     leases_held: tuple[str, ...]
     oldest_open: tuple[BacklogItem, ...]  # oldest first, at most a screenful
     teams: tuple[str, ...] = ()  # the teams the mention figures are limited to; () is the whole desk
+    workers: tuple[WorkerBeat, ...] = ()  # every worker seen in the last day, latest beat first
+    x_forecast: ReadForecast | None = None  # a month's expected X reads for the desk's configuration
 
     @property
     def budget_used_pct(self) -> float:

@@ -13,8 +13,9 @@ from bot.blocks.commsdesk import (
     build_home_queue,
     build_status,
 )
-from bot.core.desk_status import DeskState
+from bot.core.desk_status import DeskState, WorkerBeat
 from bot.core.digest import BacklogItem, DayAggregate, compute_digest
+from bot.core.x_reads import ReadForecast
 
 HOSTILE = "<!channel> see <https://evil.example|x.com> & <@U0BOSS> \u202e```x```"
 LONDON = ZoneInfo("Europe/London")
@@ -50,8 +51,37 @@ def test_status_shows_queue_backlog_budget_and_running_jobs() -> None:
         "*Waiting for a reply*\n1 open, 1 overdue",
         "*X reads this month*\n8,200 of 10,000 (82%)",
         "*Worker jobs running*\noutbox",
+        "*Workers*\nnone seen today",
     ]
     assert "As of 21 Nov 10:30 GMT" in str(blocks[1])
+
+
+def test_status_shows_each_worker_and_its_last_beat_in_desk_time() -> None:
+    beats = (
+        WorkerBeat(consumer="web-1-4242", last_beat=datetime(2026, 11, 21, 10, 29, 55, tzinfo=UTC), alive=True),
+        WorkerBeat(consumer="<!here>-7", last_beat=datetime(2026, 11, 21, 9, 2, 0, tzinfo=UTC), alive=False),
+    )
+    workers = build_status(state(workers=beats))[2]["fields"][4]["text"]
+    assert workers.splitlines()[:2] == ["*Workers*", "1 alive"]
+    assert "web-1-4242: alive, last beat 10:29:55" in workers
+    assert "&lt;!here&gt;-7: not beating, last beat 09:02:00" in workers and "<!here>" not in workers
+
+
+def test_status_shows_the_months_read_forecast_under_the_figures() -> None:
+    forecast = ReadForecast(
+        mention_reads=3_044,
+        own_post_reads=761,
+        compliance_reads=6_088,
+        requests_per_15_minutes=90.1,
+        usd_per_month=49.47,
+        monthly_read_budget=10_000,
+    )
+    context = build_status(state(x_forecast=forecast))[3]
+    assert context["type"] == "context"
+    assert context["elements"][0]["text"] == (
+        "Expected X reads a month: 9,893 (3,044 mentions, 761 own posts, 6,088 compliance), within the 10,000 "
+        "budget; about $49.47 at pay-per-use prices (check current pricing); 90.1 requests per 15 minutes"
+    )
 
 
 def test_open_mentions_link_by_tweet_id_and_render_inert() -> None:

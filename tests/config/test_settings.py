@@ -47,3 +47,47 @@ def test_require_names_every_missing_variable() -> None:
 def test_secrets_are_not_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "very-secret-value")
     assert "very-secret-value" not in repr(load_settings())
+
+
+@pytest.mark.parametrize("concurrency", ["0", "many"])
+def test_a_bad_web_concurrency_is_refused_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, concurrency: str
+) -> None:
+    monkeypatch.setenv("WEB_CONCURRENCY", concurrency)
+    with pytest.raises(SettingsError, match="^WEB_CONCURRENCY is invalid"):
+        load_settings()
+
+
+def test_worker_metrics_default_to_port_9101_on_the_metrics_host() -> None:
+    settings = load_settings()
+    assert (settings.metrics_host, settings.worker_metrics_port, settings.web_concurrency) == ("127.0.0.1", 9101, 2)
+
+
+def test_secrets_are_read_from_files_in_commsdesk_secrets_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    (secrets / "slack_bot_token").write_text("xoxb-from-a-file\n")
+    (secrets / "SLACK_SIGNING_SECRET").write_text("signing-from-a-file")
+    monkeypatch.setenv("COMMSDESK_SECRETS_DIR", str(secrets))
+    settings = load_settings()
+    assert settings.slack_bot_token is not None and settings.slack_signing_secret is not None
+    assert settings.slack_bot_token.get_secret_value() == "xoxb-from-a-file"
+    assert settings.slack_signing_secret.get_secret_value() == "signing-from-a-file"
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-from-the-environment")
+    assert load_settings().slack_bot_token.get_secret_value() == "xoxb-from-the-environment"  # type: ignore[union-attr]
+
+
+def test_a_secret_file_is_validated_like_the_variable_and_never_echoed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "slack_bot_token").write_text("xoxp-user-token-in-a-file")
+    monkeypatch.setenv("COMMSDESK_SECRETS_DIR", str(tmp_path))
+    with pytest.raises(SettingsError) as err:
+        load_settings()
+    assert str(err.value).startswith("SLACK_BOT_TOKEN is invalid") and "xoxp-user" not in str(err.value)
+
+
+def test_a_missing_secrets_dir_is_refused_naming_the_variable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("COMMSDESK_SECRETS_DIR", str(tmp_path / "absent"))
+    with pytest.raises(SettingsError, match="^COMMSDESK_SECRETS_DIR is invalid: .*absent is not a directory"):
+        load_settings()

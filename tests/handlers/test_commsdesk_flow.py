@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -10,12 +11,14 @@ import redis
 
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
-from bot.adapters.store import AuditLog, Keys
+from bot.adapters.store import AuditLog, Heartbeats, Keys
 from bot.blocks.ids import Command
+from bot.blocks.x_reads import build_forecast_line
 from bot.core.models import Category
 from bot.sandbox import SlackSandbox
 from bot.sandbox.signed import SlackRequests, eventually
 from bot.services import Services
+from bot.x_budget import desk_read_forecast
 from tests.support.factories import decision, mention, tracked
 
 HOSTILE = "<!channel> <@U0APPR00001> look <https://evil.example|gov.uk> \u202e"
@@ -93,6 +96,21 @@ def test_status_shows_the_x_budget_and_held_leases(
     assert f"*X reads this month*\n2,500 of {budget:,} ({100 * 2_500 / budget:.0f}%)" in figures
     assert "*Worker jobs running*\npoll" in figures
     assert "Nothing is waiting for a reply." in shown(answer(live_app, "status"))
+
+
+def test_status_shows_workers_by_their_heartbeat_and_the_read_forecast(
+    live_app: SlackRequests, services: Services, redis_client: redis.Redis
+) -> None:
+    beats = Heartbeats(redis_client)
+    now = datetime.now(UTC).timestamp()
+    beats.beat("worker-a-101", now, ttl=120)
+    beats.beat("worker-b-202", now - 600, ttl=0.001)  # its key has expired: the worker stopped beating
+    time.sleep(0.01)
+    body = answer(live_app, "status")
+    workers = body["blocks"][2]["fields"][4]["text"]
+    assert workers.splitlines()[:2] == ["*Workers*", "1 alive"]
+    assert "worker-a-101: alive" in workers and "worker-b-202: not beating" in workers
+    assert build_forecast_line(desk_read_forecast(services.desk))[1:] in shown(body)
 
 
 def test_digest_shows_yesterdays_desk_rollup_privately_and_posts_nothing(
