@@ -25,6 +25,7 @@ from bot.core.models import CONTROL_ROOM, DESK
 from bot.core.request_flow import PlatformRequests, RequestPolicy
 from bot.core.triage import Triage
 from bot.core.triage_model import TriageModel
+from bot.desk_lessons import DeskLessons
 from bot.digest_build import DigestBuilder, pending_requests_from
 from bot.learning.model import load_model
 from bot.outcomes import ObservedMentions, OutcomeRecorder
@@ -169,4 +170,14 @@ def build_digest_builder(desk: Desk, client: redis.Redis) -> DigestBuilder:
         desk,
         pending_requests_from(RedisRequestRepository(client)),
         corrections=RedisCorrectionLog(client, desk.retention.audit_days),
+    )
+
+
+def build_desk_lessons(desk: Desk, client: redis.Redis) -> DeskLessons:
+    """Wire the desk's corrections, mention records and day counts for retraining and the agreement report."""
+    return DeskLessons(
+        RedisCorrectionLog(client, desk.retention.audit_days),
+        RedisMentionStore(client, desk.retention.mention_days),
+        RedisAggregates(client, desk.zone),
+        desk,
     )

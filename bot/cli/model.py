@@ -1,4 +1,4 @@
-"""`commsdesk model train`: build the triage model artefact reproducibly from labelled mentions."""
+"""`commsdesk model train | report`: build the triage model from labelled mentions; compare it with the desk."""
 
 from __future__ import annotations
 
@@ -6,10 +6,15 @@ from pathlib import Path
 
 import click
 
-from bot.cli._common import fail
+from bot.adapters.store import connect
+from bot.blocks.triage_report import agreement_report
+from bot.cli._common import desk_or_exit, fail, settings_or_exit
+from bot.core.errors import CommsDeskError
+from bot.desk_lessons import DeskLessons
 from bot.learning import artefact
 from bot.learning.examples import Example, ExamplesError, read_examples
 from bot.learning.training import FOLDS, REPEATS, SEED, train
+from bot.services import build_desk_lessons
 
 DEFAULT_DATA = "data/mentions/train"
 
@@ -37,7 +42,15 @@ def model() -> None:
 @click.option("--seed", default=SEED, show_default=True, help="Seed for the folds and the solvers.")
 @click.option("--folds", default=FOLDS, show_default=True, help="Cross-validation folds (for the band and figures).")
 @click.option("--repeats", default=REPEATS, show_default=True, help="Cross-validation repeats.")
-def train_command(folders: tuple[Path, ...], output: Path, seed: int, folds: int, repeats: int) -> None:
+@click.option(
+    "--with-desk-corrections",
+    "with_corrections",
+    is_flag=True,
+    help="Add the desk's corrections made in Slack (read from REDIS_URL) whose mention text is still held.",
+)
+def train_command(
+    folders: tuple[Path, ...], output: Path, seed: int, folds: int, repeats: int, with_corrections: bool
+) -> None:
     """Train on labelled mentions, choose the safety band by cross-validation, and write the artefact."""
     examples: list[Example] = []
     for folder in folders or (Path(DEFAULT_DATA),):
@@ -45,6 +58,10 @@ def train_command(folders: tuple[Path, ...], output: Path, seed: int, folds: int
             examples += read_examples(folder)
         except ExamplesError as exc:
             fail(str(exc))
+    if with_corrections:
+        corrected = _desk_lessons().examples()
+        click.echo(f"adding {len(corrected)} mentions corrected by the desk", err=True)
+        examples += corrected
     if len(examples) < 10 * folds:
         fail(f"{len(examples)} examples are too few for {folds}-fold cross-validation; give more --data")
     click.echo(f"training on {len(examples)} examples ({folds} folds x {repeats} repeats)...", err=True)
@@ -55,3 +72,20 @@ def train_command(folders: tuple[Path, ...], output: Path, seed: int, folds: int
     click.echo(f"band: lower {body['band']['lower']}  upper {body['band']['upper']}")
     for name, value in figures.items():
         click.echo(f"  {name:<34}{value['mean']:>9.3f} ± {value['sd']:.3f}")
+
+
+@model.command("report")
+@click.option("--days", default=7, show_default=True, type=click.IntRange(1, 400), help="Days to look back.")
+def report_command(days: int) -> None:
+    """Print how often the desk agreed with triage over the last N days, by category, with urgent recall."""
+    click.echo(agreement_report(_desk_lessons().agreement(days), days))
+
+
+def _desk_lessons() -> DeskLessons:
+    """Read the desk's corrections from the deployment's Redis, or exit saying what is missing."""
+    settings = settings_or_exit()
+    desk = desk_or_exit(settings.commsdesk_config)
+    try:
+        return build_desk_lessons(desk, connect(settings.redis_url))
+    except CommsDeskError as exc:
+        fail(str(exc))
