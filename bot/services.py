@@ -24,10 +24,9 @@ from bot.core.mention_desk import MentionDesk, MentionPolicy
 from bot.core.models import CONTROL_ROOM, DESK
 from bot.core.request_flow import PlatformRequests, RequestPolicy
 from bot.core.triage import Triage
-from bot.core.triage_model import TriageModel
 from bot.desk_lessons import DeskLessons
 from bot.digest_build import DigestBuilder, pending_requests_from
-from bot.learning.model import load_model
+from bot.learning.model import SklearnTriageModel, load_model
 from bot.outcomes import ObservedMentions, OutcomeRecorder
 from bot.status import RedisDeskStatus, YesterdaysDigest
 from config.desk import Desk
@@ -62,7 +61,7 @@ class Services:
 
 
 @cache
-def packaged_triage_model() -> TriageModel:
+def packaged_triage_model() -> SklearnTriageModel:
     """Load the triage model shipped with the package, once per process (a bad artefact stops start-up)."""
     return load_model()
 

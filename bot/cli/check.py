@@ -17,6 +17,7 @@ from bot.blocks.x_reads import build_forecast_line
 from bot.cli import _slack_checks as slack_checks
 from bot.cli._slack_checks import Line
 from bot.core.errors import CommsDeskError
+from bot.services import packaged_triage_model
 from bot.x_budget import desk_read_forecast
 from config.desk import Desk, DeskConfigError, load_desk
 from config.settings import Settings, SettingsError, load_settings
@@ -42,6 +43,18 @@ def _attempt(name: str, probe: Callable[[], Iterable[Line]]) -> list[Line]:
         return [Line(False, name, str(exc))]
     except Exception as exc:  # noqa: BLE001 - any failure of an outside service is a failed check
         return [Line(False, name, f"{type(exc).__name__}: {exc}")]
+
+
+def _triage_model() -> Iterable[Line]:
+    """Load the packaged triage model as the worker will, and say what it was trained on."""
+    model = packaged_triage_model()
+    band = model.band
+    yield Line(
+        True,
+        "triage model",
+        f"loaded; trained on {model.body['training']['examples']} examples (data sha256 {model.training_sha256[:12]}); "
+        f"safety band {band.lower:.3f}-{band.upper:.3f}; reads {', '.join(sorted(model.languages))}",
+    )
 
 
 def _redis(settings: Settings, desk: Desk | None) -> Iterable[Line]:
@@ -157,6 +170,6 @@ def check() -> None:
         lines += _attempt("x accounts", lambda: _x(settings, checked))
     if desk is not None:
         lines += [_slas(desk), _budget(desk)]
-    # The triage model check (the artefact loads) goes here, beside the other outside dependencies.
+    lines += _attempt("triage model", _triage_model)
     results = [_echo(line) for line in lines]
     raise SystemExit(0 if all(results) else 1)

@@ -152,7 +152,9 @@ def test_a_valid_setup_passes_every_check(check: Callable[..., tuple[int, list[s
         "x accounts",
         "slas",
         "x budget",
+        "triage model",
     ]
+    assert any(line.startswith("ok   triage model: loaded; trained on 960 examples") for line in lines)
     assert "ok   x accounts: 5 desk accounts match their handles on X" in lines
     assert any(line.startswith("ok   x budget: expected X reads a month: 9,893 (3,044 mentions") for line in lines)
 
