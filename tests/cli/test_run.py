@@ -104,6 +104,7 @@ def test_run_in_socket_mode_needs_no_signing_secret_and_exits_clearly_when_slack
         COMMSDESK_CONFIG=str(EXAMPLE_DESK),
         METRICS_PORT=str(free_port()),
     )
+    slack_sandbox.refuse_token("xapp-1-socket-token", "invalid_auth")
     result = subprocess.run(
         [sys.executable, "-m", "bot", "run"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
     )
