@@ -18,19 +18,28 @@ from bot.retention import redacted
 from config.desk import Desk
 from tests.support.factories import tracked
 
-NOW = datetime.now(UTC).replace(microsecond=0)  # stream ids are wall-clock times, so the clock is real
+
+def now() -> datetime:
+    """Stream ids are wall-clock times, so these tests run on the real clock."""
+    return datetime.now(UTC)
 
 
-def fix(tweet_id: str, label: Label, model: str, desk_says: str, at: datetime = NOW) -> Correction:
+def fix(tweet_id: str, label: Label, model: str, desk_says: str, at: datetime | None = None) -> Correction:
     return Correction(
-        tweet_id=tweet_id, at=at, actor="U0DESK00001", label=label, model=model, desk=desk_says,
-        model_category=Category.CRIME_REPORT, urgency=0.3,
-    )  # fmt: skip
+        tweet_id=tweet_id,
+        at=at or now(),
+        actor="U0DESK00001",
+        label=label,
+        model=model,
+        desk=desk_says,
+        model_category=Category.CRIME_REPORT,
+        urgency=0.3,
+    )
 
 
 def lessons(redis_client: redis.Redis, desk: Desk) -> tuple[DeskLessons, RedisCorrectionLog, RedisMentionStore]:
     log, store = RedisCorrectionLog(redis_client, keep_days=365), RedisMentionStore(redis_client, 30)
-    return DeskLessons(log, store, RedisAggregates(redis_client, desk.zone), desk, clock=lambda: NOW), log, store
+    return DeskLessons(log, store, RedisAggregates(redis_client, desk.zone), desk, clock=now), log, store
 
 
 def test_a_correction_is_a_labelled_example_until_its_text_is_gone(redis_client: redis.Redis, desk: Desk) -> None:
@@ -38,7 +47,7 @@ def test_a_correction_is_a_labelled_example_until_its_text_is_gone(redis_client:
     record = tracked("2122000000000000001")
     store.record_new(record)
     log.record(fix(record.mention.id, Label.CATEGORY, "crime_report", "information"))
-    log.record(fix(record.mention.id, Label.URGENT, "false", "true", at=NOW + timedelta(seconds=1)))
+    log.record(fix(record.mention.id, Label.URGENT, "false", "true", at=now() + timedelta(seconds=1)))
     [(mention, labels)] = desk_lessons.examples()
     assert mention.text == record.mention.text
     assert (labels.category, labels.urgent, labels.needs_reply, labels.route) == (
@@ -58,7 +67,7 @@ def test_corrections_older_than_the_retention_period_are_dropped_on_write(redis_
     redis_client.xadd(CORRECTIONS_STREAM, {"json": "{}"}, id="1000-0")  # 1970: long past retention
     log.record(fix("2122000000000000002", Label.ROUTE, "northtown", "roads"))
     assert redis_client.xlen(CORRECTIONS_STREAM) == 1
-    assert [c.desk for c in log.between(NOW - timedelta(days=1), datetime.now(UTC) + timedelta(days=1))] == ["roads"]
+    assert [c.desk for c in log.between(now() - timedelta(days=1), now() + timedelta(days=1))] == ["roads"]
 
 
 def test_agreement_counts_decisions_by_day_and_urgent_recall_as_the_desk_judged(
@@ -69,7 +78,7 @@ def test_agreement_counts_decisions_by_day_and_urgent_recall_as_the_desk_judged(
     for n in range(10):
         record = tracked(f"21220000000000000{n:02d}")
         urgent = record.decision.model_copy(update={"urgent": n < 4})
-        aggregates.record_received("northtown", NOW - timedelta(hours=1), urgent)
+        aggregates.record_received("northtown", now(), urgent)
     log.record(fix("2122000000000000000", Label.URGENT, "true", "false"))
     log.record(fix("2122000000000000009", Label.URGENT, "false", "true"))
     log.record(fix("2122000000000000009", Label.CATEGORY, "crime_report", "emergency"))

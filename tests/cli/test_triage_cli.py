@@ -33,7 +33,7 @@ def test_json_lines_in_input_order(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["id"] for r in rows] == ["100", "101", "100"]
-    assert set(rows[0]) == {"id", "category", "urgent", "needs_reply", "route", "reasons"}
+    assert set(rows[0]) == {"id", "category", "urgent", "possible", "urgency", "needs_reply", "route", "reasons"}
     assert (rows[0]["category"], rows[0]["route"], rows[0]["needs_reply"]) == ("crime_report", "oldfield", True)
     assert (rows[1]["category"], rows[2]["category"]) == ("abuse", "chatter")
 

@@ -21,7 +21,7 @@ from tests.support.factories import decision, tracked
 
 TWEET = "2122000000000000001"
 TEAM_CHANNEL, CONTROL_ROOM = "C0NORTH0001", "C0CTRL00001"
-DESK_OFFICER = "U0ALICE0001"
+DESK_OFFICER = "U0ALICE0001"  # a control-room member: "Not urgent" needs the control room or the desk
 
 
 @pytest.fixture
@@ -30,8 +30,9 @@ def store(services: Services) -> RedisMentionStore:
 
 
 @pytest.fixture
-def control_card(services: Services, store: RedisMentionStore) -> str:
+def control_card(services: Services, store: RedisMentionStore, slack_sandbox: SlackSandbox) -> str:
     """Track a possible emergency with its control-room card, as the outbox would have posted it."""
+    slack_sandbox.set_members(CONTROL_ROOM, [DESK_OFFICER])
     unsure = decision(urgent=True, route="control_room").model_copy(
         update={"possible": True, "urgency": 0.33, "route_if_not_urgent": "northtown"}
     )
