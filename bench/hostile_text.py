@@ -14,8 +14,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.core.models import Author, Mention
-from bot.core.triage import decide
-from config.desk import Desk, load_desk
+from bot.core.triage import Triage
+from bot.services import build_triage
+from config.desk import load_desk
 
 EXAMPLE_DESK = Path(__file__).resolve().parents[1] / "config" / "desk.example.toml"
 LENGTH = 25_000
@@ -69,22 +70,22 @@ def mention(text: str) -> Mention:
     )
 
 
-def timed(text: str, desk: Desk) -> float:
-    """Return the best of REPEATS wall-clock times to decide `text`."""
+def timed(text: str, triage: Triage) -> float:
+    """Return the best of REPEATS wall-clock times to decide `text` (rules and model)."""
     best = float("inf")
     for _ in range(REPEATS):
         started = time.perf_counter()
-        decide(mention(text), desk)
+        triage.decide(mention(text))
         best = min(best, time.perf_counter() - started)
     return best
 
 
 def main() -> None:
-    desk = load_desk(EXAMPLE_DESK)
-    decide(mention("@MidshirePolice warm up"), desk)
-    results = {name: timed(hostile(*shape), desk) for name, shape in SHAPES.items()}
+    triage = build_triage(load_desk(EXAMPLE_DESK))
+    triage.decide(mention("@MidshirePolice warm up"))
+    results = {name: timed(hostile(*shape), triage) for name, shape in SHAPES.items()}
     rng = random.Random(10)
-    results |= {f"random markup noise #{n}": timed(random_text(rng), desk) for n in range(RANDOM_TEXTS)}
+    results |= {f"random markup noise #{n}": timed(random_text(rng), triage) for n in range(RANDOM_TEXTS)}
     for name, seconds in results.items():
         if not name.startswith("random"):
             print(f"{name:34} {seconds * 1000:8.1f} ms")

@@ -17,6 +17,7 @@ from bot.ingest import MentionPoller
 from bot.logs import configure_logging
 from bot.sandbox import XSandbox
 from bot.sandbox.redis_server import RedisServer
+from bot.services import build_triage
 from config.desk import load_desk
 
 PER_ACCOUNT = 400
@@ -38,8 +39,14 @@ def main() -> None:
             for n, (_, account) in enumerate(desk.accounts()):
                 x.add_mentions(account.id, account.handle, count=PER_ACCOUNT, text=TEXTS[n % len(TEXTS)])
             source = TweepyMentionSource(build_x_client("bench", x.url, 10), max_pages=10)
-            poller = MentionPoller(source, RedisMentionStore(client, 30), RedisOutbox(client, "bench"),
-                                   RedisAggregates(client, desk.zone), client, desk)  # fmt: skip
+            poller = MentionPoller(
+                source,
+                build_triage(desk),
+                RedisMentionStore(client, 30),
+                RedisOutbox(client, "bench"),
+                RedisAggregates(client, desk.zone),
+                desk,
+            )
             started = time.perf_counter()
             report = poller.poll()
             elapsed = time.perf_counter() - started

@@ -35,6 +35,7 @@ from bot.ingest import MentionPoller
 from bot.logs import configure_logging
 from bot.sandbox import SlackSandbox
 from bot.sandbox.redis_server import RedisServer
+from bot.services import build_triage
 from config.desk import Desk, SurgeTable, load_desk
 
 URGENT = "@{handle} man with a knife outside the shop right now {n}"
@@ -112,7 +113,9 @@ def run(url: str, slack: SlackSandbox, desk: Desk, args: argparse.Namespace) -> 
     feeder_outbox = RedisOutbox(client, "bench-feeder")
     feeder_outbox.ensure_groups()
     unused_source = TweepyMentionSource(build_x_client("bench", "http://127.0.0.1:9/", 1))
-    poller = MentionPoller(unused_source, mentions, feeder_outbox, RedisAggregates(client, desk.zone), client, desk)
+    poller = MentionPoller(
+        unused_source, build_triage(desk), mentions, feeder_outbox, RedisAggregates(client, desk.zone), desk
+    )
     outbox = RedisOutbox(client, "bench-drainer")
     drainer = OutboxDrainer(outbox, mentions, WebClient(token="xoxb-bench", base_url=slack.url, timeout=10),
                             ChannelPacer(client, desk.outbox.pace_ms), desk)  # fmt: skip

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from enum import StrEnum
 from typing import Protocol
 
 from bot.core.models import Category, Mention
+
+
+TIE_BREAK = tuple(Category)  # max() keeps the first of equals, so ties go to the guide's order
 
 
 class Urgency(StrEnum):
@@ -52,10 +56,10 @@ class ModelOpinion:
     urgency: float  # probability that the mention is urgent
     neighbours: tuple[Neighbour, ...] = ()
 
-    @property
+    @cached_property
     def category(self) -> Category:
         """Return the most probable category (ties go to the guide's tie-break order)."""
-        return max(Category, key=lambda c: (self.categories.get(c, 0.0), -list(Category).index(c)))
+        return max(TIE_BREAK, key=lambda c: self.categories.get(c, 0.0))
 
     @property
     def confidence(self) -> float:
