@@ -40,7 +40,7 @@ class DeskLessons:
     def examples(self) -> list[tuple[Mention, Labels]]:
         """Return every corrected mention whose text is still held, labelled as the desk left it."""
         by_mention: dict[str, list[Correction]] = {}
-        for fix in self._corrections.between(datetime.fromtimestamp(0, UTC), self._clock() + timedelta(seconds=1)):
+        for fix in self._corrections.between(datetime.fromtimestamp(0, UTC)):
             by_mention.setdefault(fix.tweet_id, []).append(fix)
         out = []
         for tracked in self._mentions.get_many(list(by_mention)):
@@ -60,4 +60,4 @@ class DeskLessons:
                 decided.update(day.categories)
                 urgent += day.urgent
         start = datetime.combine(dates[0], datetime.min.time(), self._desk.zone)
-        return agreement(decided, urgent, self._corrections.between(start, self._clock() + timedelta(seconds=1)))
+        return agreement(decided, urgent, self._corrections.between(start))

@@ -4,8 +4,9 @@ Two leased worker jobs run these (see bot/worker.py):
 
 - `check_deleted` (every `[x] compliance_every_hours`, default 12): X's developer terms ask that content deleted
   on X is removed within 24 hours. Only what is still shown with its text is checked: mentions awaiting a reply,
-  and mentions received within `[x] compliance_days` (default 2). Closed mentions older than that lose their text
-  instead (`mention.minimised` in the audit stream; cards redrawn without it), so nothing stored goes unchecked.
+  mentions received within `[x] compliance_days` (default 2), and mentions the desk corrected (they are training
+  examples while their text is held). Other closed mentions older than that lose their text instead
+  (`mention.minimised` in the audit stream; cards redrawn without it), so nothing stored goes unchecked.
   The check asks X, 100 ids a request (`GET /2/tweets`), which of those still exist. Each one gone is redacted
   in Redis (text, author and triage reasons removed; id, category, team, route and times kept, so digests and
   cards stay consistent), leaves the open queue, has every Slack message that shows it redacted, and gets a
@@ -35,6 +36,7 @@ import redis
 from slack_sdk import WebClient
 
 from bot.adapters.aggregates import RedisAggregates
+from bot.adapters.correction_store import RedisCorrectionLog
 from bot.adapters.mention_store import RedisMentionStore, card_day, read_card_entry
 from bot.adapters.outbox import DEAD_LETTER_DAYS, trim_dead_letters
 from bot.adapters.slack_cards import LINE_LOCK_SECONDS, SlackCardPublisher
@@ -107,6 +109,7 @@ class RetentionSweeper:
         self._slack = slack
         self._desk = desk
         self._audit = AuditLog(client)
+        self._corrections = RedisCorrectionLog(client, desk.retention.audit_days)
         self._clock = clock
         leases = Leases(client)
         self._cards = SlackCardPublisher(slack, desk, clock, lambda name: leases.held(name, LINE_LOCK_SECONDS))
@@ -121,8 +124,9 @@ class RetentionSweeper:
         """Take the text off closed mentions past the window, then redact every shown mention X no longer has."""
         now = self._clock()
         window = now - timedelta(days=self._desk.x.compliance_days)
-        minimised, failed = self._minimise_closed(now - self._retention, window)
-        shown = self._shown(window)
+        corrected = {c.tweet_id for c in self._corrections.between(now - self._retention)}
+        minimised, failed = self._minimise_closed(now - self._retention, window, corrected)
+        shown = self._shown(window, corrected)
         checked = redacted_now = reads = 0
         for start in range(0, len(shown), LOOKUP_BATCH):
             received = dict(shown[start : start + LOOKUP_BATCH])
@@ -144,12 +148,12 @@ class RetentionSweeper:
         log.info("compliance check done", **vars(report))
         return report
 
-    def _shown(self, window: datetime) -> list[tuple[str, float]]:
-        """Ids and received times of what is still shown with its text: awaiting a reply, or received since `window`."""
+    def _shown(self, window: datetime, corrected: set[str]) -> list[tuple[str, float]]:
+        """Ids and received times of what still holds text: awaiting a reply, recent, or corrected by the desk."""
         recent: list[tuple[str, float]] = self._client.zrangebyscore(  # type: ignore[assignment]
             Keys.tracked(), window.timestamp(), "+inf", withscores=True
         )
-        waiting = [str(i) for i in self._client.zrange(OPEN_QUEUE, 0, -1)]
+        waiting = [str(i) for i in self._client.zrange(OPEN_QUEUE, 0, -1)] + sorted(corrected)
         chosen = {str(i): float(at) for i, at in recent}
         older = [i for i in waiting if i not in chosen]
         if older:
@@ -157,7 +161,7 @@ class RetentionSweeper:
             chosen.update({i: float(at) for i, at in zip(older, scores, strict=True) if at is not None})
         return sorted(chosen.items(), key=lambda item: item[1])
 
-    def _minimise_closed(self, cutoff: datetime, window: datetime) -> tuple[int, int]:
+    def _minimise_closed(self, cutoff: datetime, window: datetime, corrected: set[str]) -> tuple[int, int]:
         """Redact mentions received between the retention cut-off and `window` that no longer await a reply.
 
         What is no longer shown need not be checked on X: its text goes instead, which keeps the deletion
@@ -176,7 +180,9 @@ class RetentionSweeper:
                 if tracked.state is MentionState.REDACTED:
                     if self._indexed(tweet_id, received):
                         to_redraw[tweet_id] = tracked.cards
-                elif not _awaits_reply(tracked) and (after := self._minimise(tweet_id, reason)) is not None:
+                elif tweet_id in corrected or _awaits_reply(tracked):
+                    continue
+                elif (after := self._minimise(tweet_id, reason)) is not None:
                     minimised += 1
                     to_redraw[tweet_id] = after.cards
             failed += self._redact_cards(to_redraw, received, reason)

@@ -9,8 +9,11 @@ from datetime import UTC, datetime, timedelta
 import redis
 from slack_sdk import WebClient
 
+from bot.adapters.correction_store import RedisCorrectionLog
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.store import AuditLog, Keys
+from bot.core.corrections import Correction, Label
+from bot.core.models import Category
 from bot.core.tracking import MentionState, TrackedMention
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.services import Services
@@ -115,3 +118,31 @@ def test_compliance_looks_up_only_what_is_shown_in_batches_of_100_and_minimises_
     x_sandbox.reset()
     again = sweeper_for(redis_client, store, x_sandbox, slack, desk).check_deleted()
     assert (again.checked, again.minimised) == (131, 0)
+
+
+def test_a_mention_the_desk_corrected_keeps_its_text_and_is_checked_instead(
+    redis_client: redis.Redis, x_sandbox: XSandbox, slack_sandbox: SlackSandbox, desk: Desk
+) -> None:
+    store = RedisMentionStore(redis_client, desk.retention.mention_days)
+    slack = WebClient(token="xoxb-test", base_url=slack_sandbox.url)
+    corrected, plain = x_sandbox.add_mentions(NORTHTOWN, HANDLE, count=2)
+    for tweet_id in (corrected, plain):
+        track_with_card(store, slack, desk, tweet_id, NOW - timedelta(days=5))
+        store.update(tweet_id, lambda t: t.model_copy(update={"state": MentionState.CLOSED, "sla_due": None}))
+    lesson = Correction(
+        tweet_id=corrected,
+        at=datetime.now(UTC),
+        actor="U0DESK00001",
+        label=Label.CATEGORY,
+        model="crime_report",
+        desk="information",
+        model_category=Category.CRIME_REPORT,
+    )
+    RedisCorrectionLog(redis_client, desk.retention.audit_days).record(lesson)
+    x_sandbox.reset()
+
+    report = sweeper_for(redis_client, store, x_sandbox, slack, desk).check_deleted()
+
+    lookups = [i for call in x_sandbox.calls if call.path == "/2/tweets" for i in call.query["ids"].split(",")]
+    assert lookups == [corrected] and (report.checked, report.minimised) == (1, 1)
+    assert store.get(corrected).mention.text and not store.get(plain).mention.text  # type: ignore[union-attr]

@@ -25,8 +25,9 @@ class RedisCorrectionLog:
             CORRECTIONS_STREAM, {"json": correction.model_dump_json()}, minid=f"{cutoff_ms}-0", approximate=False
         )
 
-    def between(self, start: datetime, end: datetime) -> list[Correction]:
-        """Return the corrections made from `start` up to (not including) `end`, oldest first."""
-        first, last = f"{int(start.timestamp() * 1000)}-0", f"({int(end.timestamp() * 1000)}-0"
+    def between(self, start: datetime, end: datetime | None = None) -> list[Correction]:
+        """Return the corrections made from `start` up to (not including) `end`, or all since, oldest first."""
+        first = f"{int(start.timestamp() * 1000)}-0"
+        last = f"({int(end.timestamp() * 1000)}-0" if end is not None else "+"
         rows: list[tuple[str, dict[str, str]]] = self._client.xrange(CORRECTIONS_STREAM, min=first, max=last)  # type: ignore[assignment]
         return [Correction.model_validate_json(fields["json"]) for _, fields in rows]

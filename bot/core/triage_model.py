@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from enum import StrEnum
+from functools import cached_property
 from typing import Protocol
 
 from bot.core.models import Category, Mention
-
 
 TIE_BREAK = tuple(Category)  # max() keeps the first of equals, so ties go to the guide's order
 

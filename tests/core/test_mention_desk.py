@@ -66,8 +66,8 @@ class MemoryCorrections(list[Correction]):
     def record(self, correction: Correction) -> None:
         self.append(correction)
 
-    def between(self, start: datetime, end: datetime) -> list[Correction]:
-        return [c for c in self if start <= c.at < end]
+    def between(self, start: datetime, end: datetime | None = None) -> list[Correction]:
+        return [c for c in self if start <= c.at and (end is None or c.at < end)]
 
 
 class AuditTrail(list[tuple[str, str, str, dict[str, str]]]):
