@@ -1,55 +1,9 @@
-"""Patterns for what the author wants of the force: complain, ask, thank, insult, or press enquiries."""
+"""Patterns the rules keep beside the model: a media outlet's request, thanks to pass on, spam, and scam reports."""
 
 from __future__ import annotations
 
-import re
+from bot.core.signals import signal
 
-from bot.core.signals import Signal, signal
-
-COMPLAINT_SPECIFIC: tuple[Signal, ...] = (
-    signal(
-        "complains of a delay or no response",
-        r"no call[- ]?backs?|never (?:called|rang|got) back|not (?:had|heard|got|received) (?:a |any "
-        r"|one )?(?:single )?"
-        r"(?:reply|response|call|word|update)|no (?:reply|response|update|answer|contact|one came|one has (?:come"
-        r"|been))",
-        r"still (?:no|not|waiting|haven't|hasn't|nobody)|(?:nobody|no-?one|no one) (?:came|comes|has come|turned up"
-        r"|showed"
-        r"|bothered|answers)|never (?:came|turned up|showed)",
-        r"(?:took|taking|waited|waiting) (?:over |nearly |almost )?\d+ (?:hours|hrs|days|weeks|mins|minutes)",
-        r"\d+ (?:hours|hrs|mins|minutes|weeks|days|months) (?:on hold|to get through|to turn up|to answer|to respond|"
-        r"waiting|and (?:still )?(?:no|nothing|nobody))|on hold (?:to|for|with) (?:101|\d+)|hours? on hold",
-        r"to get through|what's the point|(?:emailed|rang|called|reported|phoned|chased) .{0,40}(?:\d+|three|four|five"
-        r"|several|multiple) times|(?:\d+|three|four|five|several) (?:reports|calls|emails) .{0,30}(?:no|nothing)",
-        r"no response to|thanks for nothing",
-    ),
-    signal(
-        "complains about an officer or police conduct",
-        r"rude|patronising|condescending|swore at|sworn at|shouted at|laughed at|dismissive|unprofessional|arrogant",
-        r"wrong (?:crime )?(?:ref|reference|number)|lost my (?:statement|file|evidence)|blocked (?:my|our) (?:drive"
-        r"|road)",
-        r"wouldn't move|parked (?:in|on) (?:the|a) (?:disabled|double|pavement|bus)|disabled (?:bay|space)|flew past",
-        r"(?:no|without) (?:lights|sirens|blues)|stop(?:ped)? and search(?:ed)?|searched .{0,20}(?:again|times)"
-        r"|profiling",
-        r"explain (?:to me )?why|not good enough|expect better|shameful|disgrace\w*|appalling|unacceptable|not on",
-        r"(?:police|patrol|your) (?:car|van|officers?) (?:flew|speeding|was speeding|parked|blocked|doing)",
-    ),
-)
-COMPLAINT_POLICY = signal(
-    "complains about a policy or closure",
-    r"revenue (?:raising|collecting)|cash cow|priorities|always got time|(?:closed|shut|closing) (?:the|our|down)"
-    r" (?:\w+ ){0,3}(?:station|front desk|counter|desk)|waste of (?:money|time|resources|taxpayers)",
-    r"(?:tucked|hiding|hidden) (?:behind|in|round)|my complaint|(?:make|making|made) a (?:formal )?complaint",
-    r"meeting with (?:the )?(?:sector |local )?inspector|speak to (?:your|a) (?:supervisor|inspector|sergeant|manager)",
-    r"answer the phone|before spending",
-)
-
-MEDIA_IDENTITY = signal(
-    "press enquiry",
-    r"journalis\w*|journo|reporter|correspondent|news ?desk|newsroom|news team|editor|producer|press office"
-    r"|presenter|bbc|itv|sky news|radio|podcast|newspaper|our (?:paper|readers|listeners|viewers|show|programme)",
-    r"echo|gazette|herald|chronicle|argus|courier|advertiser|evening news|telegraph|sentinel|live newsdesk|fm",
-)
 MEDIA_REQUEST = signal(
     "asks for comment or material",
     r"confirm|comment|statement|interview|come on|on air|live chat|(?:any|an) update|tell us|press (?:contact|release)",
@@ -57,19 +11,6 @@ MEDIA_REQUEST = signal(
     r"writing (?:about|a piece|an article)|doing (?:an episode|a piece|a story)|working on|charged",
 )
 
-PRAISE = signal(
-    "thanks or praise",
-    r"thank you|thanks|thankyou|cheers (?:for|to)|well done|good work|great work|great job|good job|keep it up",
-    r"much appreciated|appreciate\w*|congratulations|congrats|legends?|heroes|what a gent|kinder|lovely to see",
-    r"made my day|deserves? a (?:pay rise|medal|raise)|fair play|respect to|so (?:relieved|grateful)|grateful"
-    r"|brilliant "
-    r"(?:work|job|team)|feels? (?:so )?(?:much )?safer|diolch|dziękuj\w*|gracias|merci|danke",
-)
-STRONG_PRAISE = signal(
-    "thanks the police",
-    r"thank you (?:for|to|so)|thanks (?:for|to|so)|(?:huge|big|massive|many) thanks|well done|good work|great work|"
-    r"great job|keep it up|what a gent|couldn't have been kinder|so relieved|congratulations|lovely to see|diolch",
-)
 PASS_THANKS = signal(
     "asks to pass thanks to an officer",
     r"pass (?:on )?(?:my|our|this|these|the|a|it|them) ?(?:thanks|thank you|gratitude|appreciation|message|on)"
@@ -77,13 +18,6 @@ PASS_THANKS = signal(
     r"(?:to|on to|onto) (?:his|her|their) (?:sergeant|inspector|boss|manager|supervisor)|commend\w*",
 )
 
-ABUSE = signal(
-    "insults the police",
-    r"acab|1312|pigs?|🐷|🐖|clowns?|🤡|muppets?|useless|pathetic|a joke|disband|parasites?|jobsworths?|scum|filth",
-    r"wankers?|tossers?|idiots?|morons?|cretins?|dickheads?|bastards?|bent (?:coppers|cops)|fuck\w*|do one|plod",
-    r"get a (?:real|proper) job|arses?|snitch\w*|plastic (?:police|cops|coppers)|hope you (?:all )?(?:get|rot|die)",
-    r"overpaid|incompetent|waste of (?:space|oxygen)|laughing ?stock|oink|plonker|woke (?:force|police|cops)|defund",
-)
 SPAM = signal(
     "looks like spam or an advert",
     r"follow ?back|follow (?:for|4) follow|f4f|(?:buy|cheap|free|gain|get|more|real) followers|\d+k? followers"
@@ -111,10 +45,3 @@ SCAM_REPORT = signal(
     r"(?:scammed|defrauded|conned|ripped off|hacked|phished)|scammed out of|(?:lost|sent|paid|transferred) "
     r"(?:them |him |her )?£?\d",
 )
-TO_OTHER_USERS = re.compile(r"^(?:anyone|anybody|does anyone|has anyone|did anyone|is anyone|who else|am i the only)\b")
-QUESTION_OPENER = re.compile(
-    r"^(?:\S+ ){0,2}(?:what|what's|whats|when|when's|where|where's|why|who|who's|whose|how|how's|which|is|isn't|are"
-    r"|aren't|was|were|do|does|did|don't|can|can't|could|will|won't|would|should|has|have|am|any|czy|jak|gdzie|kiedy"
-    r"|dlaczego|kto|qué|cómo|dónde|cuándo|ble|sut|pryd|pam|oes|ydy)\b"
-)
-HOW_TO = re.compile(r"^(?:how (?:do|can|would|should) (?:i|we)|where (?:do|can) (?:i|we)|is it legal|am i allowed)\b")

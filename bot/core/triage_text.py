@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from bot.core.lexicon_emergency import FIGURES_OF_SPEECH
-from bot.core.lexicon_intent import HOW_TO, QUESTION_OPENER
 from bot.core.routing import HANDLE
 from bot.core.text import normalise
 
@@ -18,12 +16,7 @@ _SLACK_LINK = re.compile(r"<(?:https?|mailto):[^|>]*(?:\|([^>]*))?>")
 _SLACK_MARKUP = re.compile(r"<[!@#][^>]*>|<https?:[^>]*>")
 _URL = re.compile(r"https?://\S+")
 _LONG_QUOTE = re.compile(r"(?:(?<=\s)|^)['\"][^'\"]{20,}['\"](?=[\s.,!?]|$)")
-_LEAD = re.compile(
-    r"^(?:(?:hi|hello|hey|dear|morning|evening|afternoon|good (?:morning|afternoon|evening))[ ,!]+)?((?:@\w+[ ,:]*)+)",
-    re.IGNORECASE,
-)
 _SENTENCE = re.compile(r"[^.!?\n¿]+[.!?]*")
-_CLAUSE = re.compile(r"[,;:\-]\s")
 
 
 @dataclass(frozen=True)
@@ -32,11 +25,7 @@ class PreparedText:
     places: str  # as `handles` without @handles: for routing by place
     body: str  # as `places` without links and quoted passages: what the author says
     plain: str  # as `body` without figures of speech: for meaning
-    raw: str  # the text as posted
-    cased: str  # normalised with case kept: for spotting names
     statements: str  # the sentences of `plain` that are not questions
-    questions: tuple[str, ...]  # clauses of `plain` that put a question
-    leading: tuple[str, ...]  # the handles the post opens with (after any greeting): whom it addresses
 
 
 def _squeeze(text: str) -> str:
@@ -64,34 +53,9 @@ def _strip_markup(text: str) -> str:
     return _squeeze(_SLACK_MARKUP.sub(" ", head) + tail)
 
 
-def _questions(sentences: list[str]) -> tuple[str, ...]:
-    found = []
-    for sentence in sentences:
-        if HOW_TO.match(sentence):
-            found.append(sentence)
-        elif sentence.endswith("?"):
-            clauses = [c.strip() for c in _CLAUSE.split(sentence) if c.strip()]
-            found.extend(c for c in dict.fromkeys((clauses[0], clauses[-1])) if QUESTION_OPENER.match(c))
-    return tuple(found)
-
-
-@lru_cache(maxsize=64)
-def cased_body(cased: str) -> str:
-    """Return normalised, case-kept text without leading handles, handles and links: for spotting names."""
-    body = _LEAD.sub("", _strip_markup(cased))
-    if "@" in body:
-        body = HANDLE.sub(" ", body)
-    if "http" in body:
-        body = _URL.sub(" ", body)
-    return _squeeze(body)
-
-
 def prepare(raw: str) -> PreparedText:
     """Normalise `raw` once and derive every view triage needs."""
-    cased = normalise(raw, casefold=False)
-    handles = _strip_markup(cased.casefold())
-    lead = _LEAD.match(handles)
-    leading = HANDLE.findall(lead.group(1)) if lead else []
+    handles = _strip_markup(normalise(raw))
     places = _squeeze(HANDLE.sub(" ", handles)) if "@" in handles else handles
     body = _squeeze(_URL.sub(" ", places)) if "http" in places else places
     if "'" in body or '"' in body:
@@ -103,9 +67,5 @@ def prepare(raw: str) -> PreparedText:
         places=places,
         body=body,
         plain=plain,
-        raw=raw,
-        cased=cased,
         statements=" . ".join(s for s in sentences if not s.endswith("?")),
-        questions=_questions(sentences),
-        leading=tuple(leading),
     )

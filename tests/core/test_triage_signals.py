@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from bot.core import lexicon, lexicon_emergency, lexicon_intent
+from bot.core import lexicon_emergency, lexicon_intent
 from bot.core.pages import mentions_from_page
 from bot.core.regex_gate import DIGIT, STEM, gate_keys, word_keys
 from bot.core.signals import Signal, signal, terms_signal
@@ -16,7 +16,7 @@ from tests.conftest import DEV
 
 LEXICON_SIGNALS = [
     s
-    for module in (lexicon, lexicon_emergency, lexicon_intent)
+    for module in (lexicon_emergency, lexicon_intent)
     for value in vars(module).values()
     for s in (value if isinstance(value, tuple) else (value,))
     if isinstance(s, Signal)
