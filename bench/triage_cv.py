@@ -206,7 +206,7 @@ def explorations() -> dict[str, FitPredict]:
     """Return every variant tried on the way to the chosen recipe (5 folds x 1 repeat, docs/triage.md)."""
     char16_word13: tuple[Vec, ...] = (("char_wb", (1, 6), 2, 1.0, True), ("word", (1, 3), 2, 1.0, True))
     return {
-        "previous choice: TF-IDF, LR, balanced + joint": ngram_fit_predict(Recipe(nb=False), SEED),
+        "previous choice: TF-IDF, LR, balanced + joint": ngram_fit_predict(Recipe(nb=False, **OLD_C), SEED),
         "TF-IDF: NB-LR category, LR urgency": variant(TFIDF, urgency="lr"),
         "TF-IDF: NB-LR category and urgency": variant(TFIDF),
         "TF-IDF: LR category, NB-LR urgency": variant(TFIDF, category="lr"),
@@ -216,21 +216,21 @@ def explorations() -> dict[str, FitPredict]:
         "TF-IDF: urgency mean of LR and LinearSVC": variant(TFIDF, category="lr", urgency="lr+svc"),
         "TF-IDF: urgency = max(model, joint share)": variant(TFIDF, category="lr", urgency="lr", combine="max"),
         "TF-IDF: urgency = joint share alone": variant(TFIDF, category="lr", urgency="lr", combine="joint"),
-        "NB-LR presence, C=10": ngram_fit_predict(Recipe(), SEED),
+        "NB-LR presence, C=10": ngram_fit_predict(Recipe(**OLD_C), SEED),
         "NB-LR presence, C=1": ngram_fit_predict(Recipe(category_c=1.0, urgency_c=1.0), SEED),
         "NB-LR presence, C=3": ngram_fit_predict(Recipe(category_c=3.0, urgency_c=3.0), SEED),
         "NB-LR presence, C=30": ngram_fit_predict(Recipe(category_c=30.0, urgency_c=30.0), SEED),
         "NB-LR presence, C=100": ngram_fit_predict(Recipe(category_c=100.0, urgency_c=100.0), SEED),
-        "NB-LR C=10, urgency C=3": ngram_fit_predict(Recipe(urgency_c=3.0), SEED),
-        "NB-LR C=10, urgency C=30": ngram_fit_predict(Recipe(urgency_c=30.0), SEED),
+        "NB-LR C=10, urgency C=3": ngram_fit_predict(Recipe(category_c=10.0, urgency_c=3.0), SEED),
+        "NB-LR C=10, urgency C=30": ngram_fit_predict(Recipe(category_c=10.0, urgency_c=30.0), SEED),
         "NB-LR C=10, urgency char_wb 1-6 + word 1-3": variant(urgency_features=char16_word13),
         "NB-LR C=10, all char_wb 1-6 + word 1-3": variant(char16_word13),
-        "NB-LR C=10, min_df 1": ngram_fit_predict(Recipe(min_df=1), SEED),
+        "NB-LR C=10, min_df 1": ngram_fit_predict(Recipe(min_df=1, **OLD_C), SEED),
         "NB-LR C=10, char (not char_wb) 2-5": variant((("char", (2, 5), 2, 1.0, True), BINARY[1])),
         "NB-LR C=10, urgency weight 0.7": variant(weight=0.7),
         "NB-LR C=10, urgency weight 0.3": variant(weight=0.3),
         "NB-LR C=10, urgency = max(model, joint)": variant(combine="max"),
-        "NB-LR C=10, no joint model": ngram_fit_predict(Recipe(joint=False), SEED),
+        "NB-LR C=10, no joint model": ngram_fit_predict(Recipe(joint=False, **OLD_C), SEED),
         "NB-LR C=3, alpha 0.5": ngram_fit_predict(Recipe(category_c=3.0, urgency_c=3.0, nb_alpha=0.5), SEED),
         "NB-LR C=3, alpha 0.25": ngram_fit_predict(Recipe(category_c=3.0, urgency_c=3.0, nb_alpha=0.25), SEED),
         "NB-LR rows unit length, C=10": variant(c=10.0, row_norm=True),
@@ -244,22 +244,25 @@ def explorations() -> dict[str, FitPredict]:
     }
 
 
+OLD_C = {"category_c": 10.0, "urgency_c": 10.0}  # the previous recipe's regularisation
+
+
 def candidates() -> dict[str, FitPredict]:
     """Return every model compared in docs/triage.md, by name."""
     found: dict[str, FitPredict] = {
         "reference: char2-5+word, min_df 1, unweighted": ngram_fit_predict(
-            Recipe(min_df=1, urgency_balanced=False, joint=False, nb=False), SEED
+            Recipe(min_df=1, urgency_balanced=False, joint=False, nb=False, **OLD_C), SEED
         ),
         "ngram min_df 2, unweighted urgency": ngram_fit_predict(
-            Recipe(urgency_balanced=False, joint=False, nb=False), SEED
+            Recipe(urgency_balanced=False, joint=False, nb=False, **OLD_C), SEED
         ),
-        "ngram min_df 2, balanced urgency": ngram_fit_predict(Recipe(joint=False, nb=False), SEED),
+        "ngram min_df 2, balanced urgency": ngram_fit_predict(Recipe(joint=False, nb=False, **OLD_C), SEED),
         "ngram min_df 2, balanced, C=30": ngram_fit_predict(
             Recipe(category_c=30.0, urgency_c=30.0, joint=False, nb=False), SEED
         ),
-        "ngram char1-5, balanced": ngram_fit_predict(Recipe(char_range=(1, 5), joint=False, nb=False), SEED),
-        "ngram min_df 2, balanced + joint (previous choice)": ngram_fit_predict(Recipe(nb=False), SEED),
-        "TF-IDF, NB-LR category and urgency, C=10": variant(TFIDF),
+        "ngram char1-5, balanced": ngram_fit_predict(Recipe(char_range=(1, 5), joint=False, nb=False, **OLD_C), SEED),
+        "ngram min_df 2, balanced + joint (previous choice)": ngram_fit_predict(Recipe(nb=False, **OLD_C), SEED),
+        "TF-IDF, NB-LR category and urgency, C=10": variant(TFIDF, c=10.0),
         "NB-LR presence, C=10": ngram_fit_predict(Recipe(category_c=10.0, urgency_c=10.0), SEED),
         "NB-LR presence, C=3, alpha 0.5": ngram_fit_predict(Recipe(nb_alpha=0.5), SEED),
         "NB-LR presence, C=3, word 1-3": ngram_fit_predict(Recipe(word_range=(1, 3)), SEED),
