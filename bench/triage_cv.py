@@ -1,8 +1,10 @@
 """Compare triage model candidates by repeated stratified k-fold CV on the training set, then test the chosen one.
 
 Run from the repo root: `.venv/bin/python -m bench.triage_cv` (the embedding candidates need the `[research]`
-extra: `pip install -e ".[research]"`; without it they are skipped). The dev set is only scored at the end,
-with the committed artefact: it is a test set, and nothing here is chosen by it.
+extra: `pip install -e ".[research]"`; without it they are skipped). `--explore` prints the exploratory table
+instead (5 folds x 1 repeat, first seed: every variant tried on the way, cheaper to run); `--short` scores
+held-out texts cut to their first 8 words (a short-mention stress test). The dev set is only
+scored at the end, with the committed artefact: it is a test set, and nothing here is chosen by it.
 """
 
 from __future__ import annotations
@@ -16,16 +18,19 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
-from sklearn.linear_model import LogisticRegression
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.preprocessing import normalize
+from sklearn.svm import LinearSVC
 
 from bench.dev_set import dev_labels, dev_mentions
 from bot.core.models import Mention
 from bot.core.triage_eval import Labels, evaluate, format_report
 from bot.learning.crossval import REPLY, FitPredict, out_of_fold, summarise
 from bot.learning.examples import Example, read_examples
-from bot.learning.features import FeatureSpace, Recipe
+from bot.learning.features import FeatureSpace, Recipe, normalise
 from bot.learning.model import load_model
-from bot.learning.pipeline import CATEGORIES, MAX_ITER, targets
+from bot.learning.pipeline import CATEGORIES, MAX_ITER, log_count_ratio, targets
 from bot.learning.training import FOLDS, REPEATS, SEED, ngram_fit_predict
 
 REPO = Path(__file__).resolve().parents[1]
@@ -76,17 +81,193 @@ def dense_fit_predict(features: Callable[[Sequence[Example], Sequence[Mention]],
     return fit_predict
 
 
+K = len(CATEGORIES)
+# (analyzer, n-gram range, min_df, max_df, binary): one vectorizer; a feature set is a tuple of them
+Vec = tuple[str, tuple[int, int], int, float, bool]
+BINARY: tuple[Vec, ...] = (("char_wb", (2, 5), 2, 1.0, True), ("word", (1, 2), 2, 1.0, True))
+TFIDF: tuple[Vec, ...] = (("char_wb", (2, 5), 2, 1.0, False), ("word", (1, 2), 2, 1.0, False))
+_FEATURES: dict[tuple[tuple[Vec, ...], tuple[str, ...]], tuple[list[object], object]] = {}
+
+
+def _features(spec: tuple[Vec, ...], train: Sequence[Mention], test: Sequence[Mention]) -> tuple[object, object]:
+    """Fit (once per fold, cached) and apply the vectorizers of one feature set."""
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+    key = (spec, tuple(m.id for m in train))
+    if key not in _FEATURES:
+        texts = [normalise(m.text) for m in train]
+        fitted: list[object] = []
+        for analyzer, ngrams, min_df, max_df, binary in spec:
+            kind = CountVectorizer if binary else TfidfVectorizer
+            options = {"binary": True} if binary else {"sublinear_tf": True}
+            token = r"(?u)\b\w+\b" if analyzer == "word" else None
+            vectorizer = kind(
+                analyzer=analyzer,
+                ngram_range=ngrams,
+                min_df=min_df,
+                max_df=max_df,
+                lowercase=False,
+                token_pattern=token,
+                dtype=np.float64,
+                **options,
+            )
+            fitted.append(vectorizer.fit(texts))
+        _FEATURES[key] = (fitted, sparse.hstack([v.transform(texts) for v in fitted], format="csr"))  # type: ignore[attr-defined]
+    fitted, x_train = _FEATURES[key]
+    texts = [normalise(m.text) for m in test]
+    return x_train, sparse.hstack([v.transform(texts) for v in fitted], format="csr")  # type: ignore[attr-defined]
+
+
+def _full(model: object, x: object, width: int) -> np.ndarray:
+    out = np.zeros((x.shape[0], width))  # type: ignore[attr-defined]
+    out[:, model.classes_] = model.predict_proba(x)  # type: ignore[attr-defined]
+    return out
+
+
+def _svc(balanced: bool = False) -> CalibratedClassifierCV:
+    weight = "balanced" if balanced else None
+    return CalibratedClassifierCV(LinearSVC(C=0.5, class_weight=weight, random_state=SEED), cv=3, method="sigmoid")
+
+
+def variant(
+    features: tuple[Vec, ...] = BINARY,
+    urgency_features: tuple[Vec, ...] | None = None,
+    category: str = "nb",
+    urgency: str = "nb",
+    c: float = 10.0,
+    urgency_c: float | None = None,
+    alpha: float = 1.0,
+    row_norm: bool = False,
+    joint: bool = True,
+    combine: str = "mean",
+    weight: float = 0.5,
+) -> FitPredict:
+    """Return a CV trainer for one exploratory variant (bench only; the product's recipe is `Recipe`).
+
+    category: nb (one-vs-rest NB-LR), lr (softmax), svc (calibrated LinearSVC), lr+svc (their mean), sgd
+    (modified Huber). urgency: nb, lr or lr+svc, class-balanced. combine: how the joint model's urgent share
+    meets the urgency model: mean (weighted by `weight`), max, or joint (the joint share alone).
+    """
+
+    def scaled(x: object, ratio: np.ndarray) -> object:
+        out = sparse.csr_matrix(x.multiply(ratio))  # type: ignore[attr-defined]
+        return normalize(out) if row_norm else out
+
+    def nb(x_train: object, positive: np.ndarray, x_test: object, cost: float, balanced: bool) -> np.ndarray:
+        ratio = log_count_ratio(x_train, positive, alpha)  # type: ignore[arg-type]
+        weights = "balanced" if balanced else None
+        model = LogisticRegression(C=cost, max_iter=MAX_ITER, random_state=SEED, class_weight=weights)
+        return model.fit(scaled(x_train, ratio), positive).predict_proba(scaled(x_test, ratio))[:, 1]
+
+    def fit_predict(train: Sequence[Example], test: Sequence[Mention]) -> tuple[np.ndarray, np.ndarray]:
+        mentions = [m for m, _ in train]
+        categories, urgent = targets(train)
+        x_train, x_test = _features(features, mentions, test)
+        u_train, u_test = _features(urgency_features, mentions, test) if urgency_features else (x_train, x_test)
+        classes = categories + K * urgent if joint else categories
+        width = 2 * K if joint else K
+        lr = LogisticRegression(C=c, max_iter=MAX_ITER, random_state=SEED)
+        if category == "nb":
+            shares = np.zeros((len(test), width))
+            for value in np.unique(classes):
+                shares[:, value] = nb(x_train, classes == value, x_test, c, False)
+            shares /= shares.sum(axis=1, keepdims=True)
+        elif category == "lr":
+            shares = _full(lr.fit(x_train, classes), x_test, width)
+        elif category == "svc":
+            shares = _full(_svc().fit(x_train, classes), x_test, width)
+        elif category == "lr+svc":
+            shares = (
+                _full(lr.fit(x_train, classes), x_test, width) + _full(_svc().fit(x_train, classes), x_test, width)
+            ) / 2
+        else:
+            sgd = SGDClassifier(loss="modified_huber", alpha=1e-4, max_iter=50, tol=None, random_state=SEED)
+            shares = _full(sgd.fit(x_train, classes), x_test, width)
+        cost = urgency_c or c
+        balanced = LogisticRegression(C=cost, max_iter=MAX_ITER, random_state=SEED, class_weight="balanced")
+        if urgency == "nb":
+            u = nb(u_train, urgent, u_test, cost, True)
+        elif urgency == "lr":
+            u = balanced.fit(u_train, urgent).predict_proba(u_test)[:, 1]
+        else:
+            u = (
+                balanced.fit(u_train, urgent).predict_proba(u_test)[:, 1]
+                + _svc(True).fit(u_train, urgent).predict_proba(u_test)[:, 1]
+            ) / 2
+        probs = shares[:, :K] + shares[:, K:] if joint else shares
+        if joint:
+            share = shares[:, K:].sum(axis=1)
+            u = {"mean": weight * u + (1 - weight) * share, "max": np.maximum(u, share), "joint": share}[combine]
+        return probs, u
+
+    return fit_predict
+
+
+def explorations() -> dict[str, FitPredict]:
+    """Return every variant tried on the way to the chosen recipe (5 folds x 1 repeat, docs/triage.md)."""
+    char16_word13: tuple[Vec, ...] = (("char_wb", (1, 6), 2, 1.0, True), ("word", (1, 3), 2, 1.0, True))
+    return {
+        "previous choice: TF-IDF, LR, balanced + joint": ngram_fit_predict(Recipe(nb=False, **OLD_C), SEED),
+        "TF-IDF: NB-LR category, LR urgency": variant(TFIDF, urgency="lr"),
+        "TF-IDF: NB-LR category and urgency": variant(TFIDF),
+        "TF-IDF: LR category, NB-LR urgency": variant(TFIDF, category="lr"),
+        "TF-IDF: calibrated LinearSVC category": variant(TFIDF, category="svc", urgency="lr"),
+        "TF-IDF: mean of LR and LinearSVC category": variant(TFIDF, category="lr+svc", urgency="lr"),
+        "TF-IDF: SGD modified Huber category": variant(TFIDF, category="sgd", urgency="lr"),
+        "TF-IDF: urgency mean of LR and LinearSVC": variant(TFIDF, category="lr", urgency="lr+svc"),
+        "TF-IDF: urgency = max(model, joint share)": variant(TFIDF, category="lr", urgency="lr", combine="max"),
+        "TF-IDF: urgency = joint share alone": variant(TFIDF, category="lr", urgency="lr", combine="joint"),
+        "NB-LR presence, C=10": ngram_fit_predict(Recipe(**OLD_C), SEED),
+        "NB-LR presence, C=1": ngram_fit_predict(Recipe(category_c=1.0, urgency_c=1.0), SEED),
+        "NB-LR presence, C=3": ngram_fit_predict(Recipe(category_c=3.0, urgency_c=3.0), SEED),
+        "NB-LR presence, C=30": ngram_fit_predict(Recipe(category_c=30.0, urgency_c=30.0), SEED),
+        "NB-LR presence, C=100": ngram_fit_predict(Recipe(category_c=100.0, urgency_c=100.0), SEED),
+        "NB-LR C=10, urgency C=3": ngram_fit_predict(Recipe(category_c=10.0, urgency_c=3.0), SEED),
+        "NB-LR C=10, urgency C=30": ngram_fit_predict(Recipe(category_c=10.0, urgency_c=30.0), SEED),
+        "NB-LR C=10, urgency char_wb 1-6 + word 1-3": variant(urgency_features=char16_word13),
+        "NB-LR C=10, all char_wb 1-6 + word 1-3": variant(char16_word13),
+        "NB-LR C=10, min_df 1": ngram_fit_predict(Recipe(min_df=1, **OLD_C), SEED),
+        "NB-LR C=10, char (not char_wb) 2-5": variant((("char", (2, 5), 2, 1.0, True), BINARY[1])),
+        "NB-LR C=10, urgency weight 0.7": variant(weight=0.7),
+        "NB-LR C=10, urgency weight 0.3": variant(weight=0.3),
+        "NB-LR C=10, urgency = max(model, joint)": variant(combine="max"),
+        "NB-LR C=10, no joint model": ngram_fit_predict(Recipe(joint=False, **OLD_C), SEED),
+        "NB-LR C=3, alpha 0.5": ngram_fit_predict(Recipe(category_c=3.0, urgency_c=3.0, nb_alpha=0.5), SEED),
+        "NB-LR C=3, alpha 0.25": ngram_fit_predict(Recipe(category_c=3.0, urgency_c=3.0, nb_alpha=0.25), SEED),
+        "NB-LR rows unit length, C=10": variant(c=10.0, row_norm=True),
+        "NB-LR rows unit length, C=30": variant(c=30.0, row_norm=True),
+        "NB-LR C=3, urgency weight 0.7": variant(c=3.0, weight=0.7),
+        "NB-LR C=3, char_wb 1-5": ngram_fit_predict(Recipe(char_range=(1, 5), category_c=3.0, urgency_c=3.0), SEED),
+        "NB-LR C=3, char_wb 3-6": ngram_fit_predict(Recipe(char_range=(3, 6), category_c=3.0, urgency_c=3.0), SEED),
+        "NB-LR C=3, word 1-3": ngram_fit_predict(Recipe(word_range=(1, 3), category_c=3.0, urgency_c=3.0), SEED),
+        "NB-LR C=3, min_df 3": ngram_fit_predict(Recipe(min_df=3, category_c=3.0, urgency_c=3.0), SEED),
+        "NB-LR C=3, max_df 0.5": variant((("char_wb", (2, 5), 2, 0.5, True), ("word", (1, 2), 2, 0.5, True)), c=3.0),
+    }
+
+
+OLD_C = {"category_c": 10.0, "urgency_c": 10.0}  # the previous recipe's regularisation
+
+
 def candidates() -> dict[str, FitPredict]:
     """Return every model compared in docs/triage.md, by name."""
     found: dict[str, FitPredict] = {
         "reference: char2-5+word, min_df 1, unweighted": ngram_fit_predict(
-            Recipe(min_df=1, urgency_balanced=False, joint=False), SEED
+            Recipe(min_df=1, urgency_balanced=False, joint=False, nb=False, **OLD_C), SEED
         ),
-        "ngram min_df 2, unweighted urgency": ngram_fit_predict(Recipe(urgency_balanced=False, joint=False), SEED),
-        "ngram min_df 2, balanced urgency": ngram_fit_predict(Recipe(joint=False), SEED),
-        "ngram min_df 2, balanced, C=30": ngram_fit_predict(Recipe(category_c=30.0, urgency_c=30.0, joint=False), SEED),
-        "ngram char1-5, balanced": ngram_fit_predict(Recipe(char_range=(1, 5), joint=False), SEED),
-        "ngram min_df 2, balanced + joint (chosen)": ngram_fit_predict(Recipe(), SEED),
+        "ngram min_df 2, unweighted urgency": ngram_fit_predict(
+            Recipe(urgency_balanced=False, joint=False, nb=False, **OLD_C), SEED
+        ),
+        "ngram min_df 2, balanced urgency": ngram_fit_predict(Recipe(joint=False, nb=False, **OLD_C), SEED),
+        "ngram min_df 2, balanced, C=30": ngram_fit_predict(
+            Recipe(category_c=30.0, urgency_c=30.0, joint=False, nb=False), SEED
+        ),
+        "ngram char1-5, balanced": ngram_fit_predict(Recipe(char_range=(1, 5), joint=False, nb=False, **OLD_C), SEED),
+        "ngram min_df 2, balanced + joint (previous choice)": ngram_fit_predict(Recipe(nb=False, **OLD_C), SEED),
+        "TF-IDF, NB-LR category and urgency, C=10": variant(TFIDF, c=10.0),
+        "NB-LR presence, C=10": ngram_fit_predict(Recipe(category_c=10.0, urgency_c=10.0), SEED),
+        "NB-LR presence, C=3, alpha 0.5": ngram_fit_predict(Recipe(nb_alpha=0.5), SEED),
+        "NB-LR presence, C=3, word 1-3": ngram_fit_predict(Recipe(word_range=(1, 3)), SEED),
+        "NB-LR presence, C=3 (chosen)": ngram_fit_predict(Recipe(), SEED),
     }
     embed = wordllama_embed()
     if embed is None:
@@ -104,7 +285,7 @@ def candidates() -> dict[str, FitPredict]:
         return vectors([m for m, _ in train]), vectors(test)
 
     def combined(train: Sequence[Example], test: Sequence[Mention]) -> tuple[object, object]:
-        space = FeatureSpace.fit([m for m, _ in train], Recipe())
+        space = FeatureSpace.fit([m for m, _ in train], Recipe(nb=False))
         x_train = sparse.hstack([space.transform([m for m, _ in train]), vectors([m for m, _ in train])], format="csr")
         return x_train, sparse.hstack([space.transform(test), vectors(test)], format="csr")
 
@@ -113,18 +294,66 @@ def candidates() -> dict[str, FitPredict]:
     return found
 
 
+def exploration_table(examples: list[Example]) -> None:
+    """Print the exploratory rows: one repeat each, so only differences beyond the main table's sd count."""
+    print(f"\n{FOLDS}-fold stratified CV x 1 repeat (seed {SEED}) on {len(examples)} training mentions")
+    print(f"{'variant':<48}" + "".join(f"{label:>17}" for _, label in COLUMNS) + f"{'time':>8}")
+    for name, fit_predict in explorations().items():
+        started = time.perf_counter()
+        summary = summarise(out_of_fold(examples, fit_predict, FOLDS, 1, SEED), examples)
+        cells = "".join(f"{summary[key]['mean']:>17.3f}" for key, _ in COLUMNS)
+        print(f"{name:<48}{cells}{time.perf_counter() - started:>7.0f}s", flush=True)
+
+
+SHORT_WORDS = 8  # held-out texts cut to their first 8 words (the handle counts): a short-mention stress test
+
+
+def _cut(mention: Mention) -> Mention:
+    return mention.model_copy(update={"text": " ".join(mention.text.split()[:SHORT_WORDS])})
+
+
+def short_text_table(examples: list[Example]) -> None:
+    """Print the first and the chosen model on held-out texts cut short, trained as usual or with cut copies."""
+    print(f"\n{FOLDS}-fold CV x 1 repeat, held-out texts cut to {SHORT_WORDS} words ('+ cut copies': each training")
+    print("example is also added cut to the same length; 'full' scores the held-out texts uncut)")
+    print(f"{'variant':<48}" + "".join(f"{label:>17}" for _, label in COLUMNS) + f"{'time':>8}")
+    for recipe_name, recipe in (("first choice", Recipe(nb=False, **OLD_C)), ("chosen NB-LR", Recipe())):
+        plain = ngram_fit_predict(recipe, SEED)
+
+        def augmented(
+            train: Sequence[Example], test: Sequence[Mention], fp: FitPredict = plain
+        ) -> tuple[np.ndarray, np.ndarray]:
+            return fp([*train, *((_cut(m), labels) for m, labels in train)], test)
+
+        for label, fit_predict, cut in (
+            ("short", plain, True),
+            ("+ cut copies, full", augmented, False),
+            ("+ cut copies, short", augmented, True),
+        ):
+
+            def scored(
+                train: Sequence[Example], test: Sequence[Mention], fp: FitPredict = fit_predict, shorten: bool = cut
+            ) -> tuple[np.ndarray, np.ndarray]:
+                return fp(train, [_cut(m) for m in test] if shorten else test)
+
+            started = time.perf_counter()
+            summary = summarise(out_of_fold(examples, scored, FOLDS, 1, SEED), examples)
+            cells = "".join(f"{summary[key]['mean']:>17.3f}" for key, _ in COLUMNS)
+            print(f"{recipe_name + ', ' + label:<48}{cells}{time.perf_counter() - started:>7.0f}s", flush=True)
+
+
 def cross_validation_table(examples: list[Example], only_chosen: bool) -> None:
     print(f"\n{FOLDS}-fold stratified CV x {REPEATS} repeats on {len(examples)} training mentions (mean ± sd)")
     print(f"{'candidate':<48}" + "".join(f"{label:>17}" for _, label in COLUMNS) + f"{'time':>8}")
     for name, fit_predict in candidates().items():
-        if only_chosen and "chosen" not in name:
+        if only_chosen and "(chosen)" not in name:
             continue
         started = time.perf_counter()
         runs = out_of_fold(examples, fit_predict, FOLDS, REPEATS, SEED)
         summary = summarise(runs, examples)
         cells = "".join(f"{summary[key]['mean']:>10.3f} ±{summary[key]['sd']:>5.3f}" for key, _ in COLUMNS)
         print(f"{name:<48}{cells}{time.perf_counter() - started:>7.0f}s", flush=True)
-        if "chosen" in name:
+        if "(chosen)" in name:
             chosen = runs[0]
     gold = {m.id: labels for m, labels in examples}
     predicted = {
@@ -156,6 +385,12 @@ def dev_report() -> None:
 
 def main() -> None:
     examples = read_examples(REPO / "data" / "mentions" / "train")
+    if "--explore" in sys.argv:
+        exploration_table(examples)
+        return
+    if "--short" in sys.argv:
+        short_text_table(examples)
+        return
     if "--dev-only" not in sys.argv:
         cross_validation_table(examples, only_chosen="--chosen" in sys.argv)
     dev_report()

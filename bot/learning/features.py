@@ -10,12 +10,12 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from bot.core.models import Mention
 
 # Bump when normalise() or the vectorizer settings change: an artefact built with another version is refused.
-FEATURE_VERSION = "ngram-v1"
+FEATURE_VERSION = "ngram-v2"
 
 _URL = re.compile(r"https?://\S+")
 _HANDLE = re.compile(r"@\w+")
@@ -30,10 +30,12 @@ class Recipe:
     char_range: tuple[int, int] = (2, 5)
     word_range: tuple[int, int] = (1, 2)
     min_df: int = 2  # a term seen in one mention only is dropped: it cannot generalise and it names people
-    category_c: float = 10.0
-    urgency_c: float = 10.0
+    category_c: float = 3.0
+    urgency_c: float = 3.0
     urgency_balanced: bool = True
     joint: bool = True  # the category model also learns urgent-or-not within each category; urgency averages both
+    nb: bool = True  # NB-LR: n-gram presence scaled by its log-count ratio, one-vs-rest (Wang & Manning 2012)
+    nb_alpha: float = 1.0  # count smoothing for the log-count ratios
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -44,6 +46,8 @@ class Recipe:
             "urgency_c": self.urgency_c,
             "urgency_balanced": self.urgency_balanced,
             "joint": self.joint,
+            "nb": self.nb,
+            "nb_alpha": self.nb_alpha,
         }
 
     @classmethod
@@ -56,6 +60,8 @@ class Recipe:
             urgency_c=float(raw["urgency_c"]),
             urgency_balanced=bool(raw["urgency_balanced"]),
             joint=bool(raw["joint"]),
+            nb=bool(raw["nb"]),
+            nb_alpha=float(raw["nb_alpha"]),
         )
 
 
@@ -65,30 +71,35 @@ def normalise(text: str) -> str:
     return _NUMBER.sub("0", _HANDLE.sub(" @h ", _URL.sub(" url ", folded)))
 
 
-def _vectorizer(analyzer: str, ngram_range: tuple[int, int], min_df: int, vocabulary: Any = None) -> TfidfVectorizer:
-    return TfidfVectorizer(
-        analyzer=analyzer,
-        ngram_range=ngram_range,
-        min_df=min_df,
-        sublinear_tf=True,
-        lowercase=False,
-        token_pattern=_WORD if analyzer == "word" else None,
-        vocabulary=vocabulary,
-        dtype=np.float64,
-    )
+def _vectorizer(
+    analyzer: str, ngram_range: tuple[int, int], min_df: int, binary: bool, vocabulary: Any = None
+) -> CountVectorizer:
+    """Return 0/1 presence when `binary` (NB-LR weighs terms itself), else sublinear TF-IDF rows of unit length."""
+    settings: dict[str, Any] = {
+        "analyzer": analyzer,
+        "ngram_range": ngram_range,
+        "min_df": min_df,
+        "lowercase": False,
+        "token_pattern": _WORD if analyzer == "word" else None,
+        "vocabulary": vocabulary,
+        "dtype": np.float64,
+    }
+    if binary:
+        return CountVectorizer(binary=True, **settings)
+    return TfidfVectorizer(sublinear_tf=True, **settings)
 
 
 class FeatureSpace:
-    """Character (within words) and word n-gram TF-IDF, side by side."""
+    """Character (within words) and word n-grams side by side: TF-IDF, or presence for NB-LR."""
 
-    def __init__(self, char: TfidfVectorizer, word: TfidfVectorizer) -> None:
+    def __init__(self, char: CountVectorizer, word: CountVectorizer) -> None:
         self.char, self.word = char, word
 
     @classmethod
     def fit(cls, mentions: Sequence[Mention], recipe: Recipe) -> FeatureSpace:
         texts = [normalise(m.text) for m in mentions]
-        char = _vectorizer("char_wb", recipe.char_range, recipe.min_df).fit(texts)
-        word = _vectorizer("word", recipe.word_range, recipe.min_df).fit(texts)
+        char = _vectorizer("char_wb", recipe.char_range, recipe.min_df, recipe.nb).fit(texts)
+        word = _vectorizer("word", recipe.word_range, recipe.min_df, recipe.nb).fit(texts)
         return cls(char, word)
 
     def transform(self, mentions: Sequence[Mention]) -> sparse.csr_matrix:
@@ -100,8 +111,11 @@ class FeatureSpace:
         return len(self.char.vocabulary_) + len(self.word.vocabulary_)
 
     def state(self) -> dict[str, Any]:
-        """Return the fitted state: each vectorizer's terms in column order and their idf weights."""
-        return {name: (_terms(v), np.asarray(v.idf_)) for name, v in (("char", self.char), ("word", self.word))}
+        """Return the fitted state: each vectorizer's terms in column order and their idf weights (None if unused)."""
+        return {
+            name: (_terms(v), np.asarray(v.idf_) if isinstance(v, TfidfVectorizer) else None)
+            for name, v in (("char", self.char), ("word", self.word))
+        }
 
     @classmethod
     def rebuild(cls, recipe: Recipe, state: dict[str, Any]) -> FeatureSpace:
@@ -112,13 +126,14 @@ class FeatureSpace:
             ("word", "word", recipe.word_range),
         ):
             terms, idf = state[name]
-            vectorizer = _vectorizer(analyzer, ngram_range, 1, {t: i for i, t in enumerate(terms)})
-            vectorizer.idf_ = np.asarray(idf, dtype=np.float64)
+            vectorizer = _vectorizer(analyzer, ngram_range, 1, recipe.nb, {t: i for i, t in enumerate(terms)})
+            if isinstance(vectorizer, TfidfVectorizer):
+                vectorizer.idf_ = np.asarray(idf, dtype=np.float64)
             vectorizer.vocabulary_ = dict(vectorizer.vocabulary)
             built.append(vectorizer)
         return cls(built[0], built[1])
 
 
-def _terms(vectorizer: TfidfVectorizer) -> list[str]:
+def _terms(vectorizer: CountVectorizer) -> list[str]:
     vocabulary: dict[str, int] = vectorizer.vocabulary_
     return sorted(vocabulary, key=vocabulary.__getitem__)

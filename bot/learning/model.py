@@ -42,7 +42,7 @@ def pipeline_body(pipeline: Pipeline) -> dict[str, Any]:
     return {
         "recipe": pipeline.recipe.as_dict(),
         "features": {
-            name: {"terms": terms, "idf": artefact.pack(idf, "f4")}
+            name: {"terms": terms, **({} if idf is None else {"idf": artefact.pack(idf, "f4")})}
             for name, (terms, idf) in pipeline.features.state().items()
         },
         "category_model": _stored_classifier(pipeline.category),
@@ -59,7 +59,10 @@ def pipeline_body(pipeline: Pipeline) -> dict[str, Any]:
 def pipeline_from_body(body: dict[str, Any]) -> Pipeline:
     """Rebuild the fitted pipeline from an artefact body."""
     recipe = Recipe.from_dict(body["recipe"])
-    state = {name: (list(f["terms"]), artefact.unpack(f["idf"])) for name, f in body["features"].items()}
+    state = {
+        name: (list(f["terms"]), None if recipe.nb else artefact.unpack(f["idf"]))
+        for name, f in body["features"].items()
+    }
     stored = body["neighbours"]
     neighbours = Neighbours(
         components=artefact.unpack(stored["components"]),
@@ -77,7 +80,7 @@ def pipeline_from_body(body: dict[str, Any]) -> Pipeline:
 
 
 class SklearnTriageModel:
-    """Category and urgency probabilities from linear models over character and word n-grams."""
+    """Category and urgency probabilities from linear models (NB-LR by default) over character and word n-grams."""
 
     def __init__(self, body: dict[str, Any]) -> None:
         self.body = body

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
+from scipy.special import expit
 from sklearn.decomposition import TruncatedSVD
 from sklearn.linear_model import LogisticRegression
 
@@ -55,7 +57,11 @@ class Pipeline:
     def predict_features(self, features: object) -> tuple[np.ndarray, np.ndarray]:
         """Return category and urgency probabilities for rows of features."""
         joint = np.zeros((features.shape[0], 2 * len(CATEGORIES)))  # type: ignore[attr-defined]
-        joint[:, self.category.classes_] = self.category.predict_proba(features)
+        if self.recipe.nb:
+            scores = expit(self.category.decision_function(features))
+            joint[:, self.category.classes_] = scores / scores.sum(axis=1, keepdims=True)
+        else:
+            joint[:, self.category.classes_] = self.category.predict_proba(features)
         urgency = self.urgency.predict_proba(features)[:, 1]
         categories = joint[:, : len(CATEGORIES)] + joint[:, len(CATEGORIES) :]
         if self.recipe.joint:
@@ -72,22 +78,57 @@ def targets(examples: Sequence[Example]) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
+def log_count_ratio(features: sparse.csr_matrix, positive: np.ndarray, alpha: float) -> np.ndarray:
+    """Return each term's smoothed log ratio of presence among positive against negative rows (NB-LR's r)."""
+    present = (features > 0).astype(np.float64)
+    p = alpha + np.asarray(present[positive].sum(axis=0)).ravel()
+    q = alpha + np.asarray(present[~positive].sum(axis=0)).ravel()
+    ratio: np.ndarray = np.log((p / p.sum()) / (q / q.sum()))
+    return ratio
+
+
+def _fit_nb(model: LogisticRegression, features: sparse.csr_matrix, positive: np.ndarray, alpha: float) -> None:
+    """Fit a binary model on features scaled by their log-count ratios, then fold the ratios into its weights."""
+    ratio = log_count_ratio(features, positive, alpha)
+    model.fit(sparse.csr_matrix(features.multiply(ratio)), positive)
+    model.coef_ = model.coef_ * ratio
+
+
+def _fit_one_vs_rest(features: sparse.csr_matrix, classes: np.ndarray, recipe: Recipe, seed: int) -> LogisticRegression:
+    """Fit one NB-LR per class and stack them as one linear model (probabilities: sigmoids, normalised)."""
+    present = np.unique(classes)
+    rows = []
+    for value in present:
+        one = LogisticRegression(C=recipe.category_c, max_iter=MAX_ITER, random_state=seed)
+        _fit_nb(one, features, classes == value, recipe.nb_alpha)
+        rows.append((one.coef_[0], one.intercept_[0]))
+    stacked = LogisticRegression(C=recipe.category_c, max_iter=MAX_ITER, random_state=seed)
+    stacked.classes_ = present
+    stacked.coef_ = np.stack([coef for coef, _ in rows])
+    stacked.intercept_ = np.array([intercept for _, intercept in rows])
+    return stacked
+
+
 def fit(examples: Sequence[Example], recipe: Recipe, seed: int, with_neighbours: bool = False) -> Pipeline:
     """Fit features and both classifiers on the examples (deterministic for a given seed)."""
     mentions = [m for m, _ in examples]
     categories, urgent = targets(examples)
     space = FeatureSpace.fit(mentions, recipe)
     features = space.transform(mentions)
-    category = LogisticRegression(C=recipe.category_c, max_iter=MAX_ITER, random_state=seed)
-    # joint classes: category index, plus len(CATEGORIES) when urgent, so one softmax also weighs urgency
-    category.fit(features, categories + len(CATEGORIES) * urgent if recipe.joint else categories)
+    # joint classes: category index, plus len(CATEGORIES) when urgent, so the category model also weighs urgency
+    classes = categories + len(CATEGORIES) * urgent if recipe.joint else categories
     urgency = LogisticRegression(
         C=recipe.urgency_c,
         max_iter=MAX_ITER,
         random_state=seed,
         class_weight="balanced" if recipe.urgency_balanced else None,
     )
-    urgency.fit(features, urgent)
+    if recipe.nb:
+        category = _fit_one_vs_rest(features, classes, recipe, seed)
+        _fit_nb(urgency, features, urgent, recipe.nb_alpha)
+    else:
+        category = LogisticRegression(C=recipe.category_c, max_iter=MAX_ITER, random_state=seed).fit(features, classes)
+        urgency.fit(features, urgent)
     neighbours = None
     if with_neighbours:
         dimensions = min(NEIGHBOUR_DIMENSIONS, features.shape[1] - 1, len(examples) - 1)

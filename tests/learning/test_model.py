@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.core.models import Author, Category, Mention, ReferencedTweet
@@ -168,3 +169,23 @@ def test_obvious_mentions_get_sane_opinions(
     assert opinion.category == Category(category)
     assert (opinion.urgency >= packaged.band.lower) is urgent
     assert opinion.neighbours[0].similarity >= opinion.neighbours[-1].similarity
+
+
+def test_nb_weights_folded_into_the_model_give_the_scaled_features_probabilities(subset: list[Example]) -> None:
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+
+    from bot.learning.features import FeatureSpace, Recipe
+    from bot.learning.pipeline import MAX_ITER, fit, log_count_ratio, targets
+
+    recipe = Recipe()
+    mentions = [m for m, _ in subset]
+    _, urgent = targets(subset)
+    features = FeatureSpace.fit(mentions, recipe).transform(mentions)
+    ratio = log_count_ratio(features, urgent, recipe.nb_alpha)
+    scaled = sparse.csr_matrix(features.multiply(ratio))
+    plain = LogisticRegression(C=recipe.urgency_c, max_iter=MAX_ITER, random_state=1, class_weight="balanced")
+    expected = plain.fit(scaled, urgent).predict_proba(scaled)[:, 1]
+    folded = fit(subset, recipe, seed=1).urgency.predict_proba(features)[:, 1]
+    assert folded == pytest.approx(expected, abs=1e-9)
+    assert set(np.unique(features.data)) == {1.0}
