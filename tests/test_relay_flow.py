@@ -18,6 +18,10 @@ from bot.worker import Worker, build_worker
 from tests.conftest import DEV
 
 DEV_PAGES = DEV / "mentions.jsonl"
+BIKE_THEFT = (
+    "@{username} my bike was nicked from outside my flat on Canal Street last night, the lock was cut clean "
+    "through. Can someone ring me about it?"
+)
 GOLD = {row["id"]: row for row in map(json.loads, (DEV / "labels.jsonl").read_text().splitlines())}
 
 
@@ -135,8 +139,11 @@ def test_reply_on_x_closes_the_mention_with_its_response_time(
 def test_sla_breach_reminds_once_in_thread_and_escalates_to_desk(
     worker: Worker, x_sandbox: XSandbox, slack_sandbox: SlackSandbox, services: Services
 ) -> None:
-    [tweet_id] = x_sandbox.add_mentions("1400000000000000003", "MPNorthtown",
-                                        text="@{username} my bike was nicked from Canal Street")  # fmt: skip
+    [tweet_id] = x_sandbox.add_mentions(
+        "1400000000000000003",
+        "MPNorthtown",
+        text=BIKE_THEFT,
+    )
     worker.run_once()
     later = datetime.now(UTC) + timedelta(minutes=services.desk.triage.reply_sla_minutes + 1)
     assert worker.sla.chase(later) == 1
@@ -192,7 +199,7 @@ def test_urgent_realert_is_a_broadcast_reply_under_the_one_card_saying_the_real_
 def test_desk_escalation_points_at_the_team_card_instead_of_copying_it(
     worker: Worker, x_sandbox: XSandbox, slack_sandbox: SlackSandbox, services: Services
 ) -> None:
-    bike = "@{username} my bike was nicked from Canal Street"
+    bike = BIKE_THEFT
     [tweet_id] = x_sandbox.add_mentions("1400000000000000003", "MPNorthtown", text=bike)
     worker.run_once()
     later = datetime.now(UTC) + timedelta(minutes=services.desk.triage.reply_sla_minutes + 1)
