@@ -26,7 +26,7 @@ from bot.adapters.mention_store import RedisMentionStore
 from bot.blocks.ids import MentionAction
 from bot.core.models import Author, Category, Mention, TriageDecision
 from bot.core.tracking import CardRef, TrackedMention
-from bot.demo import example_desk_path
+from bot.demo.walkthrough import example_desk_path
 from bot.sandbox import SlackSandbox
 from bot.sandbox.redis_server import RedisServer, free_port
 from bot.sandbox.signed import SIGNING_SECRET, SlackRequests

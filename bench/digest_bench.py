@@ -18,7 +18,7 @@ import redis
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.store import OPEN_QUEUE, Keys
 from bot.core.models import Category, OwnPost, PostMetrics, TriageDecision
-from bot.digest_build import DigestBuilder
+from bot.jobs.build_digest import DigestBuilder
 from bot.sandbox.redis_server import RedisServer
 from config.desk import Desk
 

@@ -12,8 +12,8 @@ from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.outbox import RedisOutbox
 from bot.adapters.x import TweepyMentionSource, build_x_client
-from bot.demo import example_desk_path
-from bot.ingest import MentionPoller
+from bot.demo.walkthrough import example_desk_path
+from bot.jobs.poll_mentions import MentionPoller
 from bot.logs import configure_logging
 from bot.sandbox import XSandbox
 from bot.sandbox.redis_server import RedisServer

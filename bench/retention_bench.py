@@ -17,8 +17,8 @@ from bot.adapters.store import AUDIT_STREAM, Keys
 from bot.adapters.x import TweepyMentionSource, build_x_client
 from bot.core.models import Author, Category, Mention, TriageDecision
 from bot.core.tracking import CardRef, TrackedMention
-from bot.demo import example_desk_path
-from bot.retention import RetentionSweeper
+from bot.demo.walkthrough import example_desk_path
+from bot.jobs.retention import RetentionSweeper
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.sandbox.redis_server import RedisServer
 from config.desk import load_desk

@@ -29,9 +29,9 @@ from bot.blocks.mention_card import read_card_metadata
 from bot.blocks.surge import SURGE_METADATA_TYPE
 from bot.core.models import Author, Mention
 from bot.core.tracking import CardRole
-from bot.delivery import ChannelPacer, OutboxDrainer
-from bot.demo import example_desk_path
-from bot.ingest import MentionPoller
+from bot.demo.walkthrough import example_desk_path
+from bot.jobs.deliver_cards import ChannelPacer, OutboxDrainer
+from bot.jobs.poll_mentions import MentionPoller
 from bot.logs import configure_logging
 from bot.sandbox import SlackSandbox
 from bot.sandbox.redis_server import RedisServer

@@ -23,12 +23,12 @@ from bot.core.gatekeeper import Gatekeeper
 from bot.core.mention_desk import MentionDesk, MentionPolicy
 from bot.core.models import CONTROL_ROOM, DESK
 from bot.core.request_flow import PlatformRequests, RequestPolicy
-from bot.core.triage import Triage
-from bot.desk_lessons import DeskLessons
-from bot.digest_build import DigestBuilder, pending_requests_from
+from bot.core.triage.decide import Triage
+from bot.jobs.build_digest import DigestBuilder, pending_requests_from
+from bot.jobs.desk_lessons import DeskLessons
+from bot.jobs.desk_status import RedisDeskStatus, YesterdaysDigest
+from bot.jobs.record_outcomes import ObservedMentions, OutcomeRecorder
 from bot.learning.model import SklearnTriageModel, load_model
-from bot.outcomes import ObservedMentions, OutcomeRecorder
-from bot.status import RedisDeskStatus, YesterdaysDigest
 from config.desk import Desk
 from config.settings import Settings
 

@@ -22,18 +22,18 @@ from bot.adapters.slack_cards import LINE_LOCK_SECONDS, SlackCardPublisher
 from bot.adapters.store import Heartbeats, XReadLedger
 from bot.adapters.x import TweepyMentionSource, build_x_client
 from bot.core.errors import UpstreamError
-from bot.delivery import ChannelPacer, OutboxDrainer
-from bot.digest_job import DigestPoster, catch_up, schedule_digest
-from bot.heartbeat import Heartbeat
-from bot.ingest import MentionPoller, PollReport
+from bot.jobs.chase_sla import SlaChaser
+from bot.jobs.deliver_cards import ChannelPacer, OutboxDrainer
+from bot.jobs.detect_replies import OwnPostPoller
+from bot.jobs.heartbeat import Heartbeat
+from bot.jobs.poll_mentions import MentionPoller, PollReport
+from bot.jobs.post_digest import DigestPoster, catch_up, schedule_digest
+from bot.jobs.record_outcomes import OutcomeRecorder
+from bot.jobs.retention import RetentionSweeper
+from bot.jobs.x_reads import XReadMeter
 from bot.logs import get_logger
-from bot.metrics import UPSTREAM_429
-from bot.outcomes import OutcomeRecorder
-from bot.replies import OwnPostPoller
-from bot.retention import RetentionSweeper
 from bot.services import Services, build_digest_builder, build_slack_client, build_triage
-from bot.sla import SlaChaser
-from bot.x_budget import XReadMeter
+from bot.web.metrics import UPSTREAM_429
 
 log = get_logger(__name__)
 SLA_EVERY_SECONDS = 60

@@ -15,7 +15,7 @@ from bot.sandbox.redis_server import RedisServer
 from bot.sandbox.signed import SIGNING_SECRET, SlackRequests
 from bot.sandbox.wsgi import serve_wsgi
 from bot.services import Services, build_services
-from bot.web import WebApp
+from bot.web.front_door import WebApp
 from config.desk import Desk, load_desk
 from config.settings import Settings
 from tests.support import network_guard

@@ -25,6 +25,7 @@ REDIS_ADAPTERS = {
     "aggregates.py",
     "request_store.py",
     "correction_store.py",
+    "migrations.py",
 }
 
 

@@ -16,9 +16,9 @@ from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.store import Keys, first_start, record_first_start
 from bot.core.models import Category, OwnPost, PostMetrics, TriageDecision
 from bot.core.tracking import CardRole
-from bot.digest_build import DigestBuilder
-from bot.digest_job import DigestPoster, catch_up, digest_trigger, schedule_digest
-from bot.retention import RetentionSweeper
+from bot.jobs.build_digest import DigestBuilder
+from bot.jobs.post_digest import DigestPoster, catch_up, digest_trigger, schedule_digest
+from bot.jobs.retention import RetentionSweeper
 from bot.sandbox.slack_api import SlackSandbox
 from config.desk import Desk
 from tests.support.factories import mention, tracked

@@ -20,11 +20,11 @@ from bot.adapters.x import TweepyMentionSource, build_x_client
 from bot.blocks.surge import build_surge_summary
 from bot.core.models import OwnPost, PostMetrics
 from bot.core.tracking import CardRef, CardRole, MentionState, TrackedMention, with_card
-from bot.retention import RetentionSweeper
+from bot.jobs.retention import RetentionSweeper
+from bot.jobs.x_reads import XReadMeter
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.services import Services
 from bot.worker import build_worker
-from bot.x_budget import XReadMeter
 from config.desk import Desk
 from tests.support.factories import decision, mention
 

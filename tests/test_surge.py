@@ -16,9 +16,9 @@ from bot.adapters.store import Keys
 from bot.blocks.mention_card import read_card_metadata
 from bot.blocks.surge import SURGE_METADATA_TYPE
 from bot.core.tracking import CardRole
-from bot.metrics import REGISTRY
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.services import Services
+from bot.web.metrics import REGISTRY
 from bot.worker import Worker, build_worker
 from config.desk import SurgeTable
 

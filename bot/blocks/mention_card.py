@@ -34,7 +34,7 @@ from bot.core.desk import TeamView
 from bot.core.errors import InvalidInput
 from bot.core.models import CONTROL_ROOM
 from bot.core.tracking import MentionState, TrackedMention
-from bot.core.triage import translate_url
+from bot.core.triage.decide import translate_url
 
 ACTIONS_BLOCK = "mention_actions"
 _LINK = re.compile(r"^https://[^\s|<>]+$")  # a permalink Slack gave us, checked before it goes into mrkdwn

@@ -14,8 +14,8 @@ from bot.adapters.request_store import RedisRequestRepository
 from bot.adapters.store import connect
 from bot.blocks.digest_text import render_digest_text
 from bot.cli._common import desk_or_exit, fail, settings_or_exit
-from bot.digest_build import DigestBuilder, local_yesterday, pending_requests_from, utc_now
-from bot.digest_job import DigestPoster
+from bot.jobs.build_digest import DigestBuilder, local_yesterday, pending_requests_from, utc_now
+from bot.jobs.post_digest import DigestPoster
 from bot.logs import configure_logging
 
 

@@ -12,8 +12,8 @@ from bot.adapters.slack_cards import SlackCardPublisher
 from bot.adapters.store import connect
 from bot.cli._common import desk_or_exit, fail, settings_or_exit
 from bot.core.errors import CommsDeskError
+from bot.jobs.subject_rights import SubjectRights
 from bot.services import build_slack_client
-from bot.subject_rights import SubjectRights
 
 
 def _rights(*required: str) -> SubjectRights:

@@ -25,11 +25,11 @@ from bot.adapters.store import StateReader
 from bot.app import create_app
 from bot.cli._common import fail, settings_or_exit
 from bot.core.errors import ConfigurationError
-from bot.metrics import REGISTRY, state_registry
-from bot.metrics_server import MetricsServer, bind_metrics
 from bot.runtime import start_services
 from bot.services import Services
-from bot.web import WebApp
+from bot.web.front_door import WebApp
+from bot.web.metrics import REGISTRY, state_registry
+from bot.web.metrics_server import MetricsServer, bind_metrics
 from config.settings import Settings
 
 THREADS = 16

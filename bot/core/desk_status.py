@@ -21,7 +21,7 @@ from bot.core.x_reads import ReadForecast
 
 
 class WorkerBeat(BaseModel):
-    """A worker's last main-loop turn; `alive` while its heartbeat has not expired (see bot/heartbeat.py)."""
+    """A worker's last main-loop turn; `alive` while its heartbeat has not expired (see bot/jobs/heartbeat.py)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

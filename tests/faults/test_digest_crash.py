@@ -15,7 +15,7 @@ from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.store import Keys
 from bot.blocks.ids import MetadataType
 from bot.core.models import DESK, Category, TriageDecision
-from bot.digest_build import local_yesterday, utc_now
+from bot.jobs.build_digest import local_yesterday, utc_now
 from bot.sandbox import SlackSandbox
 from config.desk import Desk
 from tests.faults.conftest import assert_no_secrets

@@ -18,7 +18,7 @@ from bot.sandbox import SlackSandbox
 from bot.sandbox.signed import SIGNING_SECRET, SlackRequests, eventually
 from bot.sandbox.wsgi import serve_wsgi
 from bot.services import Services, build_services
-from bot.web import WebApp
+from bot.web.front_door import WebApp
 from config.desk import parse_desk
 from config.settings import Settings
 from tests.conftest import EXAMPLE_DESK

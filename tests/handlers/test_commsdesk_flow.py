@@ -15,10 +15,10 @@ from bot.adapters.store import AuditLog, Heartbeats, Keys
 from bot.blocks.ids import Command
 from bot.blocks.x_reads import build_forecast_line
 from bot.core.models import Category
+from bot.jobs.x_reads import desk_read_forecast
 from bot.sandbox import SlackSandbox
 from bot.sandbox.signed import SlackRequests, eventually
 from bot.services import Services
-from bot.x_budget import desk_read_forecast
 from tests.support.factories import decision, mention, tracked
 
 HOSTILE = "<!channel> <@U0APPR00001> look <https://evil.example|gov.uk> \u202e"

@@ -3,7 +3,7 @@
 Every POST to /slack/events is bounded in size, its signature headers checked for shape, its HMAC verified
 over the raw bytes, its body parsed and checked against replays, all before Bolt or any log line sees it. Bad
 requests get 401 (signature), 400 (body), 413 (size) or 503 (the replay check cannot reach Redis), never a
-500, and their bodies are never logged. /metrics is served on its own internal listener (`bot.metrics_server`).
+500, and their bodies are never logged. /metrics is served on its own internal listener (`bot.web.metrics_server`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from slack_bolt import App, BoltRequest
 
 from bot.adapters.store import SeenRequests
 from bot.logs import get_logger
-from bot.metrics import REQUEST_SECONDS, REQUESTS_REJECTED
+from bot.web.metrics import REQUEST_SECONDS, REQUESTS_REJECTED
 
 log = get_logger(__name__)
 

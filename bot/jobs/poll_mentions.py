@@ -20,9 +20,9 @@ from bot.core.models import Mention, TriageDecision
 from bot.core.ports import MentionBatch, MentionSource
 from bot.core.relay import Priority, is_staffed, new_record, owning_team, plan_cards
 from bot.core.tracking import TrackedMention
-from bot.core.triage import Triage
+from bot.core.triage.decide import Triage
 from bot.logs import get_logger
-from bot.metrics import MENTIONS_INGESTED
+from bot.web.metrics import MENTIONS_INGESTED
 from config.desk import Desk
 
 log = get_logger(__name__)

@@ -28,9 +28,9 @@ from bot.core.errors import NotFound
 from bot.core.relay import Priority
 from bot.core.surge import SurgeRule
 from bot.core.tracking import CardRef, CardRole, TrackedMention, with_card
+from bot.jobs.chase_sla import card_posted, control_room_card
 from bot.logs import get_logger
-from bot.metrics import CARDS_POSTED, MENTIONS_ROLLED_UP, UPSTREAM_429
-from bot.sla import card_posted, control_room_card
+from bot.web.metrics import CARDS_POSTED, MENTIONS_ROLLED_UP, UPSTREAM_429
 from config.desk import Desk
 
 log = get_logger(__name__)

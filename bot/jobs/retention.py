@@ -22,7 +22,7 @@ Every message that shows a mention is in its card index with its role: its cards
 removal notice; a surge summary or digest that lists it among others keeps the others, its line reads "(removed)".
 
 X budget: `GET /2/tweets` is charged per post returned (deleted ones cost nothing), counted by the source's
-meter like every other read (bot/x_budget.py). A check costs about as many reads as the desk receives in
+meter like every other read (bot/jobs/x_reads.py). A check costs about as many reads as the desk receives in
 `compliance_days`, once per UTC day (X charges a post read twice in a day once), instead of a month's worth."""
 
 from __future__ import annotations

@@ -22,14 +22,14 @@ import config
 from bot.adapters.mention_store import RedisMentionStore
 from bot.app import create_app
 from bot.blocks.ids import Command, MentionAction
-from bot.demo_requests import REQUESTER, file_question_and_approve
+from bot.demo.platform_request import REQUESTER, file_question_and_approve
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.sandbox.redis_server import RedisServer
 from bot.sandbox.signed import SlackRequests, eventually
 from bot.sandbox.transcript import render_channels, render_message
 from bot.sandbox.wsgi import serve_wsgi
 from bot.services import Services, build_services
-from bot.web import WebApp
+from bot.web.front_door import WebApp
 from bot.worker import build_worker
 from config.desk import Desk, load_desk
 from config.settings import Settings

@@ -33,7 +33,7 @@ from bot.core.digest import Digest
 from bot.core.errors import NotFound
 from bot.core.models import DESK
 from bot.core.tracking import CardRef, CardRole, with_card
-from bot.digest_build import DigestBuilder, local_yesterday, utc_now
+from bot.jobs.build_digest import DigestBuilder, local_yesterday, utc_now
 from bot.logs import get_logger
 from config.desk import Desk
 

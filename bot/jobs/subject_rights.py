@@ -3,7 +3,7 @@
 Held about an author (by handle, case-insensitive): the mention records they wrote (text, name, location,
 triage reasons), where those mentions' Slack cards are, audit entries about those mentions, triage
 corrections naming them, and outbox or dead-letter entries still carrying a card for them. Erasure redacts
-each record as the retention sweep does (`bot.retention.redacted`), redraws its cards as the redacted card,
+each record as the retention sweep does (`bot.jobs.retention.redacted`), redraws its cards as the redacted card,
 drops its dead letters, and audits each erasure by post id only, so the audit trail keeps no content.
 """
 
@@ -22,7 +22,7 @@ from bot.adapters.slack_cards import SlackCardPublisher
 from bot.adapters.store import CORRECTIONS_STREAM, OUTBOX_LANES, AuditLog, Keys
 from bot.core.errors import NotFound, UpstreamError
 from bot.core.tracking import MentionState, TrackedMention
-from bot.retention import redacted
+from bot.jobs.retention import redacted
 
 ACTOR = "subject-rights"
 STREAM_BATCH = 1000

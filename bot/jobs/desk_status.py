@@ -11,8 +11,8 @@ from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.store import Heartbeats, StateReader
 from bot.core.desk_status import DeskState
 from bot.core.digest import Digest
-from bot.digest_build import DigestBuilder, local_yesterday, utc_now
-from bot.x_budget import desk_read_forecast
+from bot.jobs.build_digest import DigestBuilder, local_yesterday, utc_now
+from bot.jobs.x_reads import desk_read_forecast
 from config.desk import Desk
 
 OPEN_SHOWN = 15
