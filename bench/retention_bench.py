@@ -18,9 +18,9 @@ from bot.adapters.x import TweepyMentionSource, build_x_client
 from bot.core.models import Author, Category, Mention, TriageDecision
 from bot.core.tracking import CardRef, TrackedMention
 from bot.demo.walkthrough import example_desk_path
-from bot.jobs.retention import RetentionSweeper
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.sandbox.redis_server import RedisServer
+from bot.services import build_retention_sweeper
 from config.desk import load_desk
 
 MENTIONS = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
@@ -70,7 +70,7 @@ def main() -> None:
             store = RedisMentionStore(client, desk.retention.mention_days)
             slack = TimedSlack(token="xoxb-bench", base_url=slack_api.url)
             source = TweepyMentionSource(build_x_client("bench", x.url, 10))
-            sweeper = RetentionSweeper(client, store, source, slack, desk, clock=lambda: now)
+            sweeper = build_retention_sweeper(client, store, source, slack, desk, clock=lambda: now)
 
             live = x.add_mentions("1400000000000000003", "MPNorthtown", count=MENTIONS)
             seconds = populate(store, live, now - timedelta(days=1))

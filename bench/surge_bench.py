@@ -24,13 +24,15 @@ from slack_sdk import WebClient
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.outbox import RedisOutbox
+from bot.adapters.pacer import ChannelPacer
+from bot.adapters.slack_messages import SlackMessages
 from bot.adapters.x import TweepyMentionSource, build_x_client
+from bot.blocks.ids import MetadataType
 from bot.blocks.mention_card import read_card_metadata
-from bot.blocks.surge import SURGE_METADATA_TYPE
 from bot.core.models import Author, Mention
 from bot.core.tracking import CardRole
 from bot.demo.walkthrough import example_desk_path
-from bot.jobs.deliver_cards import ChannelPacer, OutboxDrainer
+from bot.jobs.deliver_cards import OutboxDrainer
 from bot.jobs.poll_mentions import MentionPoller
 from bot.logs import configure_logging
 from bot.sandbox import SlackSandbox
@@ -117,8 +119,8 @@ def run(url: str, slack: SlackSandbox, desk: Desk, args: argparse.Namespace) -> 
         unused_source, build_triage(desk), mentions, feeder_outbox, RedisAggregates(client, desk.zone), desk
     )
     outbox = RedisOutbox(client, "bench-drainer")
-    drainer = OutboxDrainer(outbox, mentions, WebClient(token="xoxb-bench", base_url=slack.url, timeout=10),
-                            ChannelPacer(client, desk.outbox.pace_ms), desk)  # fmt: skip
+    poster = SlackMessages(WebClient(token="xoxb-bench", base_url=slack.url, timeout=10))
+    drainer = OutboxDrainer(outbox, mentions, poster, ChannelPacer(client, desk.outbox.pace_ms), desk)
     stop = threading.Event()
 
     def drain_forever() -> None:
@@ -148,7 +150,7 @@ def report(client: redis.Redis, slack: SlackSandbox, desk: Desk, args: argparse.
         payload = meta.get("event_payload") or {}
         if read_card_metadata(meta) is not None:
             card_posts.setdefault((payload["tweet_id"], str(call.params["channel"])), []).append(call.time)
-        elif meta.get("event_type") == SURGE_METADATA_TYPE:
+        elif meta.get("event_type") == MetadataType.SURGE_SUMMARY:
             summary_keys[payload["key"]] += 1
     control = desk.desk.control_room_channel
     urgent = [card_posts[(t, control)][0] - arrived[t] for t, k in kinds.items() if k == "urgent" and (t, control)

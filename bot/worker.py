@@ -18,12 +18,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.outbox import RedisOutbox
+from bot.adapters.pacer import ChannelPacer
 from bot.adapters.slack_cards import LINE_LOCK_SECONDS, SlackCardPublisher
-from bot.adapters.store import Heartbeats, XReadLedger
+from bot.adapters.slack_messages import SlackMessages
+from bot.adapters.store import DigestMarks, Heartbeats, XReadLedger
 from bot.adapters.x import TweepyMentionSource, build_x_client
 from bot.core.errors import UpstreamError
 from bot.jobs.chase_sla import SlaChaser
-from bot.jobs.deliver_cards import ChannelPacer, OutboxDrainer
+from bot.jobs.deliver_cards import OutboxDrainer
 from bot.jobs.detect_replies import OwnPostPoller
 from bot.jobs.heartbeat import Heartbeat
 from bot.jobs.poll_mentions import MentionPoller, PollReport
@@ -32,7 +34,7 @@ from bot.jobs.record_outcomes import OutcomeRecorder
 from bot.jobs.retention import RetentionSweeper
 from bot.jobs.x_reads import XReadMeter
 from bot.logs import get_logger
-from bot.services import Services, build_digest_builder, build_slack_client, build_triage
+from bot.services import Services, build_digest_builder, build_retention_sweeper, build_slack_client, build_triage
 from bot.web.metrics import UPSTREAM_429
 
 log = get_logger(__name__)
@@ -160,15 +162,18 @@ def build_worker(services: Services, pace_ms: int | None = None) -> Worker:
     pacer = ChannelPacer(client, desk.outbox.pace_ms if pace_ms is None else pace_ms)
     outbox.ensure_groups()
     aggregates = RedisAggregates(client, desk.zone)
-    cards = SlackCardPublisher(services.slack, desk, lock=lambda name: services.leases.held(name, LINE_LOCK_SECONDS))
+    slack = SlackMessages(services.slack)
+    cards = SlackCardPublisher(slack, desk, lock=lambda name: services.leases.held(name, LINE_LOCK_SECONDS))
     builder = build_digest_builder(desk, client)
     return Worker(
         services=services,
         mentions=MentionPoller(source, build_triage(desk), mentions, outbox, aggregates, desk),
         own_posts=OwnPostPoller(source, mentions, aggregates, desk, OutcomeRecorder(aggregates, desk), cards.refresh),
         sla=SlaChaser(mentions, outbox, desk),
-        drainer=OutboxDrainer(outbox, mentions, build_slack_client(settings, retries=False), pacer, desk),
-        digests=DigestPoster(services.slack, client, desk, builder),
-        retention=RetentionSweeper(client, mentions, source, services.slack, desk),
+        drainer=OutboxDrainer(
+            outbox, mentions, SlackMessages(build_slack_client(settings, retries=False)), pacer, desk
+        ),
+        digests=DigestPoster(slack, DigestMarks(client), services.leases, mentions, desk, builder),
+        retention=build_retention_sweeper(client, mentions, source, services.slack, desk),
         heartbeat=Heartbeat(Heartbeats(client), consumer_name()),
     )

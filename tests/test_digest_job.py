@@ -13,13 +13,14 @@ from slack_sdk import WebClient
 
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
-from bot.adapters.store import Keys, first_start, record_first_start
+from bot.adapters.slack_messages import SlackMessages
+from bot.adapters.store import DigestMarks, Keys, Leases, first_start, record_first_start
 from bot.core.models import Category, OwnPost, PostMetrics, TriageDecision
 from bot.core.tracking import CardRole
 from bot.jobs.build_digest import DigestBuilder
 from bot.jobs.post_digest import DigestPoster, catch_up, digest_trigger, schedule_digest
-from bot.jobs.retention import RetentionSweeper
 from bot.sandbox.slack_api import SlackSandbox
+from bot.services import build_retention_sweeper
 from config.desk import Desk
 from tests.support.factories import mention, tracked
 
@@ -36,7 +37,9 @@ def slack() -> Iterator[SlackSandbox]:
 def make_poster(slack: SlackSandbox, redis_client: redis.Redis, desk: Desk, now: datetime = MORNING) -> DigestPoster:
     client = WebClient(token="xoxb-test", base_url=slack.url, retry_handlers=[])
     builder = DigestBuilder(RedisAggregates(redis_client, desk.zone), desk, clock=lambda: now)
-    return DigestPoster(client, redis_client, desk, builder, clock=lambda: now)
+    mentions = RedisMentionStore(redis_client, desk.retention.mention_days)
+    marks, leases = DigestMarks(redis_client), Leases(redis_client)
+    return DigestPoster(SlackMessages(client), marks, leases, mentions, desk, builder, clock=lambda: now)
 
 
 def digests_in(slack: SlackSandbox, channel: str) -> list[dict[str, object]]:
@@ -232,7 +235,7 @@ def test_a_backlog_line_of_a_mention_past_retention_reads_removed_in_every_diges
         ("C0DESK00001", CardRole.DIGEST), ("C0NORTH0001", CardRole.DIGEST)}  # fmt: skip
 
     client = WebClient(token="xoxb-test", base_url=slack.url)
-    report = RetentionSweeper(redis_client, store, NothingDeleted(), client, desk, clock=lambda: MORNING).sweep()
+    report = build_retention_sweeper(redis_client, store, NothingDeleted(), client, desk, clock=lambda: MORNING).sweep()
 
     assert (report.expired, report.cards_redacted, report.cards_failed) == (1, 2, 0)
     for channel, before in posted.items():

@@ -15,6 +15,7 @@ from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.outbox import DEAD_LETTER_DAYS, OutboxEntry, RedisOutbox
 from bot.adapters.slack_cards import SlackCardPublisher
+from bot.adapters.slack_messages import SlackMessages
 from bot.adapters.store import OPEN_QUEUE, AuditLog, Keys, XReadLedger
 from bot.adapters.x import TweepyMentionSource, build_x_client
 from bot.blocks.surge import build_surge_summary
@@ -23,7 +24,7 @@ from bot.core.tracking import CardRef, CardRole, MentionState, TrackedMention, w
 from bot.jobs.retention import RetentionSweeper
 from bot.jobs.x_reads import XReadMeter
 from bot.sandbox import SlackSandbox, XSandbox
-from bot.services import Services
+from bot.services import Services, build_retention_sweeper
 from bot.worker import build_worker
 from config.desk import Desk
 from tests.support.factories import decision, mention
@@ -47,7 +48,7 @@ def sweeper_for(redis_client: redis.Redis, store: RedisMentionStore, x: XSandbox
                 now: datetime = NOW) -> RetentionSweeper:  # fmt: skip
     meter = XReadMeter(XReadLedger(redis_client), RedisOutbox(redis_client, "test"), desk)
     source = TweepyMentionSource(build_x_client("test-bearer", x.url, 5), sleep=lambda _: None, on_posts_read=meter.add)
-    return RetentionSweeper(redis_client, store, source, slack, desk, clock=lambda: now)
+    return build_retention_sweeper(redis_client, store, source, slack, desk, clock=lambda: now)
 
 
 def track_with_card(store: RedisMentionStore, slack: WebClient, desk: Desk, tweet_id: str, received: datetime,
@@ -57,7 +58,7 @@ def track_with_card(store: RedisMentionStore, slack: WebClient, desk: Desk, twee
     tracked = TrackedMention(mention=m, decision=decision(), team="northtown", route="northtown",
                              received_at=received, sla_due=received + timedelta(hours=1))  # fmt: skip
     assert store.record_new(tracked)
-    card = SlackCardPublisher(slack, desk, now=lambda: received).post_team_card(tracked)
+    card = SlackCardPublisher(SlackMessages(slack), desk, now=lambda: received).post_team_card(tracked)
     assert card is not None
     return store.update(tweet_id, lambda t: t.model_copy(update={"cards": (*t.cards, card)}))
 

@@ -14,7 +14,6 @@ from bot.blocks.safe import inert
 from bot.core.surge import tally
 from bot.core.tracking import MentionState, TrackedMention
 
-SURGE_METADATA_TYPE = "commsdesk_surge_summary"
 LISTED = 10  # mentions listed one per line; the rest are only counted
 LINE_LIMIT = 200
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import config
 from bot.adapters.mention_store import RedisMentionStore
+from bot.adapters.store import SeenRequests
 from bot.app import create_app
 from bot.blocks.ids import Command, MentionAction
 from bot.demo.platform_request import REQUESTER, file_question_and_approve
@@ -86,8 +87,8 @@ def run_demo(env_settings: Settings, say: Say = print) -> None:
         worker = build_worker(services)
         say("\n1. The worker polls X for mentions of every desk account, triages them and posts cards.")
         worker.run_once()
-        signed = SlackRequests(stack.enter_context(serve_wsgi(WebApp(create_app(settings, services), secret,
-                                                                     services.redis))), secret)  # fmt: skip
+        web = WebApp(create_app(settings, services), secret, SeenRequests(services.redis))
+        signed = SlackRequests(stack.enter_context(serve_wsgi(web)), secret)
         _claim_first_urgent(services, slack, signed, say)
         file_question_and_approve(services, slack, signed, say)
         _reply_on_x(services, x, worker.own_posts.poll, say)

@@ -10,10 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import redis
-
 from bot.adapters.aggregates import RedisAggregates
-from bot.adapters.mention_store import RedisMentionStore, Staging
+from bot.adapters.mention_store import Pipeline, RedisMentionStore, Staging
 from bot.adapters.outbox import OutboxEntry, RedisOutbox
 from bot.adapters.store import Keys
 from bot.core.models import Mention, TriageDecision
@@ -108,7 +106,7 @@ class MentionPoller:
             for plan in plan_cards(decision, team)
         ]  # fmt: skip
 
-        def stage(pipe: redis.client.Pipeline) -> None:
+        def stage(pipe: Pipeline) -> None:
             for entry in entries:
                 self._outbox.add(entry, pipe)
             self._aggregates.record_received(team, mention.created_at, decision, pipe)

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-import redis
 from slack_bolt import App, BoltRequest
 
 from bot.adapters.store import SeenRequests
+from bot.core.errors import UpstreamError
 from bot.logs import get_logger
 from bot.web.metrics import REQUEST_SECONDS, REQUESTS_REJECTED
 
@@ -126,11 +126,10 @@ def _headers(environ: Environ) -> dict[str, str]:
 class WebApp:
     """Route /slack/events and /healthz; everything else (/metrics included) is 404."""
 
-    def __init__(self, bolt: App, signing_secret: str, client: redis.Redis) -> None:
+    def __init__(self, bolt: App, signing_secret: str, seen: SeenRequests) -> None:
         self._bolt = bolt
         self._secret = signing_secret.encode()
-        self._redis = client
-        self._seen = SeenRequests(client)
+        self._seen = seen
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
@@ -145,9 +144,7 @@ class WebApp:
         return [response.body]
 
     def healthz(self) -> Response:
-        try:
-            self._redis.ping()
-        except redis.RedisError:
+        if not self._seen.reachable():
             return _json(503, {"status": "unavailable", "redis": "unreachable"})
         return _json(200, {"status": "ok", "redis": "ok"})
 
@@ -182,7 +179,7 @@ class WebApp:
             if isinstance(event_id, str) and not self._seen.first_event(event_id):
                 log.info("duplicate slack event dropped", event_id=event_id)
                 return True
-        except redis.RedisError:
+        except UpstreamError:
             # Fail closed: without the check a captured request could be replayed; Slack retries a 503.
             raise Rejected(503, "replay check unavailable: redis unreachable") from None
         return False

@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
-import redis
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
@@ -54,9 +53,8 @@ class RedisStateCollector(Collector):
         self._reader = reader
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        try:
-            snapshot = self._reader.snapshot(time.time())
-        except redis.RedisError:
+        snapshot = self._reader.snapshot_if_reachable(time.time())
+        if snapshot is None:
             return
         depth = GaugeMetricFamily("commsdesk_outbox_depth", "Slack posts waiting in the outbox")
         depth.add_metric([], snapshot.outbox_depth)
