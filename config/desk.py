@@ -24,6 +24,8 @@ from pydantic import (
     model_validator,
 )
 
+from bot.core.errors import ConfigurationError
+
 _CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{6,}")
 
 
@@ -49,7 +51,7 @@ DEFAULT_PLATFORMS = (
 RESERVED_ROUTES = {"desk", "control_room"}
 
 
-class DeskConfigError(Exception):
+class DeskConfigError(ConfigurationError):
     """The desk config file is unreadable or invalid."""
 
 

@@ -131,8 +131,13 @@ def test_handlers_import_core_and_blocks_never_adapters_config_or_os(path: Path)
 
 
 @pytest.mark.parametrize("path", sources("config"), ids=lambda p: p.name)
-def test_config_imports_nothing_of_ours(path: Path) -> None:
-    assert foreign(path, {"pydantic", "pydantic_settings"}) == set()
+def test_config_imports_nothing_of_ours_but_the_error_tree(path: Path) -> None:
+    assert foreign(path, {"pydantic", "pydantic_settings", "bot.core"}) == set()
+    assert {m for m in modules_of(path) if m.startswith("bot")} <= {"bot.core.errors"}
+
+
+def test_the_error_tree_imports_nothing_so_config_can_use_it_without_a_cycle() -> None:
+    assert imports_of(REPO / "bot/core/errors.py") <= {"__future__"}
 
 
 IMPORT_EVERYTHING = """

@@ -2,6 +2,10 @@
 
     CommsDeskError                 base: every error we raise on purpose
     ├── ConfigurationError         settings or desk config unusable; message says what to fix
+    │   ├── SettingsError          (config.settings) environment variables missing or invalid
+    │   └── DeskConfigError        (config.desk) the desk config file unreadable or invalid
+    ├── PageError                  (bot.core.pages) not shaped like an X API v2 response; also a ValueError
+    ├── Rejected                   (bot.web.front_door) a Slack request refused at the door; `status`, `reason`
     ├── NotFound                   a mention, request or card that does not exist (or expired)
     ├── Conflict                   a compare-and-set lost: claimed by someone else, already decided
     ├── Forbidden                  the actor may not do this (not an approver, own request)
@@ -11,7 +15,8 @@
         └── SlackRefused           Slack's Web API refused a call; `error`, `status`, `retry_after` say why
 
 Handlers catch `CommsDeskError` subclasses to tell the user something useful; anything else reaches the
-global error handler, which logs it with the traceback.
+global error handler, which logs it with the traceback. This module imports nothing, so `config` (which must not
+depend on the bot) can root its own errors here without an import cycle.
 """
 
 from __future__ import annotations

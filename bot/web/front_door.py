@@ -21,7 +21,7 @@ from urllib.parse import parse_qs
 from slack_bolt import App, BoltRequest
 
 from bot.adapters.store import SeenRequests
-from bot.core.errors import UpstreamError
+from bot.core.errors import CommsDeskError, UpstreamError
 from bot.logs import get_logger
 from bot.web.metrics import REQUEST_SECONDS, REQUESTS_REJECTED
 
@@ -36,7 +36,7 @@ StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 Environ = Mapping[str, Any]
 
 
-class Rejected(Exception):
+class Rejected(CommsDeskError):
     """A request refused at the door; `status` and `reason` are safe to log and to answer with."""
 
     def __init__(self, status: int, reason: str) -> None:
