@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import Enum
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -46,6 +47,26 @@ PERIODIC_TICK_SECONDS = 3600  # how soon a failed compliance or retention run is
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+class Lease(Enum):
+    """How a scheduled job is kept to one replica."""
+
+    TICK = "tick"  # the replica holding the lease runs this tick; the lease lasts one interval
+    PERIOD = "period"  # runs once per `period` across replicas; a failed run gives the lease back for a retry
+    NONE = "none"  # the job takes its own leases (the digest, per date)
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """One row of the worker's schedule; `name` is its job id, its lease and its name in the logs."""
+
+    name: str
+    every: float  # seconds between ticks
+    lease: Lease
+    run: Callable[[], object]
+    period: float | None = None  # Lease.PERIOD: how often it runs across replicas
+    start_now: bool = False
 
 
 @dataclass
@@ -104,27 +125,62 @@ class Worker:
         log.info("worker cycle done", new=report.new, seen=report.seen, gaps=report.gaps, replied=answered,
                  posted=posted)  # fmt: skip
 
+    def schedule(self) -> list[ScheduledJob]:
+        """The worker's jobs as a table: what runs, how often, and under which lease, so one tick runs once."""
+        x = self.services.desk.x
+        compliance_every = x.compliance_every_hours * 3600  # ≤ 20 h: with hourly retries, within X's 24 h
+        return [
+            ScheduledJob("poll", x.poll_seconds, Lease.TICK, self.mentions.poll, start_now=True),
+            ScheduledJob("own_posts", x.own_posts_poll_seconds, Lease.TICK, self.own_posts.poll),
+            ScheduledJob("sla", SLA_EVERY_SECONDS, Lease.TICK, lambda: self.sla.chase(self.clock())),
+            ScheduledJob(
+                "compliance",
+                PERIODIC_TICK_SECONDS,
+                Lease.PERIOD,
+                self.retention.check_deleted,
+                period=compliance_every,
+                start_now=True,
+            ),  # fmt: skip
+            ScheduledJob(
+                "retention",
+                PERIODIC_TICK_SECONDS,
+                Lease.PERIOD,
+                self.retention.sweep,
+                period=RETENTION_EVERY_SECONDS,
+                start_now=True,
+            ),  # fmt: skip
+            # a digest missed while every worker was down (or held by a crashed one's lease) goes out late, not never;
+            # the digest takes its own lease per date
+            ScheduledJob(
+                "digest_catch_up",
+                DIGEST_CATCH_UP_SECONDS,
+                Lease.NONE,
+                lambda: catch_up(self.digests, self.clock()),
+                start_now=True,
+            ),  # fmt: skip
+        ]
+
+    def guarded(self, job: ScheduledJob) -> Callable[[], object]:
+        """Wrap a row's callable in its lease."""
+        if job.lease is Lease.TICK:
+            return self.leased(job.name, job.every, job.run)
+        if job.lease is Lease.PERIOD:
+            return self.periodic(job.name, job.period or job.every, job.run)
+        return job.run
+
+    def scheduler(self) -> BackgroundScheduler:
+        """Every row of the schedule and the morning digest on one scheduler, not yet started."""
+        scheduler = BackgroundScheduler(timezone=self.services.desk.zone)
+        for job in self.schedule():
+            start = {"next_run_time": self.clock()} if job.start_now else {}
+            scheduler.add_job(self.guarded(job), "interval", seconds=job.every, id=job.name, name=job.name,
+                              max_instances=1, coalesce=True, **start)  # fmt: skip
+        schedule_digest(scheduler, self.digests, self.services.desk)
+        return scheduler
+
     def run_forever(self, stop: threading.Event) -> None:
         """Schedule the jobs and drain the outbox until `stop` is set."""
-        x = self.services.desk.x
-        scheduler = BackgroundScheduler(timezone=self.services.desk.zone)
-        scheduler.add_job(self.leased("poll", x.poll_seconds, self.mentions.poll), "interval", seconds=x.poll_seconds,
-                          id="poll", next_run_time=self.clock(), max_instances=1, coalesce=True)  # fmt: skip
-        scheduler.add_job(self.leased("own_posts", x.own_posts_poll_seconds, self.own_posts.poll), "interval",
-                          seconds=x.own_posts_poll_seconds, id="own_posts", max_instances=1, coalesce=True)  # fmt: skip
-        scheduler.add_job(self.leased("sla", SLA_EVERY_SECONDS, lambda: self.sla.chase(self.clock())), "interval",
-                          seconds=SLA_EVERY_SECONDS, id="sla", max_instances=1, coalesce=True)  # fmt: skip
-        compliance_every = x.compliance_every_hours * 3600  # ≤ 20 h: with hourly retries, within X's 24 h
-        scheduler.add_job(self.periodic("compliance", compliance_every, self.retention.check_deleted),
-                          "interval", seconds=PERIODIC_TICK_SECONDS, id="compliance", next_run_time=self.clock(),
-                          max_instances=1, coalesce=True)  # fmt: skip
-        scheduler.add_job(self.periodic("retention", RETENTION_EVERY_SECONDS, self.retention.sweep), "interval",
-                          seconds=PERIODIC_TICK_SECONDS, id="retention", next_run_time=self.clock(), max_instances=1,
-                          coalesce=True)  # fmt: skip
-        schedule_digest(scheduler, self.digests, self.services.desk)
-        # a digest missed while every worker was down (or held by a crashed one's lease) goes out late, not never
-        scheduler.add_job(lambda: catch_up(self.digests, self.clock()), "interval", seconds=DIGEST_CATCH_UP_SECONDS,
-                          id="digest_catch_up", next_run_time=self.clock(), max_instances=1, coalesce=True)  # fmt: skip
+        scheduler = self.scheduler()
         scheduler.start()
         log.info("worker started", consumer=consumer_name())
         try:
