@@ -122,8 +122,9 @@ class Worker:
             log.warning("x poll failed; the next cycle reads on from the saved cursors", error=str(exc))
         self.sla.chase(self.clock())
         posted = self.drainer.drain(drain_timeout)
-        log.info("worker cycle done", new=report.new, seen=report.seen, gaps=report.gaps, replied=answered,
-                 posted=posted)  # fmt: skip
+        log.info(
+            "worker cycle done", new=report.new, seen=report.seen, gaps=report.gaps, replied=answered, posted=posted
+        )
 
     def schedule(self) -> list[ScheduledJob]:
         """The worker's jobs as a table: what runs, how often, and under which lease, so one tick runs once."""
@@ -140,7 +141,7 @@ class Worker:
                 self.retention.check_deleted,
                 period=compliance_every,
                 start_now=True,
-            ),  # fmt: skip
+            ),
             ScheduledJob(
                 "retention",
                 PERIODIC_TICK_SECONDS,
@@ -148,7 +149,7 @@ class Worker:
                 self.retention.sweep,
                 period=RETENTION_EVERY_SECONDS,
                 start_now=True,
-            ),  # fmt: skip
+            ),
             # a digest missed while every worker was down (or held by a crashed one's lease) goes out late, not never;
             # the digest takes its own lease per date
             ScheduledJob(
@@ -157,7 +158,7 @@ class Worker:
                 Lease.NONE,
                 lambda: catch_up(self.digests, self.clock()),
                 start_now=True,
-            ),  # fmt: skip
+            ),
         ]
 
     def guarded(self, job: ScheduledJob) -> Callable[[], object]:
@@ -173,8 +174,16 @@ class Worker:
         scheduler = BackgroundScheduler(timezone=self.services.desk.zone)
         for job in self.schedule():
             start = {"next_run_time": self.clock()} if job.start_now else {}
-            scheduler.add_job(self.guarded(job), "interval", seconds=job.every, id=job.name, name=job.name,
-                              max_instances=1, coalesce=True, **start)  # fmt: skip
+            scheduler.add_job(
+                self.guarded(job),
+                "interval",
+                seconds=job.every,
+                id=job.name,
+                name=job.name,
+                max_instances=1,
+                coalesce=True,
+                **start,
+            )
         schedule_digest(scheduler, self.digests, self.services.desk)
         return scheduler
 

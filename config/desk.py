@@ -45,9 +45,20 @@ Principal = Annotated[str, StringConstraints(pattern=r"^([UW][A-Z0-9]{6,}|S[A-Z0
 Principals = Annotated[tuple[Principal, ...], Field(min_length=1)]
 
 DEFAULT_PLATFORMS = (
-    "Facebook", "Instagram", "X", "TikTok", "Snapchat", "YouTube", "WhatsApp Channels",
-    "Nextdoor", "Threads", "Bluesky", "Mastodon", "LinkedIn", "Twitch",
-)  # fmt: skip
+    "Facebook",
+    "Instagram",
+    "X",
+    "TikTok",
+    "Snapchat",
+    "YouTube",
+    "WhatsApp Channels",
+    "Nextdoor",
+    "Threads",
+    "Bluesky",
+    "Mastodon",
+    "LinkedIn",
+    "Twitch",
+)
 RESERVED_ROUTES = {"desk", "control_room"}
 
 

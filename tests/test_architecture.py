@@ -32,8 +32,18 @@ REDIS_ADAPTERS = {
 }
 SDKS = {"redis", "slack_sdk", "slack_bolt", "tweepy", "requests", "matplotlib"}
 # The application layer: the Slack messaging and store adapters come in through their classes, never an SDK.
-JOB_ALLOWED = {"pydantic", "bot.core", "bot.blocks", "bot.adapters", "bot.jobs", "bot.logs", "bot.web", "config",
-               "apscheduler", "prometheus_client"}  # fmt: skip
+JOB_ALLOWED = {
+    "pydantic",
+    "bot.core",
+    "bot.blocks",
+    "bot.adapters",
+    "bot.jobs",
+    "bot.logs",
+    "bot.web",
+    "config",
+    "apscheduler",
+    "prometheus_client",
+}
 
 
 def imports_of(path: Path) -> set[str]:
@@ -103,8 +113,12 @@ def test_the_web_layer_reaches_redis_through_the_store_adapters_only(path: Path)
 
 def test_slack_api_errors_are_caught_only_where_slack_is_spoken_to() -> None:
     """One adapter turns Slack's refusals into SlackRefused; only it, the app's error handler and `check` see them."""
-    speaking = {REPO / "bot/adapters/slack_messages.py", REPO / "bot/adapters/slack_membership.py",
-                REPO / "bot/app.py", REPO / "bot/cli/_slack_checks.py"}  # fmt: skip
+    speaking = {
+        REPO / "bot/adapters/slack_messages.py",
+        REPO / "bot/adapters/slack_membership.py",
+        REPO / "bot/app.py",
+        REPO / "bot/cli/_slack_checks.py",
+    }
     catching = {p for p in sources("bot") + sources("handlers") if "SlackApiError" in p.read_text(encoding="utf-8")}
     assert catching <= speaking
 
@@ -112,8 +126,11 @@ def test_slack_api_errors_are_caught_only_where_slack_is_spoken_to() -> None:
 def test_one_slack_messaging_adapter_posts_and_reads_history() -> None:
     """Posting and history paging happen in one module, so dedupe-by-metadata works the same for every job."""
     calls = (".chat_postMessage(", ".conversations_history(", ".chat_update(", ".files_upload_v2(")
-    talking = {p.relative_to(REPO).as_posix() for p in sources("bot")
-               if "sandbox" not in p.parts and any(c in p.read_text(encoding="utf-8") for c in calls)}  # fmt: skip
+    talking = {
+        p.relative_to(REPO).as_posix()
+        for p in sources("bot")
+        if "sandbox" not in p.parts and any(c in p.read_text(encoding="utf-8") for c in calls)
+    }
     # the app's error handler answers the clicker privately with the client Bolt hands it for that request
     assert talking == {"bot/adapters/slack_messages.py", "bot/app.py"}
 
@@ -156,7 +173,8 @@ print("imported", len([m for m in __import__("sys").modules if m.split(".")[0] i
 
 
 def test_importing_every_module_opens_no_socket_and_starts_no_thread() -> None:
-    result = subprocess.run([sys.executable, "-c", IMPORT_EVERYTHING], cwd=REPO, capture_output=True, text=True,
-                            timeout=120)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_EVERYTHING], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("imported ")

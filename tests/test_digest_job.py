@@ -58,8 +58,13 @@ def seed_day(redis_client: redis.Redis, desk: Desk) -> None:
         aggs.record_received("northtown", at, ask)
         aggs.record_first_response("northtown", at, at + timedelta(minutes=minutes), staffed=True, sla_met=True)
         aggs.record_closed("northtown", at, replied=True)
-    post = OwnPost(id="77", account_id="1400000000000000003", text="Drop-in surgery at Canal Street, 2pm",
-                   created_at=at, metrics=PostMetrics(impressions=400, likes=12, reposts=2))  # fmt: skip
+    post = OwnPost(
+        id="77",
+        account_id="1400000000000000003",
+        text="Drop-in surgery at Canal Street, 2pm",
+        created_at=at,
+        metrics=PostMetrics(impressions=400, likes=12, reposts=2),
+    )
     aggs.record_own_post("northtown", post)
 
 
@@ -232,7 +237,9 @@ def test_a_backlog_line_of_a_mention_past_retention_reads_removed_in_every_diges
         assert "bike stolen" in str(message["blocks"]) and "van was taken" in str(message["blocks"])
     record = store.get(old.mention.id)
     assert record is not None and {(c.channel, c.role) for c in record.cards} == {
-        ("C0DESK00001", CardRole.DIGEST), ("C0NORTH0001", CardRole.DIGEST)}  # fmt: skip
+        ("C0DESK00001", CardRole.DIGEST),
+        ("C0NORTH0001", CardRole.DIGEST),
+    }
 
     client = WebClient(token="xoxb-test", base_url=slack.url)
     report = build_retention_sweeper(redis_client, store, NothingDeleted(), client, desk, clock=lambda: MORNING).sweep()

@@ -50,8 +50,9 @@ class SlackMessages:
     def __init__(self, client: WebClient) -> None:
         self._client = client
 
-    def post(self, channel: str, message: Mapping[str, Any], meta: Mapping[str, Any] | None = None,
-             **options: Any) -> str:  # fmt: skip
+    def post(
+        self, channel: str, message: Mapping[str, Any], meta: Mapping[str, Any] | None = None, **options: Any
+    ) -> str:
         """Post `message` (text, blocks, …) without unfurls, with `meta` as its metadata; return its ts."""
         extra: dict[str, Any] = {"metadata": dict(meta)} if meta is not None else {}
         with _translated():

@@ -225,9 +225,11 @@ class PlatformRequests:
         if holder is not None and (taken or holder.state in BLOCKING):
             state = holder.state.replace("_", " ")
             raise InvalidInput(
-                {"platform": f"Your team already has a {state} request for {platform}: {holder.id} "
-                 "(see /request-platform list)."}
-            )  # fmt: skip
+                {
+                    "platform": f"Your team already has a {state} request for {platform}: {holder.id} "
+                    "(see /request-platform list)."
+                }
+            )
         if taken:
             raise Conflict(f"Another request for {platform} was filed at the same moment; see /request-platform list.")
 

@@ -47,8 +47,16 @@ def _now() -> datetime:
 class OutboxDrainer:
     """Post queued cards and messages; keep what cannot go yet in a local, priority-ordered buffer."""
 
-    def __init__(self, outbox: RedisOutbox, mentions: RedisMentionStore, slack: SlackMessages, pacer: ChannelPacer,
-                 desk: Desk, clock: Clock = _now, buffer_limit: int = 500) -> None:  # fmt: skip
+    def __init__(
+        self,
+        outbox: RedisOutbox,
+        mentions: RedisMentionStore,
+        slack: SlackMessages,
+        pacer: ChannelPacer,
+        desk: Desk,
+        clock: Clock = _now,
+        buffer_limit: int = 500,
+    ) -> None:
         self._outbox = outbox
         self._mentions = mentions
         self._slack = slack
@@ -191,8 +199,12 @@ class OutboxDrainer:
         def matches(message: Message) -> bool:
             # a card's metadata names no role; an SLA notice's names its own, so it is never taken for the card
             event_type, payload = metadata_of(message)
-            return event_type == MetadataType.MENTION.value and payload.get("tweet_id") == entry.tweet_id \
-                and payload.get("route") == entry.route and payload.get("role", entry.role) == entry.role  # fmt: skip
+            return (
+                event_type == MetadataType.MENTION.value
+                and payload.get("tweet_id") == entry.tweet_id
+                and payload.get("route") == entry.route
+                and payload.get("role", entry.role) == entry.role
+            )
 
         return self._find_in_history(entry.channel, tracked.received_at - timedelta(minutes=5), matches)
 
@@ -215,8 +227,9 @@ class OutboxDrainer:
                 since = datetime.fromtimestamp(self._surge.window_end(window) - self._surge.summary_seconds, UTC)
                 ts = self._find_in_history(entry.channel, since, partial(_is_summary, entry.key))
             if ts is None:
-                message = build_surge_summary(entry.channel, self._mentions.get_many(tweet_ids),
-                                              self._surge.summary_seconds)  # fmt: skip
+                message = build_surge_summary(
+                    entry.channel, self._mentions.get_many(tweet_ids), self._surge.summary_seconds
+                )
                 meta = metadata(MetadataType.SURGE_SUMMARY, {"key": entry.key, "mentions": len(tweet_ids)})
                 ts = self._slack.post(entry.channel, {"text": message["text"], "blocks": message["blocks"]}, meta)
                 CARDS_POSTED.labels(kind="surge_summary").inc()

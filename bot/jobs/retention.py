@@ -79,10 +79,14 @@ class SweepReport:
 def redacted(tracked: TrackedMention) -> TrackedMention:
     """Drop everything personal from a record: text, author, who it mentioned or replied to, and why it matched."""
     mention = tracked.mention.model_copy(
-        update={"text": "", "author": tracked.mention.author.model_copy(update={"id": "", "username": "", "name": "",
-                                                                               "location": ""}),
-                "mentioned": (), "in_reply_to_user_id": "", "referenced": ()}
-    )  # fmt: skip
+        update={
+            "text": "",
+            "author": tracked.mention.author.model_copy(update={"id": "", "username": "", "name": "", "location": ""}),
+            "mentioned": (),
+            "in_reply_to_user_id": "",
+            "referenced": (),
+        }
+    )
     decision = tracked.decision.model_copy(update={"reasons": ()})
     return tracked.model_copy(update={"mention": mention, "decision": decision, "state": MentionState.REDACTED})
 

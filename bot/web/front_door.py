@@ -53,8 +53,16 @@ class Response:
     headers: tuple[tuple[str, str], ...] = ()
 
 
-_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
-            413: "Payload Too Large", 500: "Internal Server Error", 503: "Service Unavailable"}  # fmt: skip
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    413: "Payload Too Large",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
 
 
 def _json(status: int, payload: Mapping[str, Any]) -> Response:
@@ -162,9 +170,12 @@ class WebApp:
             log.warning("slack request rejected", status=rejected.status, reason=rejected.reason)
             return _json(rejected.status, {"error": rejected.reason})
         bolt_response = self._bolt.dispatch(
-            BoltRequest(body=body.decode("utf-8"), query=environ.get("QUERY_STRING", ""),
-                        headers={k: [v] for k, v in headers.items()})
-        )  # fmt: skip
+            BoltRequest(
+                body=body.decode("utf-8"),
+                query=environ.get("QUERY_STRING", ""),
+                headers={k: [v] for k, v in headers.items()},
+            )
+        )
         REQUEST_SECONDS.observe(time.perf_counter() - started)
         content_type = (bolt_response.headers.get("content-type") or ["application/json"])[0]
         return Response(bolt_response.status, bolt_response.body.encode(), content_type)

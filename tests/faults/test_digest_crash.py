@@ -80,8 +80,11 @@ def test_sigkill_mid_digest_then_rerun_posts_one_digest_and_chart_per_channel(
     assert set(digests) == channels and set(digests.values()) == {1}
     charts = charts_by_thread(slack_sandbox)
     assert max(charts.values()) == 1
-    anchors = {(str(m["channel"]), str(m["ts"])) for m in slack_sandbox.messages()
-               if (m.get("metadata") or {}).get("event_type") == MetadataType.DIGEST.value}  # fmt: skip
+    anchors = {
+        (str(m["channel"]), str(m["ts"]))
+        for m in slack_sandbox.messages()
+        if (m.get("metadata") or {}).get("event_type") == MetadataType.DIGEST.value
+    }
     assert set(charts) == anchors
     for team in teams:
         assert redis_client.get(Keys.digest_mark(day.isoformat(), team)) is not None, team
