@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 import redis
@@ -22,6 +22,7 @@ from bot.adapters.slack_membership import SlackMembership
 from bot.adapters.slack_messages import SlackMessages
 from bot.adapters.store import AuditLog, Heartbeats, Leases, StateReader, connect
 from bot.core.access import AccessPolicy, Place
+from bot.core.clock import utc_now
 from bot.core.desk_status import DeskViews
 from bot.core.gatekeeper import Gatekeeper
 from bot.core.mention_desk import MentionDesk, MentionPolicy
@@ -196,7 +197,7 @@ def build_retention_sweeper(
     lookup: TweetLookup,
     slack: WebClient,
     desk: Desk,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] = utc_now,
 ) -> RetentionSweeper:
     """Wire the retention sweep and compliance check to the stores they walk and trim."""
     stores = RetentionStores(

@@ -11,7 +11,7 @@ import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -24,6 +24,7 @@ from bot.adapters.slack_cards import LINE_LOCK_SECONDS, SlackCardPublisher
 from bot.adapters.slack_messages import SlackMessages
 from bot.adapters.store import DigestMarks, Heartbeats, XReadLedger
 from bot.adapters.x import TweepyMentionSource, build_x_client
+from bot.core.clock import utc_now
 from bot.core.errors import UpstreamError
 from bot.jobs.chase_sla import SlaChaser
 from bot.jobs.deliver_cards import OutboxDrainer
@@ -43,10 +44,6 @@ SLA_EVERY_SECONDS = 60
 DIGEST_CATCH_UP_SECONDS = 300
 RETENTION_EVERY_SECONDS = 24 * 3600
 PERIODIC_TICK_SECONDS = 3600  # how soon a failed compliance or retention run is retried
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Lease(Enum):
@@ -81,7 +78,7 @@ class Worker:
     digests: DigestPoster
     retention: RetentionSweeper
     heartbeat: Heartbeat
-    clock: Callable[[], datetime] = _now
+    clock: Callable[[], datetime] = utc_now
 
     def leased(self, name: str, seconds: float, job: Callable[[], object]) -> Callable[[], None]:
         """Wrap `job` so only the replica holding lease `name` runs this tick; failures are logged, not fatal."""

@@ -16,7 +16,8 @@ from bot.adapters.slack_messages import SlackMessages
 from bot.adapters.store import DigestMarks, Leases, connect
 from bot.blocks.digest_text import render_digest_text
 from bot.cli._common import desk_or_exit, fail, settings_or_exit
-from bot.jobs.build_digest import DigestBuilder, local_yesterday, pending_requests_from, utc_now
+from bot.core.clock import utc_now
+from bot.jobs.build_digest import DigestBuilder, local_yesterday, pending_requests_from
 from bot.jobs.post_digest import DigestPoster
 from bot.logs import configure_logging
 

@@ -16,7 +16,7 @@ from bot.core.access import Scope
 from bot.core.digest import BacklogItem, Digest
 from bot.core.errors import Forbidden
 from bot.core.gatekeeper import Gatekeeper
-from bot.core.mention_desk import Audit
+from bot.core.ports import Audit
 from bot.core.x_reads import ReadForecast
 
 

@@ -20,6 +20,7 @@ from bot.core.platform_requests import (
     is_blank,
     validate,
 )
+from bot.core.ports import Audit
 
 
 class RequestRepository(Protocol):
@@ -38,10 +39,6 @@ class RequestRepository(Protocol):
     def by_user(self, user_id: str) -> list[PlatformRequest]: ...
 
     def pending(self) -> list[PlatformRequest]: ...
-
-
-class Audit(Protocol):
-    def __call__(self, actor: str, action: str, subject: str, **detail: str) -> object: ...
 
 
 @dataclass(frozen=True)

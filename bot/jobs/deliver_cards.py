@@ -23,6 +23,7 @@ from bot.adapters.store import OUTBOX_LANES
 from bot.blocks.ids import MetadataType
 from bot.blocks.mention_card import build_desk_escalation, build_mention_card, build_urgent_realert
 from bot.blocks.surge import build_surge_summary
+from bot.core.clock import Clock, utc_now
 from bot.core.errors import NotFound, SlackRefused
 from bot.core.relay import Priority
 from bot.core.surge import SurgeRule
@@ -37,11 +38,6 @@ log = get_logger(__name__)
 HISTORY_PAGES = 5
 POSTERS = 8  # channels posted to at once
 TOUCH_EVERY_SECONDS = 10.0  # well inside the reclaim idle time, so held entries are never taken over
-Clock = Callable[[], datetime]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class OutboxDrainer:
@@ -54,7 +50,7 @@ class OutboxDrainer:
         slack: SlackMessages,
         pacer: ChannelPacer,
         desk: Desk,
-        clock: Clock = _now,
+        clock: Clock = utc_now,
         buffer_limit: int = 500,
     ) -> None:
         self._outbox = outbox

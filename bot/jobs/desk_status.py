@@ -7,9 +7,10 @@ from datetime import datetime
 
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.store import Heartbeats, StateReader
+from bot.core.clock import utc_now
 from bot.core.desk_status import DeskState
 from bot.core.digest import Digest
-from bot.jobs.build_digest import DigestBuilder, local_yesterday, utc_now
+from bot.jobs.build_digest import DigestBuilder, local_yesterday
 from bot.jobs.x_reads import desk_read_forecast
 from config.desk import Desk
 

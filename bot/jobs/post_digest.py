@@ -26,11 +26,12 @@ from bot.blocks.digest import (
     build_digest_summary,
     read_digest_metadata,
 )
+from bot.core.clock import utc_now
 from bot.core.digest import Digest
 from bot.core.errors import NotFound, SlackRefused
 from bot.core.models import DESK
 from bot.core.tracking import CardRef, CardRole, with_card
-from bot.jobs.build_digest import DigestBuilder, local_yesterday, utc_now
+from bot.jobs.build_digest import DigestBuilder, local_yesterday
 from bot.logs import get_logger
 from config.desk import Desk
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.adapters.aggregates import RedisAggregates
@@ -39,6 +39,7 @@ from bot.adapters.outbox import DEAD_LETTER_DAYS
 from bot.adapters.retention_index import RedisRetentionIndex
 from bot.adapters.slack_cards import SlackCardPublisher
 from bot.adapters.store import AuditLog
+from bot.core.clock import utc_now
 from bot.core.errors import NotFound
 from bot.core.tracking import CardRef, MentionState, TrackedMention
 from bot.logs import get_logger
@@ -91,10 +92,6 @@ def redacted(tracked: TrackedMention) -> TrackedMention:
     return tracked.model_copy(update={"mention": mention, "decision": decision, "state": MentionState.REDACTED})
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _awaits_reply(tracked: TrackedMention) -> bool:
     """True while a mention is in the open queue: still needing a reply, so still shown and checked."""
     return tracked.is_open and tracked.sla_due is not None
@@ -121,7 +118,7 @@ class RetentionSweeper:
         cards: SlackCardPublisher,
         stores: RetentionStores,
         desk: Desk,
-        clock: Callable[[], datetime] = _now,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._index = index
         self._store = store

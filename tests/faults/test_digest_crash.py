@@ -14,8 +14,9 @@ import redis
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.store import Keys
 from bot.blocks.ids import MetadataType
+from bot.core.clock import utc_now
 from bot.core.models import DESK, Category, TriageDecision
-from bot.jobs.build_digest import local_yesterday, utc_now
+from bot.jobs.build_digest import local_yesterday
 from bot.sandbox import SlackSandbox
 from config.desk import Desk
 from tests.faults.conftest import assert_no_secrets
