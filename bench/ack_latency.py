@@ -26,7 +26,7 @@ from bot.adapters.mention_store import RedisMentionStore
 from bot.blocks.ids import MentionAction
 from bot.core.models import Author, Category, Mention, TriageDecision
 from bot.core.tracking import CardRef, TrackedMention
-from bot.demo import example_desk_path
+from bot.demo.walkthrough import example_desk_path
 from bot.sandbox import SlackSandbox
 from bot.sandbox.redis_server import RedisServer, free_port
 from bot.sandbox.signed import SIGNING_SECRET, SlackRequests
@@ -39,18 +39,32 @@ BOT_TOKEN = "xoxb-bench-token"
 def seed(client: redis.Redis, slack_url: str, count: int) -> list[tuple[str, str]]:
     """Post `count` cards in the sandbox and track a mention for each; return (tweet id, card ts) pairs."""
     slack, store, now = WebClient(token=BOT_TOKEN, base_url=slack_url), RedisMentionStore(client, 30), datetime.now(UTC)
-    decision = TriageDecision(category=Category.CRIME_REPORT, urgent=False, needs_reply=True, route="northtown",
-                              reasons=("bench",))  # fmt: skip
+    decision = TriageDecision(
+        category=Category.CRIME_REPORT, urgent=False, needs_reply=True, route="northtown", reasons=("bench",)
+    )
     seeded = []
     for n in range(count):
         tweet_id = str(2_200_000_000_000_000_000 + n)
         ts = str(slack.chat_postMessage(channel=CHANNEL, text="card")["ts"])
-        mention = Mention(id=tweet_id, text="@MPNorthtown bike stolen from Canal St", created_at=now,
-                          author=Author(id="491016643", username="nina_rowe", name="Nina Rowe"),
-                          conversation_id=tweet_id, mentioned=("MPNorthtown",))  # fmt: skip
-        store.record_new(TrackedMention(mention=mention, decision=decision, team="northtown", route="northtown",
-                                        received_at=now, sla_due=now + timedelta(hours=1),
-                                        cards=(CardRef(channel=CHANNEL, ts=ts),)))  # fmt: skip
+        mention = Mention(
+            id=tweet_id,
+            text="@MPNorthtown bike stolen from Canal St",
+            created_at=now,
+            author=Author(id="491016643", username="nina_rowe", name="Nina Rowe"),
+            conversation_id=tweet_id,
+            mentioned=("MPNorthtown",),
+        )
+        store.record_new(
+            TrackedMention(
+                mention=mention,
+                decision=decision,
+                team="northtown",
+                route="northtown",
+                received_at=now,
+                sla_due=now + timedelta(hours=1),
+                cards=(CardRef(channel=CHANNEL, ts=ts),),
+            )
+        )
         seeded.append((tweet_id, ts))
     return seeded
 
@@ -58,9 +72,14 @@ def seed(client: redis.Redis, slack_url: str, count: int) -> list[tuple[str, str
 def start_web(workdir: Path, redis_url: str, slack_url: str) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "X_", "COMMSDESK_", "REDIS_"))} | {
-        "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": slack_url,
-        "REDIS_URL": redis_url, "COMMSDESK_CONFIG": str(example_desk_path()), "PORT": str(port), "LOG_LEVEL": "WARNING",
-    }  # fmt: skip
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack_url,
+        "REDIS_URL": redis_url,
+        "COMMSDESK_CONFIG": str(example_desk_path()),
+        "PORT": str(port),
+        "LOG_LEVEL": "WARNING",
+    }
     log = open(workdir / "web.log", "wb")  # noqa: SIM115 - kept open for the process's lifetime
     process = subprocess.Popen([sys.executable, "-m", "bot", "web"], env=env, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
@@ -86,8 +105,9 @@ def run_rate(slack: SlackRequests, clicks: list[tuple[str, str]], rate: int) -> 
         nonlocal failures
         time.sleep(max(0.0, start + n / rate - time.perf_counter()))
         sent = time.perf_counter()
-        answer = slack.block_action(MentionAction.CLAIM, tweet_id, user_id=f"U0BENCH{n % 97:04d}", channel=CHANNEL,
-                                    message_ts=ts)  # fmt: skip
+        answer = slack.block_action(
+            MentionAction.CLAIM, tweet_id, user_id=f"U0BENCH{n % 97:04d}", channel=CHANNEL, message_ts=ts
+        )
         with lock:
             times.append(time.perf_counter() - sent)
             failures += answer.status_code != 200
@@ -121,10 +141,13 @@ def main() -> None:
             for rate, count in zip(RATES, counts, strict=True):
                 times, failures = run_rate(slack, seeded[offset : offset + count], rate)
                 offset += count
-                print(f"{rate:>10} {len(times):>6} {failures:>8} {percentile(times, 50) * 1000:>8.1f} "
-                      f"{percentile(times, 99) * 1000:>8.1f} {max(times) * 1000:>8.1f}")  # fmt: skip
-            claimed = sum(1 for tweet_id, _ in seeded if (r := RedisMentionStore(client, 30).get(tweet_id)) and
-                          r.claimed_by)  # fmt: skip
+                print(
+                    f"{rate:>10} {len(times):>6} {failures:>8} {percentile(times, 50) * 1000:>8.1f} "
+                    f"{percentile(times, 99) * 1000:>8.1f} {max(times) * 1000:>8.1f}"
+                )
+            claimed = sum(
+                1 for tweet_id, _ in seeded if (r := RedisMentionStore(client, 30).get(tweet_id)) and r.claimed_by
+            )
             print(f"claims recorded in Redis: {claimed} of {len(seeded)}")
         finally:
             if process is not None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.core.models import Mention
 from bot.core.pages import mentions_from_page
-from bot.core.triage_eval import Labels, read_labels
+from bot.core.triage.evaluation import Labels, read_labels
 from config.desk import Desk, load_desk
 
 REPO = Path(__file__).resolve().parents[1]

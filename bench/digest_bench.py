@@ -18,7 +18,7 @@ import redis
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.store import OPEN_QUEUE, Keys
 from bot.core.models import Category, OwnPost, PostMetrics, TriageDecision
-from bot.digest_build import DigestBuilder
+from bot.jobs.build_digest import DigestBuilder
 from bot.sandbox.redis_server import RedisServer
 from config.desk import Desk
 
@@ -33,12 +33,20 @@ DAY = date(2026, 6, 30)
 
 def make_desk() -> Desk:
     teams = [
-        {"key": f"team{n:02d}", "name": f"Team {n}", "channel": f"C0TEAM{n:05d}",
-         "accounts": [{"handle": f"Team{n:02d}", "id": str(1_500_000_000_000 + n)}]}
+        {
+            "key": f"team{n:02d}",
+            "name": f"Team {n}",
+            "channel": f"C0TEAM{n:05d}",
+            "accounts": [{"handle": f"Team{n:02d}", "id": str(1_500_000_000_000 + n)}],
+        }
         for n in range(TEAMS)
-    ]  # fmt: skip
-    desk = {"name": "Bench desk", "channel": "C0DESK00001", "control_room_channel": "C0CTRL00001",
-            "requests_channel": "C0REQS00001"}  # fmt: skip
+    ]
+    desk = {
+        "name": "Bench desk",
+        "channel": "C0DESK00001",
+        "control_room_channel": "C0CTRL00001",
+        "requests_channel": "C0REQS00001",
+    }
     return Desk.model_validate({"timezone": "Europe/London", "desk": desk, "teams": teams})
 
 
@@ -52,30 +60,49 @@ def seed(client: redis.Redis, desk: Desk) -> None:
         for team in desk.teams:
             for n in range(MENTIONS_PER_DAY):
                 at = day_start + timedelta(minutes=rng.randrange(60 * 23))
-                decision = TriageDecision(category=rng.choice(categories), urgent=n == 0, needs_reply=n % 3 != 0,
-                                          route=team.key)  # fmt: skip
+                decision = TriageDecision(
+                    category=rng.choice(categories), urgent=n == 0, needs_reply=n % 3 != 0, route=team.key
+                )
                 aggs.record_received(team.key, at, decision, pipe=pipe)
                 if decision.needs_reply and rng.random() < 0.8:
                     waited = timedelta(minutes=rng.expovariate(1 / 40))
-                    aggs.record_first_response(team.key, at, at + waited, staffed=8 <= at.hour < 20,
-                                               sla_met=waited < timedelta(hours=1), pipe=pipe)  # fmt: skip
+                    aggs.record_first_response(
+                        team.key,
+                        at,
+                        at + waited,
+                        staffed=8 <= at.hour < 20,
+                        sla_met=waited < timedelta(hours=1),
+                        pipe=pipe,
+                    )
                     aggs.record_closed(team.key, at, replied=True, pipe=pipe)
             for n in range(POSTS_PER_DAY):
                 metrics = PostMetrics(
                     impressions=rng.randrange(100, 5000), likes=rng.randrange(50), reposts=rng.randrange(9)
                 )
                 text = "Appeal for witnesses" if n else "Drop-in surgery today"
-                post = OwnPost(id=f"{offset}{team.key}{n}", account_id=team.accounts[0].id, created_at=day_start,
-                               text=text, metrics=metrics)  # fmt: skip
+                post = OwnPost(
+                    id=f"{offset}{team.key}{n}",
+                    account_id=team.accounts[0].id,
+                    created_at=day_start,
+                    text=text,
+                    metrics=metrics,
+                )
                 aggs.record_own_post(team.key, post, pipe=pipe)
         pipe.execute()
     pipe = client.pipeline(transaction=False)
     for n in range(OPEN_BACKLOG):
         tweet_id = str(2_000_000 + n)
         received = datetime.combine(DAY, datetime.min.time(), tzinfo=UTC) + timedelta(minutes=n)
-        pipe.hset(Keys.mention(tweet_id), mapping={"team": desk.teams[n % TEAMS].key, "category": "question",
-                  "url": f"https://x.com/someone/status/{tweet_id}", "received_at": received.isoformat(),
-                  "text": "Is the road open yet?"})  # fmt: skip
+        pipe.hset(
+            Keys.mention(tweet_id),
+            mapping={
+                "team": desk.teams[n % TEAMS].key,
+                "category": "question",
+                "url": f"https://x.com/someone/status/{tweet_id}",
+                "received_at": received.isoformat(),
+                "text": "Is the road open yet?",
+            },
+        )
         pipe.zadd(OPEN_QUEUE, {tweet_id: received.timestamp() + 3600})
     pipe.execute()
 
@@ -93,10 +120,14 @@ def measure(client: redis.Redis, desk: Desk) -> None:
     start = time.perf_counter()
     builder.chart(digests[0])
     chart_ms = (time.perf_counter() - start) * 1000
-    print(f"digest build: {len(digests)} digests ({TEAMS} teams + desk roll-up), {HISTORY_DAYS} days of history, "
-          f"{MENTIONS_PER_DAY} mentions/team/day, {OPEN_BACKLOG} open (goal < 200 ms)")  # fmt: skip
-    print(f"  wall: median {statistics.median(times):.1f} ms, min {min(times):.1f} ms, max {max(times):.1f} ms "
-          f"over {RUNS} runs; our process CPU: median {statistics.median(cpu):.1f} ms")  # fmt: skip
+    print(
+        f"digest build: {len(digests)} digests ({TEAMS} teams + desk roll-up), {HISTORY_DAYS} days of history, "
+        f"{MENTIONS_PER_DAY} mentions/team/day, {OPEN_BACKLOG} open (goal < 200 ms)"
+    )
+    print(
+        f"  wall: median {statistics.median(times):.1f} ms, min {min(times):.1f} ms, max {max(times):.1f} ms "
+        f"over {RUNS} runs; our process CPU: median {statistics.median(cpu):.1f} ms"
+    )
     print(f"chart render: {chart_ms:.0f} ms per PNG (not part of the build; drawn while posting each channel)")
 
 

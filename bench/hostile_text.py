@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.core.models import Author, Mention
-from bot.core.triage import Triage
+from bot.core.triage.decide import Triage
 from bot.services import build_triage
 from config.desk import load_desk
 

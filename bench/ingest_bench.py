@@ -12,8 +12,8 @@ from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.outbox import RedisOutbox
 from bot.adapters.x import TweepyMentionSource, build_x_client
-from bot.demo import example_desk_path
-from bot.ingest import MentionPoller
+from bot.demo.walkthrough import example_desk_path
+from bot.jobs.poll_mentions import MentionPoller
 from bot.logs import configure_logging
 from bot.sandbox import XSandbox
 from bot.sandbox.redis_server import RedisServer
@@ -52,9 +52,11 @@ def main() -> None:
             elapsed = time.perf_counter() - started
             queued = sum(int(client.xlen(f"cd:outbox:{lane}")) for lane in (0, 1, 2))
             used = int(client.info("memory")["used_memory"])
-            print(f"ingested {report.new} mentions ({report.read} posts read) in {elapsed:.2f} s: "
-                  f"{report.new / elapsed:,.0f} mentions/s end to end; {queued} outbox entries queued; "
-                  f"Redis used_memory {used / max(report.new, 1):,.0f} bytes per mention (all keys)")  # fmt: skip
+            print(
+                f"ingested {report.new} mentions ({report.read} posts read) in {elapsed:.2f} s: "
+                f"{report.new / elapsed:,.0f} mentions/s end to end; {queued} outbox entries queued; "
+                f"Redis used_memory {used / max(report.new, 1):,.0f} bytes per mention (all keys)"
+            )
         finally:
             server.stop()
 

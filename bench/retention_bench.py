@@ -17,10 +17,10 @@ from bot.adapters.store import AUDIT_STREAM, Keys
 from bot.adapters.x import TweepyMentionSource, build_x_client
 from bot.core.models import Author, Category, Mention, TriageDecision
 from bot.core.tracking import CardRef, TrackedMention
-from bot.demo import example_desk_path
-from bot.retention import RetentionSweeper
+from bot.demo.walkthrough import example_desk_path
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.sandbox.redis_server import RedisServer
+from bot.services import build_retention_sweeper
 from config.desk import load_desk
 
 MENTIONS = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
@@ -42,12 +42,23 @@ class TimedSlack(WebClient):
 
 
 def tracked(tweet_id: str, received: datetime) -> TrackedMention:
-    mention = Mention(id=tweet_id, text=f"@MPNorthtown my bike was stolen from Canal St {tweet_id}",
-                      author=Author(id="491016643", username="nina_rowe", name="Nina Rowe"), created_at=received,
-                      conversation_id=tweet_id, mentioned=("MPNorthtown",))  # fmt: skip
+    mention = Mention(
+        id=tweet_id,
+        text=f"@MPNorthtown my bike was stolen from Canal St {tweet_id}",
+        author=Author(id="491016643", username="nina_rowe", name="Nina Rowe"),
+        created_at=received,
+        conversation_id=tweet_id,
+        mentioned=("MPNorthtown",),
+    )
     decision = TriageDecision(category=Category.CRIME_REPORT, urgent=False, needs_reply=True, route="northtown")
-    return TrackedMention(mention=mention, decision=decision, team="northtown", route="northtown",
-                          received_at=received, sla_due=received + timedelta(hours=1))  # fmt: skip
+    return TrackedMention(
+        mention=mention,
+        decision=decision,
+        team="northtown",
+        route="northtown",
+        received_at=received,
+        sla_due=received + timedelta(hours=1),
+    )
 
 
 def populate(store: RedisMentionStore, ids: list[str], received: datetime) -> float:
@@ -70,7 +81,7 @@ def main() -> None:
             store = RedisMentionStore(client, desk.retention.mention_days)
             slack = TimedSlack(token="xoxb-bench", base_url=slack_api.url)
             source = TweepyMentionSource(build_x_client("bench", x.url, 10))
-            sweeper = RetentionSweeper(client, store, source, slack, desk, clock=lambda: now)
+            sweeper = build_retention_sweeper(client, store, source, slack, desk, clock=lambda: now)
 
             live = x.add_mentions("1400000000000000003", "MPNorthtown", count=MENTIONS)
             seconds = populate(store, live, now - timedelta(days=1))
@@ -80,9 +91,11 @@ def main() -> None:
             started = time.perf_counter()
             report = sweeper.check_deleted()
             elapsed = time.perf_counter() - started
-            print(f"compliance check: {report.checked:,} looked up in {len(x.calls_to('/2/tweets')):,} X requests, "
-                  f"{report.redacted:,} redacted with their cards, {report.reads:,} reads counted, in {elapsed:.2f} s "
-                  f"({report.checked / elapsed:,.0f} mentions/s)")  # fmt: skip
+            print(
+                f"compliance check: {report.checked:,} looked up in {len(x.calls_to('/2/tweets')):,} X requests, "
+                f"{report.redacted:,} redacted with their cards, {report.reads:,} reads counted, in {elapsed:.2f} s "
+                f"({report.checked / elapsed:,.0f} mentions/s)"
+            )
 
             client.flushall()
             old = [str(3_000_000_000_000_000_000 + n) for n in range(MENTIONS)]
@@ -95,11 +108,13 @@ def main() -> None:
             swept = sweeper.sweep(now)
             elapsed = time.perf_counter() - started
             updates = len(slack_api.calls_to("chat.update")) - calls_before
-            print(f"retention sweep: {swept.expired:,} mentions erased, {updates:,} chat.update calls, "
-                  f"{swept.cards_failed} failed, in {elapsed:.2f} s ({swept.expired / elapsed:,.0f} mentions/s, "
-                  f"{elapsed / max(swept.expired, 1) * 1000:.2f} ms each; {slack.spent:.2f} s of it in chat.update); "
-                  f"left in cd:tracked: {client.zcard(Keys.tracked())}, "
-                  f"audit entries: {client.xlen(AUDIT_STREAM):,}")  # fmt: skip
+            print(
+                f"retention sweep: {swept.expired:,} mentions erased, {updates:,} chat.update calls, "
+                f"{swept.cards_failed} failed, in {elapsed:.2f} s ({swept.expired / elapsed:,.0f} mentions/s, "
+                f"{elapsed / max(swept.expired, 1) * 1000:.2f} ms each; {slack.spent:.2f} s of it in chat.update); "
+                f"left in cd:tracked: {client.zcard(Keys.tracked())}, "
+                f"audit entries: {client.xlen(AUDIT_STREAM):,}"
+            )
         finally:
             server.stop()
 

@@ -24,14 +24,16 @@ from slack_sdk import WebClient
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.outbox import RedisOutbox
+from bot.adapters.pacer import ChannelPacer
+from bot.adapters.slack_messages import SlackMessages
 from bot.adapters.x import TweepyMentionSource, build_x_client
+from bot.blocks.ids import MetadataType
 from bot.blocks.mention_card import read_card_metadata
-from bot.blocks.surge import SURGE_METADATA_TYPE
 from bot.core.models import Author, Mention
 from bot.core.tracking import CardRole
-from bot.delivery import ChannelPacer, OutboxDrainer
-from bot.demo import example_desk_path
-from bot.ingest import MentionPoller
+from bot.demo.walkthrough import example_desk_path
+from bot.jobs.deliver_cards import OutboxDrainer
+from bot.jobs.poll_mentions import MentionPoller
 from bot.logs import configure_logging
 from bot.sandbox import SlackSandbox
 from bot.sandbox.redis_server import RedisServer
@@ -74,8 +76,13 @@ def feed(poller: MentionPoller, desk: Desk, args: argparse.Namespace) -> tuple[d
         account = accounts[n % len(accounts)]
         kind, text = text_for(n, account.handle)
         tweet_id = str(1_900_000_000_000_000_000 + n)
-        mention = Mention(id=tweet_id, text=text, author=Author(id=f"9{n % 1000:03d}", username=f"citizen{n % 1000}"),
-                          created_at=datetime.now(UTC), mentioned=(account.handle,))  # fmt: skip
+        mention = Mention(
+            id=tweet_id,
+            text=text,
+            author=Author(id=f"9{n % 1000:03d}", username=f"citizen{n % 1000}"),
+            created_at=datetime.now(UTC),
+            mentioned=(account.handle,),
+        )
         arrived[tweet_id] = time.time()
         kinds[tweet_id] = kind
         poller.record(mention)
@@ -96,8 +103,9 @@ def main() -> None:
     args = parser.parse_args()
     configure_logging("WARNING")
     base = load_desk(example_desk_path())
-    desk = base.model_copy(update={"surge": SurgeTable(backlog_seconds=base.surge.backlog_seconds,
-                                                       summary_seconds=args.summary_seconds)})  # fmt: skip
+    desk = base.model_copy(
+        update={"surge": SurgeTable(backlog_seconds=base.surge.backlog_seconds, summary_seconds=args.summary_seconds)}
+    )
     with tempfile.TemporaryDirectory() as workdir, SlackSandbox() as slack:
         server = RedisServer(Path(workdir)).start()
         try:
@@ -117,8 +125,8 @@ def run(url: str, slack: SlackSandbox, desk: Desk, args: argparse.Namespace) -> 
         unused_source, build_triage(desk), mentions, feeder_outbox, RedisAggregates(client, desk.zone), desk
     )
     outbox = RedisOutbox(client, "bench-drainer")
-    drainer = OutboxDrainer(outbox, mentions, WebClient(token="xoxb-bench", base_url=slack.url, timeout=10),
-                            ChannelPacer(client, desk.outbox.pace_ms), desk)  # fmt: skip
+    poster = SlackMessages(WebClient(token="xoxb-bench", base_url=slack.url, timeout=10))
+    drainer = OutboxDrainer(outbox, mentions, poster, ChannelPacer(client, desk.outbox.pace_ms), desk)
     stop = threading.Event()
 
     def drain_forever() -> None:
@@ -138,8 +146,17 @@ def run(url: str, slack: SlackSandbox, desk: Desk, args: argparse.Namespace) -> 
     report(client, slack, desk, args, arrived, kinds, started, fed, drainer.surge.pace_seconds)
 
 
-def report(client: redis.Redis, slack: SlackSandbox, desk: Desk, args: argparse.Namespace, arrived: dict[str, float],
-           kinds: dict[str, str], started: float, fed: float, pace: float) -> None:  # fmt: skip
+def report(
+    client: redis.Redis,
+    slack: SlackSandbox,
+    desk: Desk,
+    args: argparse.Namespace,
+    arrived: dict[str, float],
+    kinds: dict[str, str],
+    started: float,
+    fed: float,
+    pace: float,
+) -> None:
     posts = [c for c in slack.calls_to("chat.postMessage") if c.outcome == "ok"]
     card_posts: dict[tuple[str, str], list[float]] = {}
     summary_keys: Counter[str] = Counter()
@@ -148,16 +165,25 @@ def report(client: redis.Redis, slack: SlackSandbox, desk: Desk, args: argparse.
         payload = meta.get("event_payload") or {}
         if read_card_metadata(meta) is not None:
             card_posts.setdefault((payload["tweet_id"], str(call.params["channel"])), []).append(call.time)
-        elif meta.get("event_type") == SURGE_METADATA_TYPE:
+        elif meta.get("event_type") == MetadataType.SURGE_SUMMARY:
             summary_keys[payload["key"]] += 1
     control = desk.desk.control_room_channel
-    urgent = [card_posts[(t, control)][0] - arrived[t] for t, k in kinds.items() if k == "urgent" and (t, control)
-              in card_posts]  # fmt: skip
-    first_seen = {t: min(min(v) for (tid, _), v in card_posts.items() if tid == t) - arrived[t]
-                  for t, k in kinds.items() if k == "urgent" and any(tid == t for tid, _ in card_posts)}  # fmt: skip
+    urgent = [
+        card_posts[(t, control)][0] - arrived[t]
+        for t, k in kinds.items()
+        if k == "urgent" and (t, control) in card_posts
+    ]
+    first_seen = {
+        t: min(min(v) for (tid, _), v in card_posts.items() if tid == t) - arrived[t]
+        for t, k in kinds.items()
+        if k == "urgent" and any(tid == t for tid, _ in card_posts)
+    }
     room_posts = sum(1 for c in posts if c.params["channel"] == control)
-    replies = {t: min(min(v) for (tid, _), v in card_posts.items() if tid == t) for t, k in kinds.items()
-               if k == "reply" and any(tid == t for tid, _ in card_posts)}  # fmt: skip
+    replies = {
+        t: min(min(v) for (tid, _), v in card_posts.items() if tid == t)
+        for t, k in kinds.items()
+        if k == "reply" and any(tid == t for tid, _ in card_posts)
+    }
     entries: Any = [e for lane in (0, 1, 2) for e in client.xrange(f"cd:outbox:{lane}") or []]
     pending = {str(fields["tweet_id"]) for _, fields in entries if fields["tweet_id"]}
     for bucket in client.scan_iter("cd:surge:*:*"):
@@ -173,20 +199,30 @@ def report(client: redis.Redis, slack: SlackSandbox, desk: Desk, args: argparse.
     last_reply = max(replies.values(), default=started)
     per_channel = 0.4 * 10_000 / args.channels
     surge = desk.surge
-    print(f"surge: {len(arrived)} mentions at {args.rate:g}/s over {fed - started:.0f} s to {args.channels} accounts' "
-          f"channels + control room; Slack stand-in {args.slack_pace:g} s/post/channel, drainer pace {pace:.2f} s, "
-          f"surge past {surge.backlog_seconds} s of queue, summaries every {surge.summary_seconds} s")  # fmt: skip
-    print(f"urgent arrival→control-room card: n={len(urgent)} p50 {pct(urgent, 0.5):.2f} s, "
-          f"p95 {pct(urgent, 0.95):.2f} s, max {max(urgent, default=float('nan')):.2f} s (goal p95 < 5 s)")  # fmt: skip
-    print(f"urgent arrival→first card anywhere (team or control room): p50 {pct(list(first_seen.values()), 0.5):.2f} s,"
-          f" p95 {pct(list(first_seen.values()), 0.95):.2f} s; control room took {room_posts} posts in "
-          f"{fed - started:.0f} s of arrivals ({room_posts / max(fed - started, 1):.2f}/s)")  # fmt: skip
-    print(f"needs-reply cards: {len(replies)}/{n_reply} posted; last one {last_reply - started:.0f} s after the first "
-          f"arrival ({last_reply - fed:.0f} s after the last); p50 wait "
-          f"{pct([replies[t] - arrived[t] for t in replies], 0.5):.0f} s")  # fmt: skip
+    print(
+        f"surge: {len(arrived)} mentions at {args.rate:g}/s over {fed - started:.0f} s to {args.channels} accounts' "
+        f"channels + control room; Slack stand-in {args.slack_pace:g} s/post/channel, drainer pace {pace:.2f} s, "
+        f"surge past {surge.backlog_seconds} s of queue, summaries every {surge.summary_seconds} s"
+    )
+    print(
+        f"urgent arrival→control-room card: n={len(urgent)} p50 {pct(urgent, 0.5):.2f} s, "
+        f"p95 {pct(urgent, 0.95):.2f} s, max {max(urgent, default=float('nan')):.2f} s (goal p95 < 5 s)"
+    )
+    print(
+        f"urgent arrival→first card anywhere (team or control room): p50 {pct(list(first_seen.values()), 0.5):.2f} s,"
+        f" p95 {pct(list(first_seen.values()), 0.95):.2f} s; control room took {room_posts} posts in "
+        f"{fed - started:.0f} s of arrivals ({room_posts / max(fed - started, 1):.2f}/s)"
+    )
+    print(
+        f"needs-reply cards: {len(replies)}/{n_reply} posted; last one {last_reply - started:.0f} s after the first "
+        f"arrival ({last_reply - fed:.0f} s after the last); p50 wait "
+        f"{pct([replies[t] - arrived[t] for t in replies], 0.5):.0f} s"
+    )
     print(f"no-reply mentions: {summarised} rolled into {len(summary_keys)} summaries, {info_cards} given own cards")
-    print(f"messages posted {len(posts)}; Slack 429s {slack.paced_429s}; still queued at stop {still_queued}; "
-          f"lost {lost}; duplicates {duplicates}")  # fmt: skip
+    print(
+        f"messages posted {len(posts)}; Slack 429s {slack.paced_429s}; still queued at stop {still_queued}; "
+        f"lost {lost}; duplicates {duplicates}"
+    )
     print(
         f"extrapolated: 10,000 mentions (4,000 needing reply) over {args.channels} channels need ≥ "
         f"{per_channel * pace:.0f} s to post every needs-reply card at {pace:.2f} s each "

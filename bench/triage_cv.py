@@ -25,7 +25,7 @@ from sklearn.svm import LinearSVC
 
 from bench.dev_set import dev_labels, dev_mentions
 from bot.core.models import Mention
-from bot.core.triage_eval import Labels, evaluate, format_report
+from bot.core.triage.evaluation import Labels, evaluate, format_report
 from bot.learning.crossval import REPLY, FitPredict, out_of_fold, summarise
 from bot.learning.examples import Example, read_examples
 from bot.learning.features import FeatureSpace, Recipe, normalise

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench.dev_set import dev_desk, dev_labels, dev_mentions
-from bot.core.triage_eval import evaluate, format_report, labels_of
+from bot.core.triage.evaluation import evaluate, format_report, labels_of
 from bot.services import build_triage
 
 

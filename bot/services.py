@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 import redis
@@ -13,22 +14,27 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, Se
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.correction_store import RedisCorrectionLog
 from bot.adapters.mention_store import RedisMentionStore
+from bot.adapters.outbox import trim_dead_letters
 from bot.adapters.request_store import RedisRequestRepository
-from bot.adapters.slack_cards import SlackCardPublisher
+from bot.adapters.retention_index import RedisRetentionIndex
+from bot.adapters.slack_cards import LINE_LOCK_SECONDS, SlackCardPublisher
 from bot.adapters.slack_membership import SlackMembership
-from bot.adapters.store import AuditLog, Leases, connect
+from bot.adapters.slack_messages import SlackMessages
+from bot.adapters.store import AuditLog, Heartbeats, Leases, StateReader, connect
 from bot.core.access import AccessPolicy, Place
+from bot.core.clock import utc_now
 from bot.core.desk_status import DeskViews
 from bot.core.gatekeeper import Gatekeeper
 from bot.core.mention_desk import MentionDesk, MentionPolicy
 from bot.core.models import CONTROL_ROOM, DESK
 from bot.core.request_flow import PlatformRequests, RequestPolicy
-from bot.core.triage import Triage
-from bot.desk_lessons import DeskLessons
-from bot.digest_build import DigestBuilder, pending_requests_from
+from bot.core.triage.decide import Triage
+from bot.jobs.build_digest import DigestBuilder, pending_requests_from
+from bot.jobs.desk_lessons import DeskLessons
+from bot.jobs.desk_status import RedisDeskStatus, YesterdaysDigest
+from bot.jobs.record_outcomes import ObservedMentions, OutcomeRecorder
+from bot.jobs.retention import RetentionStores, RetentionSweeper, TweetLookup
 from bot.learning.model import SklearnTriageModel, load_model
-from bot.outcomes import ObservedMentions, OutcomeRecorder
-from bot.status import RedisDeskStatus, YesterdaysDigest
 from config.desk import Desk
 from config.settings import Settings
 
@@ -102,7 +108,10 @@ def build_services(settings: Settings, desk: Desk) -> Services:
         platform_requests=build_platform_requests(settings, desk, client),
         mentions=build_mention_desk(settings, desk, client, gate),
         desk_views=DeskViews(
-            gate, RedisDeskStatus(client, desk), build_digest_preview(desk, client), AuditLog(client).record
+            gate,
+            RedisDeskStatus(StateReader(client), Heartbeats(client), RedisAggregates(client, desk.zone), desk),
+            build_digest_preview(desk, client),
+            AuditLog(client).record,
         ),
     )
 
@@ -152,7 +161,7 @@ def build_mention_desk(settings: Settings, desk: Desk, client: redis.Redis, gate
     )
     recorder = OutcomeRecorder(RedisAggregates(client, desk.zone), desk)
     store = ObservedMentions(RedisMentionStore(client, desk.retention.mention_days), recorder)
-    cards = SlackCardPublisher(build_slack_client(settings), desk)
+    cards = SlackCardPublisher(SlackMessages(build_slack_client(settings)), desk)
     corrections = RedisCorrectionLog(client, desk.retention.audit_days)
     return MentionDesk(store, cards, AuditLog(client).record, policy, gate, corrections)
 
@@ -180,3 +189,23 @@ def build_desk_lessons(desk: Desk, client: redis.Redis) -> DeskLessons:
         RedisAggregates(client, desk.zone),
         desk,
     )
+
+
+def build_retention_sweeper(
+    client: redis.Redis,
+    mentions: RedisMentionStore,
+    lookup: TweetLookup,
+    slack: WebClient,
+    desk: Desk,
+    clock: Callable[[], datetime] = utc_now,
+) -> RetentionSweeper:
+    """Wire the retention sweep and compliance check to the stores they walk and trim."""
+    stores = RetentionStores(
+        audit=AuditLog(client),
+        corrections=RedisCorrectionLog(client, desk.retention.audit_days),
+        aggregates=RedisAggregates(client, desk.zone),
+        trim_dead_letters=lambda before: trim_dead_letters(client, before),
+    )
+    leases = Leases(client)
+    cards = SlackCardPublisher(SlackMessages(slack), desk, clock, lambda name: leases.held(name, LINE_LOCK_SECONDS))
+    return RetentionSweeper(RedisRetentionIndex(client), mentions, lookup, cards, stores, desk, clock)

@@ -11,29 +11,33 @@ import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from enum import Enum
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.outbox import RedisOutbox
+from bot.adapters.pacer import ChannelPacer
 from bot.adapters.slack_cards import LINE_LOCK_SECONDS, SlackCardPublisher
-from bot.adapters.store import Heartbeats, XReadLedger
+from bot.adapters.slack_messages import SlackMessages
+from bot.adapters.store import DigestMarks, Heartbeats, XReadLedger
 from bot.adapters.x import TweepyMentionSource, build_x_client
+from bot.core.clock import utc_now
 from bot.core.errors import UpstreamError
-from bot.delivery import ChannelPacer, OutboxDrainer
-from bot.digest_job import DigestPoster, catch_up, schedule_digest
-from bot.heartbeat import Heartbeat
-from bot.ingest import MentionPoller, PollReport
+from bot.jobs.chase_sla import SlaChaser
+from bot.jobs.deliver_cards import OutboxDrainer
+from bot.jobs.detect_replies import OwnPostPoller
+from bot.jobs.heartbeat import Heartbeat
+from bot.jobs.poll_mentions import MentionPoller, PollReport
+from bot.jobs.post_digest import DigestPoster, catch_up, schedule_digest
+from bot.jobs.record_outcomes import OutcomeRecorder
+from bot.jobs.retention import RetentionSweeper
+from bot.jobs.x_reads import XReadMeter
 from bot.logs import get_logger
-from bot.metrics import UPSTREAM_429
-from bot.outcomes import OutcomeRecorder
-from bot.replies import OwnPostPoller
-from bot.retention import RetentionSweeper
-from bot.services import Services, build_digest_builder, build_slack_client, build_triage
-from bot.sla import SlaChaser
-from bot.x_budget import XReadMeter
+from bot.services import Services, build_digest_builder, build_retention_sweeper, build_slack_client, build_triage
+from bot.web.metrics import UPSTREAM_429
 
 log = get_logger(__name__)
 SLA_EVERY_SECONDS = 60
@@ -42,8 +46,24 @@ RETENTION_EVERY_SECONDS = 24 * 3600
 PERIODIC_TICK_SECONDS = 3600  # how soon a failed compliance or retention run is retried
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+class Lease(Enum):
+    """How a scheduled job is kept to one replica."""
+
+    TICK = "tick"  # the replica holding the lease runs this tick; the lease lasts one interval
+    PERIOD = "period"  # runs once per `period` across replicas; a failed run gives the lease back for a retry
+    NONE = "none"  # the job takes its own leases (the digest, per date)
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """One row of the worker's schedule; `name` is its job id, its lease and its name in the logs."""
+
+    name: str
+    every: float  # seconds between ticks
+    lease: Lease
+    run: Callable[[], object]
+    period: float | None = None  # Lease.PERIOD: how often it runs across replicas
+    start_now: bool = False
 
 
 @dataclass
@@ -58,7 +78,7 @@ class Worker:
     digests: DigestPoster
     retention: RetentionSweeper
     heartbeat: Heartbeat
-    clock: Callable[[], datetime] = _now
+    clock: Callable[[], datetime] = utc_now
 
     def leased(self, name: str, seconds: float, job: Callable[[], object]) -> Callable[[], None]:
         """Wrap `job` so only the replica holding lease `name` runs this tick; failures are logged, not fatal."""
@@ -99,30 +119,74 @@ class Worker:
             log.warning("x poll failed; the next cycle reads on from the saved cursors", error=str(exc))
         self.sla.chase(self.clock())
         posted = self.drainer.drain(drain_timeout)
-        log.info("worker cycle done", new=report.new, seen=report.seen, gaps=report.gaps, replied=answered,
-                 posted=posted)  # fmt: skip
+        log.info(
+            "worker cycle done", new=report.new, seen=report.seen, gaps=report.gaps, replied=answered, posted=posted
+        )
+
+    def schedule(self) -> list[ScheduledJob]:
+        """The worker's jobs as a table: what runs, how often, and under which lease, so one tick runs once."""
+        x = self.services.desk.x
+        compliance_every = x.compliance_every_hours * 3600  # ≤ 20 h: with hourly retries, within X's 24 h
+        return [
+            ScheduledJob("poll", x.poll_seconds, Lease.TICK, self.mentions.poll, start_now=True),
+            ScheduledJob("own_posts", x.own_posts_poll_seconds, Lease.TICK, self.own_posts.poll),
+            ScheduledJob("sla", SLA_EVERY_SECONDS, Lease.TICK, lambda: self.sla.chase(self.clock())),
+            ScheduledJob(
+                "compliance",
+                PERIODIC_TICK_SECONDS,
+                Lease.PERIOD,
+                self.retention.check_deleted,
+                period=compliance_every,
+                start_now=True,
+            ),
+            ScheduledJob(
+                "retention",
+                PERIODIC_TICK_SECONDS,
+                Lease.PERIOD,
+                self.retention.sweep,
+                period=RETENTION_EVERY_SECONDS,
+                start_now=True,
+            ),
+            # a digest missed while every worker was down (or held by a crashed one's lease) goes out late, not never;
+            # the digest takes its own lease per date
+            ScheduledJob(
+                "digest_catch_up",
+                DIGEST_CATCH_UP_SECONDS,
+                Lease.NONE,
+                lambda: catch_up(self.digests, self.clock()),
+                start_now=True,
+            ),
+        ]
+
+    def guarded(self, job: ScheduledJob) -> Callable[[], object]:
+        """Wrap a row's callable in its lease."""
+        if job.lease is Lease.TICK:
+            return self.leased(job.name, job.every, job.run)
+        if job.lease is Lease.PERIOD:
+            return self.periodic(job.name, job.period or job.every, job.run)
+        return job.run
+
+    def scheduler(self) -> BackgroundScheduler:
+        """Every row of the schedule and the morning digest on one scheduler, not yet started."""
+        scheduler = BackgroundScheduler(timezone=self.services.desk.zone)
+        for job in self.schedule():
+            start = {"next_run_time": self.clock()} if job.start_now else {}
+            scheduler.add_job(
+                self.guarded(job),
+                "interval",
+                seconds=job.every,
+                id=job.name,
+                name=job.name,
+                max_instances=1,
+                coalesce=True,
+                **start,
+            )
+        schedule_digest(scheduler, self.digests, self.services.desk)
+        return scheduler
 
     def run_forever(self, stop: threading.Event) -> None:
         """Schedule the jobs and drain the outbox until `stop` is set."""
-        x = self.services.desk.x
-        scheduler = BackgroundScheduler(timezone=self.services.desk.zone)
-        scheduler.add_job(self.leased("poll", x.poll_seconds, self.mentions.poll), "interval", seconds=x.poll_seconds,
-                          id="poll", next_run_time=self.clock(), max_instances=1, coalesce=True)  # fmt: skip
-        scheduler.add_job(self.leased("own_posts", x.own_posts_poll_seconds, self.own_posts.poll), "interval",
-                          seconds=x.own_posts_poll_seconds, id="own_posts", max_instances=1, coalesce=True)  # fmt: skip
-        scheduler.add_job(self.leased("sla", SLA_EVERY_SECONDS, lambda: self.sla.chase(self.clock())), "interval",
-                          seconds=SLA_EVERY_SECONDS, id="sla", max_instances=1, coalesce=True)  # fmt: skip
-        compliance_every = x.compliance_every_hours * 3600  # ≤ 20 h: with hourly retries, within X's 24 h
-        scheduler.add_job(self.periodic("compliance", compliance_every, self.retention.check_deleted),
-                          "interval", seconds=PERIODIC_TICK_SECONDS, id="compliance", next_run_time=self.clock(),
-                          max_instances=1, coalesce=True)  # fmt: skip
-        scheduler.add_job(self.periodic("retention", RETENTION_EVERY_SECONDS, self.retention.sweep), "interval",
-                          seconds=PERIODIC_TICK_SECONDS, id="retention", next_run_time=self.clock(), max_instances=1,
-                          coalesce=True)  # fmt: skip
-        schedule_digest(scheduler, self.digests, self.services.desk)
-        # a digest missed while every worker was down (or held by a crashed one's lease) goes out late, not never
-        scheduler.add_job(lambda: catch_up(self.digests, self.clock()), "interval", seconds=DIGEST_CATCH_UP_SECONDS,
-                          id="digest_catch_up", next_run_time=self.clock(), max_instances=1, coalesce=True)  # fmt: skip
+        scheduler = self.scheduler()
         scheduler.start()
         log.info("worker started", consumer=consumer_name())
         try:
@@ -160,15 +224,18 @@ def build_worker(services: Services, pace_ms: int | None = None) -> Worker:
     pacer = ChannelPacer(client, desk.outbox.pace_ms if pace_ms is None else pace_ms)
     outbox.ensure_groups()
     aggregates = RedisAggregates(client, desk.zone)
-    cards = SlackCardPublisher(services.slack, desk, lock=lambda name: services.leases.held(name, LINE_LOCK_SECONDS))
+    slack = SlackMessages(services.slack)
+    cards = SlackCardPublisher(slack, desk, lock=lambda name: services.leases.held(name, LINE_LOCK_SECONDS))
     builder = build_digest_builder(desk, client)
     return Worker(
         services=services,
         mentions=MentionPoller(source, build_triage(desk), mentions, outbox, aggregates, desk),
         own_posts=OwnPostPoller(source, mentions, aggregates, desk, OutcomeRecorder(aggregates, desk), cards.refresh),
         sla=SlaChaser(mentions, outbox, desk),
-        drainer=OutboxDrainer(outbox, mentions, build_slack_client(settings, retries=False), pacer, desk),
-        digests=DigestPoster(services.slack, client, desk, builder),
-        retention=RetentionSweeper(client, mentions, source, services.slack, desk),
+        drainer=OutboxDrainer(
+            outbox, mentions, SlackMessages(build_slack_client(settings, retries=False)), pacer, desk
+        ),
+        digests=DigestPoster(slack, DigestMarks(client), services.leases, mentions, desk, builder),
+        retention=build_retention_sweeper(client, mentions, source, services.slack, desk),
         heartbeat=Heartbeat(Heartbeats(client), consumer_name()),
     )

@@ -24,6 +24,8 @@ from pydantic import (
     model_validator,
 )
 
+from bot.core.errors import ConfigurationError
+
 _CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{6,}")
 
 
@@ -43,13 +45,24 @@ Principal = Annotated[str, StringConstraints(pattern=r"^([UW][A-Z0-9]{6,}|S[A-Z0
 Principals = Annotated[tuple[Principal, ...], Field(min_length=1)]
 
 DEFAULT_PLATFORMS = (
-    "Facebook", "Instagram", "X", "TikTok", "Snapchat", "YouTube", "WhatsApp Channels",
-    "Nextdoor", "Threads", "Bluesky", "Mastodon", "LinkedIn", "Twitch",
-)  # fmt: skip
+    "Facebook",
+    "Instagram",
+    "X",
+    "TikTok",
+    "Snapchat",
+    "YouTube",
+    "WhatsApp Channels",
+    "Nextdoor",
+    "Threads",
+    "Bluesky",
+    "Mastodon",
+    "LinkedIn",
+    "Twitch",
+)
 RESERVED_ROUTES = {"desk", "control_room"}
 
 
-class DeskConfigError(Exception):
+class DeskConfigError(ConfigurationError):
     """The desk config file is unreadable or invalid."""
 
 

@@ -9,10 +9,12 @@ from typing import Literal
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.core.errors import ConfigurationError
+
 DEFAULT_SECRETS_DIR = Path("/run/secrets")  # where Docker and Kubernetes mount secrets as files
 
 
-class SettingsError(Exception):
+class SettingsError(ConfigurationError):
     """Settings are missing or invalid; the message names each variable and what to do."""
 
 

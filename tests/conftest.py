@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 import redis
 
+from bot.adapters.store import SeenRequests
 from bot.app import create_app
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.sandbox.redis_server import RedisServer
 from bot.sandbox.signed import SIGNING_SECRET, SlackRequests
 from bot.sandbox.wsgi import serve_wsgi
 from bot.services import Services, build_services
-from bot.web import WebApp
+from bot.web.front_door import WebApp
 from config.desk import Desk, load_desk
 from config.settings import Settings
 from tests.support import network_guard
@@ -97,6 +98,6 @@ def services(settings: Settings, desk: Desk, redis_client: redis.Redis) -> Itera
 @pytest.fixture
 def live_app(settings: Settings, services: Services) -> Iterator[SlackRequests]:
     """The real Bolt app behind the real WSGI front door, served over HTTP on loopback."""
-    web = WebApp(create_app(settings, services), SIGNING_SECRET, services.redis)
+    web = WebApp(create_app(settings, services), SIGNING_SECRET, SeenRequests(services.redis))
     with serve_wsgi(web) as url:
         yield SlackRequests(url)

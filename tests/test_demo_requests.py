@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.demo_requests import COVER, QUESTION, REQUESTER, file_question_and_approve
+from bot.demo.platform_request import COVER, QUESTION, REQUESTER, file_question_and_approve
 from bot.sandbox import SlackSandbox
 from bot.sandbox.signed import SlackRequests
 from bot.services import Services

@@ -13,8 +13,8 @@ from bot.adapters.store import CORRECTIONS_STREAM
 from bot.blocks.triage_report import agreement_line, agreement_report
 from bot.core.corrections import Correction, Label
 from bot.core.models import Category
-from bot.desk_lessons import DeskLessons
-from bot.retention import redacted
+from bot.jobs.desk_lessons import DeskLessons
+from bot.jobs.retention import redacted
 from config.desk import Desk
 from tests.support.factories import tracked
 

@@ -13,13 +13,14 @@ from slack_sdk import WebClient
 
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
-from bot.adapters.store import Keys, first_start, record_first_start
+from bot.adapters.slack_messages import SlackMessages
+from bot.adapters.store import DigestMarks, Keys, Leases, first_start, record_first_start
 from bot.core.models import Category, OwnPost, PostMetrics, TriageDecision
 from bot.core.tracking import CardRole
-from bot.digest_build import DigestBuilder
-from bot.digest_job import DigestPoster, catch_up, digest_trigger, schedule_digest
-from bot.retention import RetentionSweeper
+from bot.jobs.build_digest import DigestBuilder
+from bot.jobs.post_digest import DigestPoster, catch_up, digest_trigger, schedule_digest
 from bot.sandbox.slack_api import SlackSandbox
+from bot.services import build_retention_sweeper
 from config.desk import Desk
 from tests.support.factories import mention, tracked
 
@@ -36,7 +37,9 @@ def slack() -> Iterator[SlackSandbox]:
 def make_poster(slack: SlackSandbox, redis_client: redis.Redis, desk: Desk, now: datetime = MORNING) -> DigestPoster:
     client = WebClient(token="xoxb-test", base_url=slack.url, retry_handlers=[])
     builder = DigestBuilder(RedisAggregates(redis_client, desk.zone), desk, clock=lambda: now)
-    return DigestPoster(client, redis_client, desk, builder, clock=lambda: now)
+    mentions = RedisMentionStore(redis_client, desk.retention.mention_days)
+    marks, leases = DigestMarks(redis_client), Leases(redis_client)
+    return DigestPoster(SlackMessages(client), marks, leases, mentions, desk, builder, clock=lambda: now)
 
 
 def digests_in(slack: SlackSandbox, channel: str) -> list[dict[str, object]]:
@@ -55,8 +58,13 @@ def seed_day(redis_client: redis.Redis, desk: Desk) -> None:
         aggs.record_received("northtown", at, ask)
         aggs.record_first_response("northtown", at, at + timedelta(minutes=minutes), staffed=True, sla_met=True)
         aggs.record_closed("northtown", at, replied=True)
-    post = OwnPost(id="77", account_id="1400000000000000003", text="Drop-in surgery at Canal Street, 2pm",
-                   created_at=at, metrics=PostMetrics(impressions=400, likes=12, reposts=2))  # fmt: skip
+    post = OwnPost(
+        id="77",
+        account_id="1400000000000000003",
+        text="Drop-in surgery at Canal Street, 2pm",
+        created_at=at,
+        metrics=PostMetrics(impressions=400, likes=12, reposts=2),
+    )
     aggs.record_own_post("northtown", post)
 
 
@@ -229,10 +237,12 @@ def test_a_backlog_line_of_a_mention_past_retention_reads_removed_in_every_diges
         assert "bike stolen" in str(message["blocks"]) and "van was taken" in str(message["blocks"])
     record = store.get(old.mention.id)
     assert record is not None and {(c.channel, c.role) for c in record.cards} == {
-        ("C0DESK00001", CardRole.DIGEST), ("C0NORTH0001", CardRole.DIGEST)}  # fmt: skip
+        ("C0DESK00001", CardRole.DIGEST),
+        ("C0NORTH0001", CardRole.DIGEST),
+    }
 
     client = WebClient(token="xoxb-test", base_url=slack.url)
-    report = RetentionSweeper(redis_client, store, NothingDeleted(), client, desk, clock=lambda: MORNING).sweep()
+    report = build_retention_sweeper(redis_client, store, NothingDeleted(), client, desk, clock=lambda: MORNING).sweep()
 
     assert (report.expired, report.cards_redacted, report.cards_failed) == (1, 2, 0)
     for channel, before in posted.items():

@@ -7,9 +7,9 @@ import requests
 from prometheus_client import generate_latest
 
 from bot.adapters.store import Heartbeats, Keys
-from bot.heartbeat import STALE_AFTER_SECONDS, WRITE_EVERY_SECONDS, Heartbeat
-from bot.metrics_server import bind_metrics
+from bot.jobs.heartbeat import STALE_AFTER_SECONDS, WRITE_EVERY_SECONDS, Heartbeat
 from bot.sandbox.redis_server import free_port
+from bot.web.metrics_server import bind_metrics
 
 
 class Clock:

@@ -7,8 +7,8 @@ import requests
 from prometheus_client import CollectorRegistry, Counter
 
 from bot.core.errors import ConfigurationError
-from bot.metrics_server import bind_metrics
 from bot.sandbox.redis_server import free_port
+from bot.web.metrics_server import bind_metrics
 from config.settings import Settings
 
 

@@ -13,12 +13,12 @@ import redis
 from click.testing import CliRunner
 
 from bot.adapters.mention_store import RedisMentionStore
+from bot.adapters.migrations import KINDS, migrate_records
 from bot.adapters.request_store import RedisRequestRepository
 from bot.adapters.store import Keys
 from bot.cli import main
 from bot.core.mention_actions import claim
 from bot.core.tracking import TrackedMention
-from bot.migrations import KINDS, migrate_records
 from bot.sandbox.redis_server import RedisServer
 
 RELEASE_0_1 = Path(__file__).parent / "fixtures" / "release_0_1"

@@ -7,7 +7,7 @@ import redis
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
 from bot.core.tracking import MentionState, replied_on_x
-from bot.outcomes import ObservedMentions, OutcomeRecorder
+from bot.jobs.record_outcomes import ObservedMentions, OutcomeRecorder
 from config.desk import Desk
 from tests.support.factories import T0, tracked
 

@@ -58,8 +58,9 @@ def test_dev_set_relayed_once_to_the_right_channels(
     assert len(_cards(slack_sandbox)) == len(cards)
 
 
-def test_each_channel_gets_urgent_cards_first(worker: Worker, x_sandbox: XSandbox, slack_sandbox: SlackSandbox,
-                                              services: Services) -> None:  # fmt: skip
+def test_each_channel_gets_urgent_cards_first(
+    worker: Worker, x_sandbox: XSandbox, slack_sandbox: SlackSandbox, services: Services
+) -> None:
     x_sandbox.load_pages(DEV_PAGES)
     worker.run_once()
     store = RedisMentionStore(services.redis, 30)
@@ -95,8 +96,12 @@ def test_slack_429_storm_delivers_every_card_once(
 def test_connection_reset_after_accept_is_reconciled_not_reposted(
     worker: Worker, x_sandbox: XSandbox, slack_sandbox: SlackSandbox
 ) -> None:
-    x_sandbox.add_mentions("1400000000000000003", "MPNorthtown", count=3,
-                           text="@{username} my shed on Canal Street was broken into last night {n}")  # fmt: skip
+    x_sandbox.add_mentions(
+        "1400000000000000003",
+        "MPNorthtown",
+        count=3,
+        text="@{username} my shed on Canal Street was broken into last night {n}",
+    )
     slack_sandbox.reset_after_accept("chat.postMessage", times=2)
     worker.run_once()
     cards = _cards(slack_sandbox)
@@ -150,8 +155,11 @@ def test_sla_breach_reminds_once_in_thread_and_escalates_to_desk(
     assert worker.sla.chase(later) == 0
     worker.drainer.drain(10)
     team_card = next(m for m in _cards(slack_sandbox) if m["channel"] == "C0NORTH0001")
-    threaded = [m for m in slack_sandbox.messages("C0NORTH0001") if m.get("thread_ts") == team_card["ts"]
-                and m["ts"] != team_card["ts"]]  # fmt: skip
+    threaded = [
+        m
+        for m in slack_sandbox.messages("C0NORTH0001")
+        if m.get("thread_ts") == team_card["ts"] and m["ts"] != team_card["ts"]
+    ]
     assert len(threaded) == 1
     desk_messages = [m for m in slack_sandbox.messages(services.desk.desk.channel) if "Overdue" in json.dumps(m)]
     assert len(desk_messages) == 1

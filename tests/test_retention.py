@@ -15,16 +15,17 @@ from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.outbox import DEAD_LETTER_DAYS, OutboxEntry, RedisOutbox
 from bot.adapters.slack_cards import SlackCardPublisher
+from bot.adapters.slack_messages import SlackMessages
 from bot.adapters.store import OPEN_QUEUE, AuditLog, Keys, XReadLedger
 from bot.adapters.x import TweepyMentionSource, build_x_client
 from bot.blocks.surge import build_surge_summary
 from bot.core.models import OwnPost, PostMetrics
 from bot.core.tracking import CardRef, CardRole, MentionState, TrackedMention, with_card
-from bot.retention import RetentionSweeper
+from bot.jobs.retention import RetentionSweeper
+from bot.jobs.x_reads import XReadMeter
 from bot.sandbox import SlackSandbox, XSandbox
-from bot.services import Services
+from bot.services import Services, build_retention_sweeper
 from bot.worker import build_worker
-from bot.x_budget import XReadMeter
 from config.desk import Desk
 from tests.support.factories import decision, mention
 
@@ -43,21 +44,29 @@ def store(redis_client: redis.Redis, desk: Desk) -> RedisMentionStore:
     return RedisMentionStore(redis_client, desk.retention.mention_days)
 
 
-def sweeper_for(redis_client: redis.Redis, store: RedisMentionStore, x: XSandbox, slack: WebClient, desk: Desk,
-                now: datetime = NOW) -> RetentionSweeper:  # fmt: skip
+def sweeper_for(
+    redis_client: redis.Redis, store: RedisMentionStore, x: XSandbox, slack: WebClient, desk: Desk, now: datetime = NOW
+) -> RetentionSweeper:
     meter = XReadMeter(XReadLedger(redis_client), RedisOutbox(redis_client, "test"), desk)
     source = TweepyMentionSource(build_x_client("test-bearer", x.url, 5), sleep=lambda _: None, on_posts_read=meter.add)
-    return RetentionSweeper(redis_client, store, source, slack, desk, clock=lambda: now)
+    return build_retention_sweeper(redis_client, store, source, slack, desk, clock=lambda: now)
 
 
-def track_with_card(store: RedisMentionStore, slack: WebClient, desk: Desk, tweet_id: str, received: datetime,
-                    text: str = SECRET) -> TrackedMention:  # fmt: skip
+def track_with_card(
+    store: RedisMentionStore, slack: WebClient, desk: Desk, tweet_id: str, received: datetime, text: str = SECRET
+) -> TrackedMention:
     """Record a mention as ingest would, post its real card, and add the card as the outbox does."""
     m = mention(tweet_id, text=text, created_at=received).model_copy(update={"conversation_id": "77" + tweet_id[2:]})
-    tracked = TrackedMention(mention=m, decision=decision(), team="northtown", route="northtown",
-                             received_at=received, sla_due=received + timedelta(hours=1))  # fmt: skip
+    tracked = TrackedMention(
+        mention=m,
+        decision=decision(),
+        team="northtown",
+        route="northtown",
+        received_at=received,
+        sla_due=received + timedelta(hours=1),
+    )
     assert store.record_new(tracked)
-    card = SlackCardPublisher(slack, desk, now=lambda: received).post_team_card(tracked)
+    card = SlackCardPublisher(SlackMessages(slack), desk, now=lambda: received).post_team_card(tracked)
     assert card is not None
     return store.update(tweet_id, lambda t: t.model_copy(update={"cards": (*t.cards, card)}))
 
@@ -67,8 +76,14 @@ def everything_in(client: redis.Redis) -> str:
     dumped: dict[str, Any] = {}
     for key in client.scan_iter("*"):
         kind = client.type(key)
-        readers = {"string": client.get, "hash": client.hgetall, "set": client.smembers, "stream": client.xrange,
-                   "list": lambda k: client.lrange(k, 0, -1), "zset": lambda k: client.zrange(k, 0, -1)}  # fmt: skip
+        readers = {
+            "string": client.get,
+            "hash": client.hgetall,
+            "set": client.smembers,
+            "stream": client.xrange,
+            "list": lambda k: client.lrange(k, 0, -1),
+            "zset": lambda k: client.zrange(k, 0, -1),
+        }
         dumped[key] = readers[kind](key)
     return json.dumps(dumped, default=sorted)
 
@@ -78,9 +93,13 @@ def aggregates_of(client: redis.Redis) -> dict[str, Any]:
 
 
 def test_a_post_deleted_on_x_is_redacted_in_redis_and_slack_and_audited_without_content(
-    redis_client: redis.Redis, store: RedisMentionStore, x_sandbox: XSandbox, slack: WebClient,
-    slack_sandbox: SlackSandbox, desk: Desk,
-) -> None:  # fmt: skip
+    redis_client: redis.Redis,
+    store: RedisMentionStore,
+    x_sandbox: XSandbox,
+    slack: WebClient,
+    slack_sandbox: SlackSandbox,
+    desk: Desk,
+) -> None:
     deleted_id, kept_id = x_sandbox.add_mentions(FORCE_ID, "MPNorthtown", count=2)
     track_with_card(store, slack, desk, deleted_id, NOW)
     track_with_card(store, slack, desk, kept_id, NOW, text="@MPNorthtown thanks for the help today")
@@ -126,9 +145,13 @@ def test_the_author_handle_and_text_are_gone_from_every_redis_value(
 
 
 def test_a_card_slack_would_not_redraw_is_retried_on_the_next_run(
-    redis_client: redis.Redis, store: RedisMentionStore, x_sandbox: XSandbox, slack_sandbox: SlackSandbox,
-    slack: WebClient, desk: Desk,
-) -> None:  # fmt: skip
+    redis_client: redis.Redis,
+    store: RedisMentionStore,
+    x_sandbox: XSandbox,
+    slack_sandbox: SlackSandbox,
+    slack: WebClient,
+    desk: Desk,
+) -> None:
     (deleted_id,) = x_sandbox.add_mentions(FORCE_ID, "MPNorthtown", count=1)
     track_with_card(store, slack, desk, deleted_id, NOW)
     x_sandbox.delete(deleted_id)
@@ -144,9 +167,13 @@ def test_a_card_slack_would_not_redraw_is_retried_on_the_next_run(
 
 
 def test_the_sweep_redacts_cards_of_expired_mentions_and_trims_every_index(
-    redis_client: redis.Redis, store: RedisMentionStore, x_sandbox: XSandbox, slack: WebClient,
-    slack_sandbox: SlackSandbox, desk: Desk,
-) -> None:  # fmt: skip
+    redis_client: redis.Redis,
+    store: RedisMentionStore,
+    x_sandbox: XSandbox,
+    slack: WebClient,
+    slack_sandbox: SlackSandbox,
+    desk: Desk,
+) -> None:
     old, still_there, fresh = "2122000000000000001", "2122000000000000002", "2122000000000000003"
     received = NOW - timedelta(days=desk.retention.mention_days + 1)
     track_with_card(store, slack, desk, old, received)
@@ -220,9 +247,13 @@ def summary_lines(slack_sandbox: SlackSandbox, ts: str) -> dict[str, str]:
 
 
 def test_a_post_deleted_on_x_leaves_a_surge_summary_listing_the_others(
-    redis_client: redis.Redis, store: RedisMentionStore, x_sandbox: XSandbox, slack: WebClient,
-    slack_sandbox: SlackSandbox, desk: Desk,
-) -> None:  # fmt: skip
+    redis_client: redis.Redis,
+    store: RedisMentionStore,
+    x_sandbox: XSandbox,
+    slack: WebClient,
+    slack_sandbox: SlackSandbox,
+    desk: Desk,
+) -> None:
     ids = x_sandbox.add_mentions(FORCE_ID, "MPNorthtown", count=3)
     ts = roll_up(store, slack, ids, [NOW] * 3)
     x_sandbox.delete(ids[1])
@@ -237,9 +268,13 @@ def test_a_post_deleted_on_x_leaves_a_surge_summary_listing_the_others(
 
 
 def test_the_sweep_removes_only_the_expired_mentions_line_from_a_surge_summary(
-    redis_client: redis.Redis, store: RedisMentionStore, x_sandbox: XSandbox, slack: WebClient,
-    slack_sandbox: SlackSandbox, desk: Desk,
-) -> None:  # fmt: skip
+    redis_client: redis.Redis,
+    store: RedisMentionStore,
+    x_sandbox: XSandbox,
+    slack: WebClient,
+    slack_sandbox: SlackSandbox,
+    desk: Desk,
+) -> None:
     ids = ["2122000000000000011", "2122000000000000012", "2122000000000000013"]
     old = NOW - timedelta(days=desk.retention.mention_days, hours=1)
     ts = roll_up(store, slack, ids, [old, NOW - timedelta(days=desk.retention.mention_days - 1), NOW])

@@ -13,12 +13,12 @@ import pytest
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.outbox import OutboxEntry, RedisOutbox
 from bot.adapters.store import Keys
+from bot.blocks.ids import MetadataType
 from bot.blocks.mention_card import read_card_metadata
-from bot.blocks.surge import SURGE_METADATA_TYPE
 from bot.core.tracking import CardRole
-from bot.metrics import REGISTRY
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.services import Services
+from bot.web.metrics import REGISTRY
 from bot.worker import Worker, build_worker
 from config.desk import SurgeTable
 
@@ -51,7 +51,7 @@ def _mention_cards(slack: SlackSandbox, channel: str | None = None) -> list[dict
 
 
 def _summaries(slack: SlackSandbox) -> list[dict[str, Any]]:
-    return [m for m in slack.messages() if (m.get("metadata") or {}).get("event_type") == SURGE_METADATA_TYPE]
+    return [m for m in slack.messages() if (m.get("metadata") or {}).get("event_type") == MetadataType.SURGE_SUMMARY]
 
 
 def _rolled_up(channel: str) -> float:

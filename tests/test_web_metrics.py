@@ -21,17 +21,24 @@ REJECTED = re.compile(r'^commsdesk_http_rejected_total\{reason="signature mismat
 def web_env(redis_server: RedisServer, **extra: str) -> dict[str, str]:
     redis.Redis.from_url(redis_server.url).flushall()
     return commsdesk_env(
-        SLACK_BOT_TOKEN="xoxb-1234-secret-bot-token", SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL="http://127.0.0.1:9/api/", REDIS_URL=redis_server.url, COMMSDESK_CONFIG=str(EXAMPLE_DESK),
-        WEB_CONCURRENCY="2", **extra,
-    )  # fmt: skip
+        SLACK_BOT_TOKEN="xoxb-1234-secret-bot-token",
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL="http://127.0.0.1:9/api/",
+        REDIS_URL=redis_server.url,
+        COMMSDESK_CONFIG=str(EXAMPLE_DESK),
+        WEB_CONCURRENCY="2",
+        **extra,
+    )
 
 
 def forge(web: SlackRequests) -> None:
     """Send a well-formed request with a wrong signature: one `signature mismatch` rejection."""
     body = json.dumps({"type": "url_verification", "challenge": "c"}).encode()
-    headers = {"Content-Type": "application/json", "X-Slack-Request-Timestamp": str(int(time.time())),
-               "X-Slack-Signature": "v0=" + "0" * 64}  # fmt: skip
+    headers = {
+        "Content-Type": "application/json",
+        "X-Slack-Request-Timestamp": str(int(time.time())),
+        "X-Slack-Signature": "v0=" + "0" * 64,
+    }
     assert web.post_raw(body, headers).status_code == 401
 
 

@@ -16,8 +16,11 @@ from bot.sandbox.signed import SIGNING_SECRET, SlackRequests, sign
 from tests.conftest import EXAMPLE_DESK
 from tests.support.live import commsdesk_env, web_process
 
-CHALLENGE = {"token": "legacy", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
-             "type": "url_verification"}  # fmt: skip
+CHALLENGE = {
+    "token": "legacy",
+    "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+    "type": "url_verification",
+}
 HOSTILE_MARKER = "tweet-body-that-must-not-be-logged"
 METRICS_PORT = free_port()
 
@@ -32,17 +35,20 @@ def web(redis_server: RedisServer, web_dir: Path) -> Iterator[SlackRequests]:
     """A fresh deployment: an empty Redis (earlier modules share the server) and one `commsdesk web`."""
     redis.Redis.from_url(redis_server.url).flushall()
     env = commsdesk_env(
-        SLACK_BOT_TOKEN="xoxb-1234-secret-bot-token", SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL="http://127.0.0.1:9/api/", REDIS_URL=redis_server.url,
-        COMMSDESK_CONFIG=str(EXAMPLE_DESK), LOG_LEVEL="DEBUG", LOG_FORMAT="json",
-    )  # fmt: skip
+        SLACK_BOT_TOKEN="xoxb-1234-secret-bot-token",
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL="http://127.0.0.1:9/api/",
+        REDIS_URL=redis_server.url,
+        COMMSDESK_CONFIG=str(EXAMPLE_DESK),
+        LOG_LEVEL="DEBUG",
+        LOG_FORMAT="json",
+    )
     with web_process(env | {"METRICS_PORT": str(METRICS_PORT)}, web_dir) as url:
         yield SlackRequests(url)
 
 
 def _headers(timestamp: str, signature: str) -> dict[str, str]:
-    return {"Content-Type": "application/json", "X-Slack-Request-Timestamp": timestamp,
-            "X-Slack-Signature": signature}  # fmt: skip
+    return {"Content-Type": "application/json", "X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signature}
 
 
 def test_valid_signed_request_reaches_bolt(web: SlackRequests) -> None:
@@ -90,8 +96,11 @@ def test_forged_requests_get_401(web: SlackRequests, case: tuple[str, bytes, dic
 def test_non_ascii_signature_gets_401(web: SlackRequests) -> None:
     body = json.dumps(CHALLENGE).encode()
     now = str(int(time.time()))
-    headers = {"Content-Type": "application/json", "X-Slack-Request-Timestamp": now,
-               "X-Slack-Signature": ("v0=" + "é" * 64).encode("latin-1")}  # fmt: skip
+    headers = {
+        "Content-Type": "application/json",
+        "X-Slack-Request-Timestamp": now,
+        "X-Slack-Signature": ("v0=" + "é" * 64).encode("latin-1"),
+    }
     response = requests.post(web.endpoint, data=body, headers=headers, timeout=5)  # type: ignore[arg-type]
     assert response.status_code == 401
 
@@ -150,9 +159,11 @@ def test_metrics_served_in_prometheus_format_on_the_internal_port(web: SlackRequ
 def test_healthz_is_503_when_redis_is_down(tmp_path: Path) -> None:
     private = RedisServer(tmp_path / "redis").start()
     env = commsdesk_env(
-        SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET=SIGNING_SECRET, REDIS_URL=private.url,
+        SLACK_BOT_TOKEN="xoxb-1",
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        REDIS_URL=private.url,
         COMMSDESK_CONFIG=str(EXAMPLE_DESK),
-    )  # fmt: skip
+    )
     try:
         with web_process(env, tmp_path) as url:
             assert requests.get(f"{url}/healthz", timeout=5).status_code == 200

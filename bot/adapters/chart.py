@@ -22,10 +22,12 @@ def render_chart(trend: Sequence[TrendPoint], title: str) -> bytes:
     counts, times = figure.subplots(2, 1, sharex=True, height_ratios=[3, 2])
     positions = list(range(len(trend)))
     width = 0.38
-    counts.bar([x - width / 2 for x in positions], [p.received for p in trend], width, label="received",
-               color=RECEIVED_COLOUR)  # fmt: skip
-    counts.bar([x + width / 2 for x in positions], [p.replied for p in trend], width, label="replied",
-               color=REPLIED_COLOUR)  # fmt: skip
+    counts.bar(
+        [x - width / 2 for x in positions], [p.received for p in trend], width, label="received", color=RECEIVED_COLOUR
+    )
+    counts.bar(
+        [x + width / 2 for x in positions], [p.replied for p in trend], width, label="replied", color=REPLIED_COLOUR
+    )
     counts.set_ylabel("mentions")
     counts.legend(loc="upper left", frameon=False, ncols=2)
     counts.set_title(title, loc="left", fontsize=11)

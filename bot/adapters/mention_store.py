@@ -10,10 +10,10 @@ import redis
 
 from bot.adapters.store import DAY_SECONDS, OPEN_QUEUE, Keys
 from bot.core.errors import Conflict, NotFound
-from bot.core.tracking import CardRef, TrackedMention
+from bot.core.tracking import CardRef, Change, TrackedMention
 
-Change = Callable[[TrackedMention], TrackedMention]
-Staging = Callable[[redis.client.Pipeline], None]
+Pipeline = redis.client.Pipeline  # what a Staging callback writes to, in the record's transaction
+Staging = Callable[[Pipeline], None]
 MAX_CAS_ATTEMPTS = 50
 CARD_INDEX_GRACE = 2 * DAY_SECONDS
 

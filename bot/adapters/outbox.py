@@ -60,14 +60,29 @@ class OutboxEntry:
         return self.lane, int(ms or 0), int(seq or 0)
 
     def fields(self) -> dict[str, str]:
-        return {"channel": self.channel, "kind": self.kind, "tweet_id": self.tweet_id, "role": self.role,
-                "route": self.route, "key": self.key, "payload": json.dumps(self.payload)}  # fmt: skip
+        return {
+            "channel": self.channel,
+            "kind": self.kind,
+            "tweet_id": self.tweet_id,
+            "role": self.role,
+            "route": self.route,
+            "key": self.key,
+            "payload": json.dumps(self.payload),
+        }
 
     @classmethod
     def from_stream(cls, lane: int, entry_id: str, fields: dict[str, str]) -> OutboxEntry:
-        return cls(lane=lane, id=entry_id, channel=fields["channel"], kind=fields["kind"],
-                   tweet_id=fields.get("tweet_id", ""), role=fields.get("role", ""), route=fields.get("route", ""),
-                   key=fields.get("key", ""), payload=json.loads(fields.get("payload") or "{}"))  # fmt: skip
+        return cls(
+            lane=lane,
+            id=entry_id,
+            channel=fields["channel"],
+            kind=fields["kind"],
+            tweet_id=fields.get("tweet_id", ""),
+            role=fields.get("role", ""),
+            route=fields.get("route", ""),
+            key=fields.get("key", ""),
+            payload=json.loads(fields.get("payload") or "{}"),
+        )
 
 
 class RedisOutbox:
@@ -152,8 +167,13 @@ class RedisOutbox:
         for raw in self._client.zrangebyscore(Keys.surge_due(), "-inf", now):
             member = raw.decode() if isinstance(raw, bytes) else str(raw)
             channel, window = member.rsplit(":", 1)
-            entry = OutboxEntry(lane=SUMMARY_LANE, channel=channel, kind="summary", key=f"surge:{member}",
-                                payload={"window": int(window)})  # fmt: skip
+            entry = OutboxEntry(
+                lane=SUMMARY_LANE,
+                channel=channel,
+                kind="summary",
+                key=f"surge:{member}",
+                payload={"window": int(window)},
+            )
             args = [member, *(part for pair in entry.fields().items() for part in pair)]
             queued += int(self._queue_if_due(keys=[Keys.surge_due(), Keys.outbox(SUMMARY_LANE)], args=args))
         return queued

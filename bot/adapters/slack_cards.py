@@ -14,19 +14,16 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-
+from bot.adapters.slack_messages import SlackMessages, metadata
 from bot.blocks.ids import MetadataType
 from bot.blocks.lines import Block, removed_line, replace_lines
 from bot.blocks.mention_card import build_mention_card, build_redacted_card
 from bot.blocks.surge import build_summary_line
 from bot.core.desk import TeamView
-from bot.core.errors import UpstreamError
+from bot.core.errors import SlackRefused, UpstreamError
 from bot.core.models import CONTROL_ROOM, DESK
 from bot.core.tracking import CardRef, CardRole, TrackedMention
 
-GONE = {"message_not_found", "channel_not_found", "cant_update_message"}
 Lock = Callable[[str], AbstractContextManager[bool]]  # lock(name) yields True while this caller holds it
 LINE_LOCK_SECONDS = 30  # how long a line edit may hold its message: longer than two Slack calls with their timeouts
 LOCK_TRIES = 25
@@ -53,7 +50,7 @@ class SlackCardPublisher:
 
     def __init__(
         self,
-        client: WebClient,
+        client: SlackMessages,
         desk: CardChannels,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         lock: Lock = _unlocked,
@@ -73,13 +70,12 @@ class SlackCardPublisher:
             try:
                 if card.role.is_card:
                     payload = build_mention_card(tracked, card.role, self._desk.teams, self._now())
-                    self._client.chat_update(channel=card.channel, ts=card.ts, **payload)
+                    self._client.update(card.channel, card.ts, payload)
                 elif card.role is CardRole.SUMMARY:
                     self._edit_lines(card, {tracked.mention.id: build_summary_line(tracked)})
-            except SlackApiError as exc:
-                error = str(exc.response.get("error", ""))
-                if error not in GONE:
-                    failed.append(f"{card.channel}: {error or 'no answer'}")
+            except SlackRefused as exc:
+                if not exc.gone:
+                    failed.append(f"{card.channel}: {exc.error or 'no answer'}")
         if failed:
             raise UpstreamError("Saved, but Slack did not redraw every card (" + "; ".join(failed) + ").")
 
@@ -97,8 +93,7 @@ class SlackCardPublisher:
                     lines[CardRef(channel=ref.channel, ts=ref.ts, role=ref.role)].append(tweet_id)
                 else:
                     notice = build_redacted_card(tweet_id, reason)
-                    edit = self._client.chat_update
-                    failed[tweet_id] += not self._done(edit, channel=ref.channel, ts=ref.ts, **notice)
+                    failed[tweet_id] += not self._done(self._client.update, ref.channel, ref.ts, notice)
         for message, tweet_ids in lines.items():
             removed = {tweet_id: removed_line(tweet_id) for tweet_id in tweet_ids}
             if not self._done(self._edit_lines, message, removed):
@@ -111,8 +106,8 @@ class SlackCardPublisher:
         """Make one Slack edit; True when done or when the message is gone (nothing left to change)."""
         try:
             call(*args, **kwargs)
-        except SlackApiError as exc:
-            return str(exc.response.get("error", "")) in GONE
+        except SlackRefused as exc:
+            return exc.gone
         except UpstreamError:
             return False
         return True
@@ -129,16 +124,12 @@ class SlackCardPublisher:
         raise UpstreamError(f"Another worker kept editing the message {message.ts} in {message.channel}; try again.")
 
     def _replace_lines(self, message: CardRef, lines: Mapping[str, Block]) -> None:
-        page: Any = self._client.conversations_history(
-            channel=message.channel, oldest=message.ts, latest=message.ts, inclusive=True, limit=1
-        )
-        found = [m for m in page.get("messages", []) if m.get("ts") == message.ts]
-        if not found:
+        found = self._client.read(message.channel, message.ts)
+        if found is None:
             return
-        blocks = replace_lines(found[0].get("blocks") or [], lines)
+        blocks = replace_lines(found.get("blocks") or [], lines)
         if blocks is not None:
-            text = str(found[0].get("text", ""))
-            self._client.chat_update(channel=message.channel, ts=message.ts, text=text, blocks=blocks)
+            self._client.update(message.channel, message.ts, {"text": str(found.get("text", "")), "blocks": blocks})
 
     def post_escalation(self, tracked: TrackedMention) -> CardRef:
         """Post the control-room card of an escalated mention."""
@@ -154,16 +145,10 @@ class SlackCardPublisher:
 
     def _post(self, tracked: TrackedMention, role: CardRole, channel: str) -> CardRef:
         payload = build_mention_card(tracked, role, self._desk.teams, self._now())
-        metadata: dict[str, Any] = {
-            "event_type": MetadataType.MENTION.value,
-            "event_payload": {"tweet_id": tracked.mention.id, "route": role if role == CONTROL_ROOM else tracked.route},
-        }
+        route = role if role == CONTROL_ROOM else tracked.route
+        meta = metadata(MetadataType.MENTION, {"tweet_id": tracked.mention.id, "route": route})
         try:
-            answer = self._client.chat_postMessage(
-                channel=channel, metadata=metadata, unfurl_links=False, unfurl_media=False, **payload
-            )
-        except SlackApiError as exc:
-            raise UpstreamError(
-                f"Slack refused the card for {channel}: {exc.response.get('error', 'no answer')}"
-            ) from None
-        return CardRef(channel=str(answer["channel"]), ts=str(answer["ts"]), role=role)
+            posted_in, ts = self._client.post_card(channel, payload, meta)
+        except SlackRefused as exc:
+            raise UpstreamError(f"Slack refused the card for {channel}: {exc.error or 'no answer'}") from None
+        return CardRef(channel=posted_in, ts=ts, role=role)

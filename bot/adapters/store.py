@@ -302,6 +302,23 @@ def first_start(client: redis.Redis) -> datetime | None:
     return datetime.fromisoformat(str(stored)) if stored else None
 
 
+class DigestMarks:
+    """Which digests are posted: one mark per date and audience (channel and ts), kept two weeks."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self._client = client
+
+    def posted(self, day: str, team: str) -> bool:
+        return bool(self._client.exists(Keys.digest_mark(day, team)))
+
+    def mark(self, day: str, team: str, where: str) -> None:
+        self._client.set(Keys.digest_mark(day, team), where, ex=DIGEST_MARK_TTL)
+
+    def first_start(self) -> datetime | None:
+        """When the desk first started, so a digest of a day before it is never posted."""
+        return first_start(self._client)
+
+
 class Leases:
     """Named leases so that each scheduled tick runs on one replica only."""
 
@@ -393,11 +410,15 @@ class Heartbeats:
         self._client = client
 
     def beat(self, consumer: str, at: float, ttl: float) -> None:
+        """Record a worker's beat; UpstreamError when Redis cannot take it, so the caller can try next turn."""
         pipe = self._client.pipeline(transaction=False)
         pipe.set(Keys.heartbeat(consumer), repr(at), px=max(1, int(ttl * 1000)))
         pipe.zadd(Keys.heartbeats(), {consumer: at})
         pipe.zremrangebyscore(Keys.heartbeats(), "-inf", at - self.FORGET_SECONDS)
-        pipe.execute()
+        try:
+            pipe.execute()
+        except redis.RedisError as exc:
+            raise UpstreamError(str(exc)) from exc
 
     def workers(self) -> list[WorkerBeat]:
         """Every worker seen in the last day, most recent beat first."""
@@ -421,11 +442,26 @@ class SeenRequests:
     def __init__(self, client: redis.Redis) -> None:
         self._client = client
 
+    def reachable(self) -> bool:
+        """Whether Redis answers, so the replay check can run: what the front door's health check reports."""
+        try:
+            return bool(self._client.ping())
+        except redis.RedisError:
+            return False
+
     def first_signature(self, signature: str) -> bool:
-        return bool(self._client.set(Keys.replay(signature), "1", nx=True, ex=self.SIGNATURE_TTL))
+        """True the first time a signature is seen; UpstreamError when Redis cannot tell."""
+        return self._first(Keys.replay(signature), self.SIGNATURE_TTL)
 
     def first_event(self, event_id: str) -> bool:
-        return bool(self._client.set(Keys.event(event_id), "1", nx=True, ex=self.EVENT_TTL))
+        """True the first time an Events API event id is seen; UpstreamError when Redis cannot tell."""
+        return self._first(Keys.event(event_id), self.EVENT_TTL)
+
+    def _first(self, key: str, ttl: int) -> bool:
+        try:
+            return bool(self._client.set(key, "1", nx=True, ex=ttl))
+        except redis.RedisError as exc:
+            raise UpstreamError(f"Redis did not answer the replay check: {exc}") from exc
 
 
 LEASE_NAMES = ("poll", "own_posts", "sla", "compliance", "retention")  # digest leases are per date
@@ -448,6 +484,13 @@ class StateReader:
 
     def __init__(self, client: redis.Redis) -> None:
         self._client = client
+
+    def snapshot_if_reachable(self, now: float) -> StateSnapshot | None:
+        """The snapshot, or None while Redis does not answer (a scrape then reports nothing rather than failing)."""
+        try:
+            return self.snapshot(now)
+        except redis.RedisError:
+            return None
 
     def snapshot(self, now: float) -> StateSnapshot:
         pipe = self._client.pipeline(transaction=False)

@@ -13,7 +13,7 @@ Strategy (desk config `[x] strategy`, default `mentions_timeline`):
 
 Either way `posts_read` counts the posts X returned (what the monthly read budget is charged). Every request
 that returns posts (mentions, own posts, post lookup) also reports how many to `on_posts_read`, the one place
-the month's reads are counted (`bot.x_budget.XReadMeter`); user lookups return users, not posts, and are not.
+the month's reads are counted (`bot.jobs.x_reads.XReadMeter`); user lookups return users, not posts, and are not.
 
 Gap rule: a batch is flagged `gap=True` when some mentions may be lost — X still offered a `next_token`
 after `max_pages` pages, or `since_id` was given and (timeline) the results filled X's 800-mention reach,

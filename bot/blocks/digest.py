@@ -88,8 +88,11 @@ def build_chart_alt_text(digest: Digest) -> str:
         + (f", median first response {round(p.median_seconds / 60)} min" if p.median_seconds is not None else "")
         for p in digest.trend
     )
-    return plain(f"Mentions received and replied, and median first-response time, for {digest.name} over "
-                 f"{len(digest.trend)} days to {digest.day:%d %b %Y}: {days}.", 1000)  # fmt: skip
+    return plain(
+        f"Mentions received and replied, and median first-response time, for {digest.name} over "
+        f"{len(digest.trend)} days to {digest.day:%d %b %Y}: {days}.",
+        1000,
+    )
 
 
 def _backlog_blocks(digest: Digest) -> list[Block]:

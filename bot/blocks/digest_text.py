@@ -114,6 +114,9 @@ def render_digest_text(digest: Digest) -> str:
         lines.append(f"  Tip             {digest.own.nudge}")
     if digest.is_desk and digest.pending_requests:
         lines.append("  Platform requests awaiting a decision:")
-        lines += [f"    {plain(r.request_id, 40)}: {plain(r.team, 40)} asks for {plain(r.platform, 40)}, "
-                  f"waiting {_age(r.age)}" for r in digest.pending_requests]  # fmt: skip
+        lines += [
+            f"    {plain(r.request_id, 40)}: {plain(r.team, 40)} asks for {plain(r.platform, 40)}, "
+            f"waiting {_age(r.age)}"
+            for r in digest.pending_requests
+        ]
     return "\n".join(lines)

@@ -14,6 +14,7 @@ class MetadataType(StrEnum):
     MENTION = "commsdesk_mention"
     PLATFORM_REQUEST = "commsdesk_platform_request"
     DIGEST = "commsdesk_digest"
+    SURGE_SUMMARY = "commsdesk_surge_summary"
 
 
 class MentionAction(StrEnum):

@@ -34,7 +34,7 @@ from bot.core.desk import TeamView
 from bot.core.errors import InvalidInput
 from bot.core.models import CONTROL_ROOM
 from bot.core.tracking import MentionState, TrackedMention
-from bot.core.triage import translate_url
+from bot.core.triage.decide import translate_url
 
 ACTIONS_BLOCK = "mention_actions"
 _LINK = re.compile(r"^https://[^\s|<>]+$")  # a permalink Slack gave us, checked before it goes into mrkdwn
@@ -75,7 +75,7 @@ def build_mention_card(tracked: TrackedMention, role: str, teams: Sequence[TeamV
         section(
             f"*From* {inert(author.name, 80) or 'an X user'} ({handle(author.username or author.id)}) "
             f"*to* {accounts}\n{quote(mention.text, TWEET_LIMIT)}"
-        ),  # fmt: skip
+        ),
         {"type": "section", "fields": _fields(tracked, teams, label)},
     ]
     if decision.reasons:
@@ -104,8 +104,10 @@ def _language_note(tracked: TrackedMention) -> Block:
 def build_sla_reminder(tracked: TrackedMention, now: datetime) -> dict[str, Any]:
     """Build the thread nudge on a team card whose reply is due and nobody has claimed it."""
     due = tracked.sla_due or now
-    line = (f":alarm_clock: *Reply overdue by {duration(now - due)}* (due {when(due)}) and nobody has claimed it. "
-            "Claim it above, or pass it on with *Reassign*.")  # fmt: skip
+    line = (
+        f":alarm_clock: *Reply overdue by {duration(now - due)}* (due {when(due)}) and nobody has claimed it. "
+        "Claim it above, or pass it on with *Reassign*."
+    )
     fallback = f"Reply overdue by {duration(now - due)}: nobody has claimed this mention"
     return {"text": fallback, "blocks": [section(line)]}
 
@@ -253,8 +255,12 @@ def _button(label: str, action: MentionAction, tweet_id: str, style: str = "") -
 
 def _reassign_select(tweet_id: str, teams: Sequence[TeamView]) -> Block:
     options = [{"text": text(t.name, 75), "value": f"{tweet_id}:{t.key}"} for t in teams]
-    return {"type": "static_select", "action_id": MentionAction.REASSIGN, "placeholder": text("Reassign to…"),
-            "options": options}  # fmt: skip
+    return {
+        "type": "static_select",
+        "action_id": MentionAction.REASSIGN,
+        "placeholder": text("Reassign to…"),
+        "options": options,
+    }
 
 
 def _category_select(tracked: TrackedMention) -> Block:

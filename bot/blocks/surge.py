@@ -14,7 +14,6 @@ from bot.blocks.safe import inert
 from bot.core.surge import tally
 from bot.core.tracking import MentionState, TrackedMention
 
-SURGE_METADATA_TYPE = "commsdesk_surge_summary"
 LISTED = 10  # mentions listed one per line; the rest are only counted
 LINE_LIMIT = 200
 
@@ -27,8 +26,9 @@ def _period(seconds: int) -> str:
 
 def build_surge_summary(channel: str, mentions: Sequence[TrackedMention], period_seconds: int) -> dict[str, Any]:
     """Build the summary of `mentions` rolled up for `channel`: how many, of what kind, where the list is."""
-    counts = ", ".join(f"{n} {category.value.replace('_', ' ')}" for category, n in
-                       tally(t.decision.category for t in mentions))  # fmt: skip
+    counts = ", ".join(
+        f"{n} {category.value.replace('_', ' ')}" for category, n in tally(t.decision.category for t in mentions)
+    )
     noun = "mention" if len(mentions) == 1 else "mentions"
     headline = (
         f"{len(mentions)} more {noun} that need no reply arrived for <#{channel}> in the last "

@@ -7,7 +7,7 @@ from typing import NoReturn
 import click
 
 from bot.core.errors import ConfigurationError
-from bot.core.triage import Triage
+from bot.core.triage.decide import Triage
 from bot.services import build_triage
 from config.desk import Desk, DeskConfigError, load_desk
 from config.settings import Settings, SettingsError, load_settings

@@ -17,8 +17,8 @@ from bot.blocks.x_reads import build_forecast_line
 from bot.cli import _slack_checks as slack_checks
 from bot.cli._slack_checks import Line
 from bot.core.errors import CommsDeskError
+from bot.jobs.x_reads import desk_read_forecast
 from bot.services import packaged_triage_model
-from bot.x_budget import desk_read_forecast
 from config.desk import Desk, DeskConfigError, load_desk
 from config.settings import Settings, SettingsError, load_settings
 

@@ -12,7 +12,7 @@ from config.settings import SettingsError, load_settings
 @click.command()
 def demo() -> None:
     """Run the desk offline: sandbox Slack and X, a throwaway Redis unless REDIS_URL is set."""
-    from bot.demo import run_demo  # the demo pulls in every part of the bot; keep `--help` fast
+    from bot.demo.walkthrough import run_demo  # the demo pulls in every part of the bot; keep `--help` fast
 
     try:
         settings = load_settings()

@@ -10,12 +10,15 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.adapters.aggregates import RedisAggregates
+from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.request_store import RedisRequestRepository
-from bot.adapters.store import connect
+from bot.adapters.slack_messages import SlackMessages
+from bot.adapters.store import DigestMarks, Leases, connect
 from bot.blocks.digest_text import render_digest_text
 from bot.cli._common import desk_or_exit, fail, settings_or_exit
-from bot.digest_build import DigestBuilder, local_yesterday, pending_requests_from, utc_now
-from bot.digest_job import DigestPoster
+from bot.core.clock import utc_now
+from bot.jobs.build_digest import DigestBuilder, local_yesterday, pending_requests_from
+from bot.jobs.post_digest import DigestPoster
 from bot.logs import configure_logging
 
 
@@ -54,7 +57,11 @@ def digest(day: date | None, dry_run: bool) -> None:
         base_url=str(settings.slack_api_url),
         retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)],
     )
-    outcomes = DigestPoster(client, redis_client, desk, builder).post(day)
+    mentions = RedisMentionStore(redis_client, desk.retention.mention_days)
+    poster = DigestPoster(
+        SlackMessages(client), DigestMarks(redis_client), Leases(redis_client), mentions, desk, builder
+    )
+    outcomes = poster.post(day)
     if outcomes is None:
         fail(f"another worker is posting the digest for {day.isoformat()} right now; try again in a minute", 1)
     for outcome in outcomes:

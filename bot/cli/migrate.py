@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 import redis
 
+from bot.adapters.migrations import KINDS, migrate_records
 from bot.adapters.store import connect
 from bot.cli._common import fail, settings_or_exit
-from bot.migrations import KINDS, migrate_records
 
 
 @click.command()

@@ -10,7 +10,7 @@ from bot.adapters.store import connect
 from bot.blocks.triage_report import agreement_report
 from bot.cli._common import desk_or_exit, fail, settings_or_exit
 from bot.core.errors import CommsDeskError
-from bot.desk_lessons import DeskLessons
+from bot.jobs.desk_lessons import DeskLessons
 from bot.learning import artefact
 from bot.learning.examples import Example, ExamplesError, read_examples
 from bot.learning.training import FOLDS, REPEATS, SEED, train

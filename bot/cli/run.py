@@ -20,9 +20,9 @@ from bot.app import create_app
 from bot.cli._common import fail
 from bot.cli.web import THREADS, Gunicorn, metrics_or_exit, serve_metrics, web_app_loader
 from bot.logs import get_logger
-from bot.metrics_server import MetricsServer
 from bot.runtime import start_services
 from bot.services import Services
+from bot.web.metrics_server import MetricsServer
 from bot.worker import build_worker
 from config.settings import SettingsError
 

@@ -9,19 +9,22 @@ import redis
 
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.slack_cards import SlackCardPublisher
-from bot.adapters.store import connect
+from bot.adapters.slack_messages import SlackMessages
+from bot.adapters.store import AuditLog, connect
+from bot.adapters.subject_records import RedisSubjectRecords
 from bot.cli._common import desk_or_exit, fail, settings_or_exit
 from bot.core.errors import CommsDeskError
+from bot.jobs.subject_rights import SubjectRights
 from bot.services import build_slack_client
-from bot.subject_rights import SubjectRights
 
 
 def _rights(*required: str) -> SubjectRights:
     settings = settings_or_exit(*required)
     desk = desk_or_exit(settings.commsdesk_config)
     client = connect(settings.redis_url)
-    cards = SlackCardPublisher(build_slack_client(settings), desk)
-    return SubjectRights(client, RedisMentionStore(client, desk.retention.mention_days), cards)
+    cards = SlackCardPublisher(SlackMessages(build_slack_client(settings)), desk)
+    store = RedisMentionStore(client, desk.retention.mention_days)
+    return SubjectRights(RedisSubjectRecords(client), store, cards, AuditLog(client))
 
 
 @click.group()

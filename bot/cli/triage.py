@@ -14,7 +14,7 @@ import config
 from bot.cli._common import desk_or_exit, fail, triage_or_exit
 from bot.core.models import Mention, TriageDecision
 from bot.core.pages import PageError, mentions_from_page
-from bot.core.triage_eval import evaluate, format_report, labels_of, read_labels
+from bot.core.triage.evaluation import evaluate, format_report, labels_of, read_labels
 
 DEFAULT_CONFIG = "config/desk.toml"
 PACKAGED_CONFIG = Path(config.__file__).resolve().parent / "desk.example.toml"

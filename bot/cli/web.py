@@ -21,15 +21,15 @@ import click
 from gunicorn.app.base import BaseApplication
 from prometheus_client import CollectorRegistry, multiprocess
 
-from bot.adapters.store import StateReader
+from bot.adapters.store import SeenRequests, StateReader
 from bot.app import create_app
 from bot.cli._common import fail, settings_or_exit
 from bot.core.errors import ConfigurationError
-from bot.metrics import REGISTRY, state_registry
-from bot.metrics_server import MetricsServer, bind_metrics
 from bot.runtime import start_services
 from bot.services import Services
-from bot.web import WebApp
+from bot.web.front_door import WebApp
+from bot.web.metrics import REGISTRY, state_registry
+from bot.web.metrics_server import MetricsServer, bind_metrics
 from config.settings import Settings
 
 THREADS = 16
@@ -77,7 +77,7 @@ def web_app_loader(metrics: MetricsServer, multiprocess_dir: str | None = None) 
         bolt = create_app(services.settings, services)
         assert services.settings.slack_signing_secret is not None
         serve_metrics(metrics, services, multiprocess_dir)
-        return WebApp(bolt, services.settings.slack_signing_secret.get_secret_value(), services.redis)
+        return WebApp(bolt, services.settings.slack_signing_secret.get_secret_value(), SeenRequests(services.redis))
 
     return load
 

@@ -10,9 +10,9 @@ import click
 from bot.adapters.store import StateReader
 from bot.cli._common import fail
 from bot.core.errors import ConfigurationError
-from bot.metrics import REGISTRY, state_registry
-from bot.metrics_server import bind_metrics
 from bot.runtime import start_services
+from bot.web.metrics import REGISTRY, state_registry
+from bot.web.metrics_server import bind_metrics
 from bot.worker import build_worker
 
 

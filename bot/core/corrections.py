@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.core.models import Category, TriageDecision
 from bot.core.tracking import TrackedMention
-from bot.core.triage_eval import Labels
+from bot.core.triage.evaluation import Labels
 
 
 class Label(StrEnum):

@@ -16,12 +16,12 @@ from bot.core.access import Scope
 from bot.core.digest import BacklogItem, Digest
 from bot.core.errors import Forbidden
 from bot.core.gatekeeper import Gatekeeper
-from bot.core.mention_desk import Audit
+from bot.core.ports import Audit
 from bot.core.x_reads import ReadForecast
 
 
 class WorkerBeat(BaseModel):
-    """A worker's last main-loop turn; `alive` while its heartbeat has not expired (see bot/heartbeat.py)."""
+    """A worker's last main-loop turn; `alive` while its heartbeat has not expired (see bot/jobs/heartbeat.py)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

@@ -2,15 +2,21 @@
 
     CommsDeskError                 base: every error we raise on purpose
     ├── ConfigurationError         settings or desk config unusable; message says what to fix
+    │   ├── SettingsError          (config.settings) environment variables missing or invalid
+    │   └── DeskConfigError        (config.desk) the desk config file unreadable or invalid
+    ├── PageError                  (bot.core.pages) not shaped like an X API v2 response; also a ValueError
+    ├── Rejected                   (bot.web.front_door) a Slack request refused at the door; `status`, `reason`
     ├── NotFound                   a mention, request or card that does not exist (or expired)
     ├── Conflict                   a compare-and-set lost: claimed by someone else, already decided
     ├── Forbidden                  the actor may not do this (not an approver, own request)
     ├── InvalidInput               user or payload input rejected; `errors` maps field -> message
     └── UpstreamError              Slack, X or Redis failed after bounded retries
-        └── RateLimited            429 from an upstream; `retry_after` seconds when known
+        ├── RateLimited            429 from an upstream; `retry_after` seconds when known
+        └── SlackRefused           Slack's Web API refused a call; `error`, `status`, `retry_after` say why
 
 Handlers catch `CommsDeskError` subclasses to tell the user something useful; anything else reaches the
-global error handler, which logs it with the traceback.
+global error handler, which logs it with the traceback. This module imports nothing, so `config` (which must not
+depend on the bot) can root its own errors here without an import cycle.
 """
 
 from __future__ import annotations
@@ -54,3 +60,30 @@ class RateLimited(UpstreamError):
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class SlackRefused(UpstreamError):
+    """Slack's Web API refused a call: `error` is Slack's code, `status` the HTTP status."""
+
+    TRANSIENT = frozenset({"ratelimited", "fatal_error", "internal_error", "service_unavailable"})
+    GONE = frozenset({"message_not_found", "channel_not_found", "cant_update_message"})
+
+    def __init__(self, error: str, status: int, retry_after: float | None = None) -> None:
+        super().__init__(f"Slack refused the call ({error or status}); `commsdesk check` shows what the bot lacks.")
+        self.error = error
+        self.status = status
+        self.retry_after = retry_after
+
+    @property
+    def rate_limited(self) -> bool:
+        return self.status == 429
+
+    @property
+    def transient(self) -> bool:
+        """Worth trying again later: Slack is busy or failing, not refusing this call for good."""
+        return self.status >= 500 or self.error in self.TRANSIENT
+
+    @property
+    def gone(self) -> bool:
+        """The message or its channel no longer exists, so there is nothing left to change."""
+        return self.error in self.GONE

@@ -16,9 +16,8 @@ from bot.core.corrections import CorrectionLog, Label, correction
 from bot.core.errors import CommsDeskError, InvalidInput
 from bot.core.gatekeeper import Gatekeeper
 from bot.core.mention_actions import Move
-from bot.core.tracking import CardRef, TrackedMention
-
-Change = Callable[[TrackedMention], TrackedMention]
+from bot.core.ports import Audit
+from bot.core.tracking import CardRef, Change, TrackedMention
 
 AUDIT_NAMES = {
     Move.CLAIM: "mention.claimed",
@@ -64,10 +63,6 @@ class CardPublisher(Protocol):
 
     def post_team_card(self, tracked: TrackedMention) -> CardRef | None:
         """Post a card in the channel of the mention's route unless one is already there."""
-
-
-class Audit(Protocol):
-    def __call__(self, actor: str, action: str, subject: str, **detail: str) -> object: ...
 
 
 @dataclass(frozen=True)

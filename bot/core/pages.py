@@ -11,10 +11,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from bot.core.errors import CommsDeskError
 from bot.core.models import Author, Mention, OwnPost, PostMetrics, ReferencedTweet
 
 
-class PageError(ValueError):
+class PageError(CommsDeskError, ValueError):
     """A page or tweet is not shaped like an X API v2 response."""
 
 

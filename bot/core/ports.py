@@ -42,3 +42,9 @@ class Membership(Protocol):
     def in_channel(self, channel: str, user: str) -> bool | None: ...
 
     def in_group(self, group: str, user: str) -> bool | None: ...
+
+
+class Audit(Protocol):
+    """Record who did what to which subject, with details: the audit stream (AuditLog.record)."""
+
+    def __call__(self, actor: str, action: str, subject: str, **detail: str) -> object: ...

@@ -69,10 +69,16 @@ def plan_cards(decision: TriageDecision, team: str) -> list[CardPlan]:
     return [CardPlan(decision.route, role, Priority.REPLY if decision.needs_reply else Priority.INFO)]
 
 
-def new_record(mention: Mention, decision: TriageDecision, team: str, received_at: datetime,
-               desk: DeskView, out_of_hours: bool) -> TrackedMention:  # fmt: skip
+def new_record(
+    mention: Mention, decision: TriageDecision, team: str, received_at: datetime, desk: DeskView, out_of_hours: bool
+) -> TrackedMention:
     """Build the first stored record of a mention."""
     return TrackedMention(
-        mention=mention, decision=decision, team=team, route=decision.route, received_at=received_at,
-        sla_due=sla_due(mention, decision, desk), out_of_hours=out_of_hours,
-    )  # fmt: skip
+        mention=mention,
+        decision=decision,
+        team=team,
+        route=decision.route,
+        received_at=received_at,
+        sla_due=sla_due(mention, decision, desk),
+        out_of_hours=out_of_hours,
+    )

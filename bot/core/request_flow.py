@@ -20,6 +20,7 @@ from bot.core.platform_requests import (
     is_blank,
     validate,
 )
+from bot.core.ports import Audit
 
 
 class RequestRepository(Protocol):
@@ -38,10 +39,6 @@ class RequestRepository(Protocol):
     def by_user(self, user_id: str) -> list[PlatformRequest]: ...
 
     def pending(self) -> list[PlatformRequest]: ...
-
-
-class Audit(Protocol):
-    def __call__(self, actor: str, action: str, subject: str, **detail: str) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -225,9 +222,11 @@ class PlatformRequests:
         if holder is not None and (taken or holder.state in BLOCKING):
             state = holder.state.replace("_", " ")
             raise InvalidInput(
-                {"platform": f"Your team already has a {state} request for {platform}: {holder.id} "
-                 "(see /request-platform list)."}
-            )  # fmt: skip
+                {
+                    "platform": f"Your team already has a {state} request for {platform}: {holder.id} "
+                    "(see /request-platform list)."
+                }
+            )
         if taken:
             raise Conflict(f"Another request for {platform} was filed at the same moment; see /request-platform list.")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -106,3 +107,6 @@ def replied_on_x(tracked: TrackedMention, handle: str, at: datetime) -> TrackedM
 def with_card(tracked: TrackedMention, card: CardRef) -> TrackedMention:
     """Remember one more message that shows the mention (once), so later changes reach it."""
     return tracked if card in tracked.cards else tracked.model_copy(update={"cards": (*tracked.cards, card)})
+
+
+Change = Callable[[TrackedMention], TrackedMention]  # a pure edit of a record, applied under compare-and-set

@@ -10,7 +10,7 @@ import numpy as np
 from sklearn.model_selection import StratifiedKFold
 
 from bot.core.models import Category, Mention
-from bot.core.triage_model import SafetyBand
+from bot.core.triage.model import SafetyBand
 from bot.learning.examples import Example
 from bot.learning.pipeline import CATEGORIES, targets
 

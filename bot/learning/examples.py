@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.core.models import Mention
 from bot.core.pages import PageError, mentions_from_page
-from bot.core.triage_eval import Labels, read_labels
+from bot.core.triage.evaluation import Labels, read_labels
 
 Example = tuple[Mention, Labels]
 

@@ -10,7 +10,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from bot.core.models import Mention
-from bot.core.triage_model import ModelOpinion, Neighbour, SafetyBand
+from bot.core.triage.model import ModelOpinion, Neighbour, SafetyBand
 from bot.learning import artefact
 from bot.learning.features import FEATURE_VERSION, FeatureSpace, Recipe
 from bot.learning.pipeline import CATEGORIES, Neighbours, Pipeline

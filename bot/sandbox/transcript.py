@@ -50,6 +50,8 @@ def render_channels(slack: SlackSandbox, names: Mapping[str, str]) -> str:
                 out.append("    ↳ thread reply:\n" + render_message(reply, indent="      "))
             out.append("  " + "-" * 60)
     for upload in slack.files():
-        out.append(f"\n=== file uploaded to {upload.get('channel_id')}: {upload.get('title')} "
-                   f"({len(upload.get('content', b''))} bytes; alt: {upload.get('alt_txt', '')})")  # fmt: skip
+        out.append(
+            f"\n=== file uploaded to {upload.get('channel_id')}: {upload.get('title')} "
+            f"({len(upload.get('content', b''))} bytes; alt: {upload.get('alt_txt', '')})"
+        )
     return "\n".join(out)

@@ -84,8 +84,14 @@ def test_backlog_reads_the_open_queue_oldest_first(redis_client: redis.Redis) ->
     store = RedisMentionStore(redis_client, 30)
     for tweet_id, minute in (("11", 30), ("12", 5), ("13", 10)):
         received = datetime(2026, 6, 2, 9, minute, tzinfo=UTC)
-        store.record_new(tracked(tweet_id, team="oldfield", received_at=received,
-                                 mention=mention(tweet_id, text="<!channel> hi", created_at=received)))  # fmt: skip
+        store.record_new(
+            tracked(
+                tweet_id,
+                team="oldfield",
+                received_at=received,
+                mention=mention(tweet_id, text="<!channel> hi", created_at=received),
+            )
+        )
     redis_client.zadd(OPEN_QUEUE, {"14": 1})  # its record expired: skipped
     backlog = aggs.backlog()
     assert [b.tweet_id for b in backlog] == ["12", "13", "11"]

@@ -18,10 +18,14 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 def test_a_week_renders_as_an_800_by_420_png() -> None:
     trend = [
-        TrendPoint(day=date(2026, 3, 4) + timedelta(days=n), received=3 * n, replied=2 * n,
-                   median_seconds=None if n in (0, 3) else 600.0 * n)
+        TrendPoint(
+            day=date(2026, 3, 4) + timedelta(days=n),
+            received=3 * n,
+            replied=2 * n,
+            median_seconds=None if n in (0, 3) else 600.0 * n,
+        )
         for n in range(7)
-    ]  # fmt: skip
+    ]
     data = render_chart(trend, "Northtown")
     assert data.startswith(PNG_MAGIC)
     assert png_size(data) == (800, 420)

@@ -127,8 +127,12 @@ def test_429_with_reset_header_waits_until_reset_bounded(x: XSandbox, sleeps: Sl
 def test_429_without_reset_header_backs_off_exponentially_then_raises(x: XSandbox, sleeps: SleepRecorder) -> None:
     x.rate_limit_next(MENTIONS_PATH, times=10, reset_header=False)
     seen: list[int] = []
-    source = TweepyMentionSource(build_x_client("test-bearer", x.url, timeout=5), max_retries=3, sleep=sleeps,
-                                 on_rate_limited=lambda: seen.append(1))  # fmt: skip
+    source = TweepyMentionSource(
+        build_x_client("test-bearer", x.url, timeout=5),
+        max_retries=3,
+        sleep=sleeps,
+        on_rate_limited=lambda: seen.append(1),
+    )
     with pytest.raises(RateLimited) as limited:
         source.mentions_of(FORCE_ID, None)
     assert len(seen) == 4

@@ -22,24 +22,43 @@ LONDON = ZoneInfo("Europe/London")
 
 
 def item(n: int, text: str = "bike stolen from Canal St", tweet_id: str = "") -> BacklogItem:
-    return BacklogItem(tweet_id=tweet_id or f"21220000000000000{n:02d}", team="northtown",
-                       url="https://evil.example/|<!here>", category="crime_report",
-                       received_at=datetime(2026, 11, 16, 9, n, tzinfo=UTC).astimezone(LONDON), text=text)  # fmt: skip
+    return BacklogItem(
+        tweet_id=tweet_id or f"21220000000000000{n:02d}",
+        team="northtown",
+        url="https://evil.example/|<!here>",
+        category="crime_report",
+        received_at=datetime(2026, 11, 16, 9, n, tzinfo=UTC).astimezone(LONDON),
+        text=text,
+    )
 
 
 def state(items: tuple[BacklogItem, ...] = (), open_mentions: int = 0, **changes: object) -> DeskState:
     values: dict[str, object] = dict(
-        at=datetime(2026, 11, 21, 10, 30, tzinfo=UTC).astimezone(LONDON), outbox_depth=3,
-        outbox_oldest_age_seconds=125.0, open_mentions=open_mentions or len(items), overdue_mentions=1,
-        x_reads_month=8_200, x_read_budget=10_000, leases_held=("outbox",), oldest_open=items,
-    )  # fmt: skip
+        at=datetime(2026, 11, 21, 10, 30, tzinfo=UTC).astimezone(LONDON),
+        outbox_depth=3,
+        outbox_oldest_age_seconds=125.0,
+        open_mentions=open_mentions or len(items),
+        overdue_mentions=1,
+        x_reads_month=8_200,
+        x_read_budget=10_000,
+        leases_held=("outbox",),
+        oldest_open=items,
+    )
     return DeskState.model_validate({**values, **changes})
 
 
 def test_help_names_every_command_and_the_card_buttons() -> None:
     text = str(build_help())
-    for words in ("/commsdesk status", "/commsdesk digest", "/commsdesk help", "/request-platform list", "Claim",
-                  "Reply on X", "Escalate", "Reassign"):  # fmt: skip
+    for words in (
+        "/commsdesk status",
+        "/commsdesk digest",
+        "/commsdesk help",
+        "/request-platform list",
+        "Claim",
+        "Reply on X",
+        "Escalate",
+        "Reassign",
+    ):
         assert words in text
 
 

@@ -23,13 +23,30 @@ HOSTILE = "<!channel> see <https://evil.example|x.com> & <@U0BOSS>"
 
 
 def hostile_digest(team: str = "desk") -> Digest:
-    post = PostSummary(id="5", text=HOSTILE, is_reply=False, kind=ContentKind.APPEAL,
-                       metrics=PostMetrics(impressions=100, likes=4))  # fmt: skip
-    today = DayAggregate(team=team, day=DAY, received=3, needs_reply=2, replied=1, closed_needing_reply=1,
-                         categories={"question": 2, "praise": 1}, posts=(post,),
-                         responses=(ResponseTime(seconds=1500, staffed=True, sla_met=True),))  # fmt: skip
-    backlog = [BacklogItem(tweet_id="99", team="northtown", url="https://evil.example/|<!here>", category="question",
-                           received_at=datetime(2026, 3, 10, 9, tzinfo=UTC), text=HOSTILE)]  # fmt: skip
+    post = PostSummary(
+        id="5", text=HOSTILE, is_reply=False, kind=ContentKind.APPEAL, metrics=PostMetrics(impressions=100, likes=4)
+    )
+    today = DayAggregate(
+        team=team,
+        day=DAY,
+        received=3,
+        needs_reply=2,
+        replied=1,
+        closed_needing_reply=1,
+        categories={"question": 2, "praise": 1},
+        posts=(post,),
+        responses=(ResponseTime(seconds=1500, staffed=True, sla_met=True),),
+    )
+    backlog = [
+        BacklogItem(
+            tweet_id="99",
+            team="northtown",
+            url="https://evil.example/|<!here>",
+            category="question",
+            received_at=datetime(2026, 3, 10, 9, tzinfo=UTC),
+            text=HOSTILE,
+        )
+    ]
     pending = [PendingRequest(request_id="R-1", team="roads", platform="<!here>", age=timedelta(days=2))]
     return compute_digest(team, "Midshire <Desk>", today, [today] * 7, backlog, pending)
 

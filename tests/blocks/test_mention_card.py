@@ -81,16 +81,23 @@ def test_open_team_card_shows_the_post_and_offers_every_action(desk: Desk) -> No
     assert "bike stolen from Canal St" in dumped and "@nina_rowe" in dumped and "@MPNorthtown" in dumped
     assert f"https://x.com/nina_rowe/status/{TWEET}" in dumped and "Crime report" in dumped
     assert "Unclaimed" in dumped and "Northtown Neighbourhood Team" in dumped
-    assert action_ids(card) == [MentionAction.CLAIM, MentionAction.MARK_REPLIED, MentionAction.NO_REPLY_NEEDED,
-                                MentionAction.REPLY_ON_X, MentionAction.REASSIGN, MentionAction.ESCALATE,
-                                MentionAction.RECATEGORISE]  # fmt: skip
+    assert action_ids(card) == [
+        MentionAction.CLAIM,
+        MentionAction.MARK_REPLIED,
+        MentionAction.NO_REPLY_NEEDED,
+        MentionAction.REPLY_ON_X,
+        MentionAction.REASSIGN,
+        MentionAction.ESCALATE,
+        MentionAction.RECATEGORISE,
+    ]
     reply = next(e for e in card["blocks"][-1]["elements"] if e["action_id"] == MentionAction.REPLY_ON_X)
     assert reply["url"] == f"https://x.com/intent/post?in_reply_to={TWEET}"
 
 
 def test_claimed_card_shows_claimant_and_offers_release(desk: Desk) -> None:
-    card = build_mention_card(tracked(TWEET, claimed_by=ALICE, claim_until=NOW + timedelta(minutes=30)), "team",
-                              desk.teams, NOW)  # fmt: skip
+    card = build_mention_card(
+        tracked(TWEET, claimed_by=ALICE, claim_until=NOW + timedelta(minutes=30)), "team", desk.teams, NOW
+    )
     assert f"Claimed by <@{ALICE}>" in json.dumps(card)
     assert MentionAction.RELEASE in action_ids(card) and MentionAction.CLAIM not in action_ids(card)
     expired = build_mention_card(tracked(TWEET, claimed_by=ALICE, claim_until=NOW), "team", desk.teams, NOW)
@@ -98,8 +105,13 @@ def test_claimed_card_shows_claimant_and_offers_release(desk: Desk) -> None:
 
 
 def test_replied_card_shows_account_and_response_time_and_offers_reopen(desk: Desk) -> None:
-    record = tracked(TWEET, state=MentionState.REPLIED, replied_by="MPNorthtown", replied_at=T0 + timedelta(minutes=12),
-                     handled_by=ALICE)  # fmt: skip
+    record = tracked(
+        TWEET,
+        state=MentionState.REPLIED,
+        replied_by="MPNorthtown",
+        replied_at=T0 + timedelta(minutes=12),
+        handled_by=ALICE,
+    )
     card = build_mention_card(record, "team", desk.teams, NOW)
     dumped = json.dumps(card)
     assert "Replied" in dumped and "by @MPNorthtown" in dumped and "12 min" in dumped and f"<@{ALICE}>" in dumped
@@ -126,9 +138,15 @@ def test_control_room_card_is_unmistakably_urgent_with_999_guidance(desk: Desk) 
 
 @pytest.mark.parametrize(
     ("action", "option"),
-    [(MentionAction.CLAIM, None), (MentionAction.MARK_REPLIED, None), (MentionAction.NO_REPLY_NEEDED, None),
-     (MentionAction.ESCALATE, None), (MentionAction.REPLY_ON_X, None), (MentionAction.REASSIGN, "roads")],
-)  # fmt: skip
+    [
+        (MentionAction.CLAIM, None),
+        (MentionAction.MARK_REPLIED, None),
+        (MentionAction.NO_REPLY_NEEDED, None),
+        (MentionAction.ESCALATE, None),
+        (MentionAction.REPLY_ON_X, None),
+        (MentionAction.REASSIGN, "roads"),
+    ],
+)
 def test_every_control_reads_back_as_tweet_id_action_and_argument(
     desk: Desk, action: MentionAction, option: str | None
 ) -> None:
@@ -145,8 +163,12 @@ def test_release_and_reopen_read_back(desk: Desk) -> None:
 
 
 def test_reader_refuses_foreign_or_malformed_clicks() -> None:
-    for body in [{}, {"actions": []}, {"actions": [{"action_id": "nope", "value": TWEET}]},
-                 {"actions": [{"action_id": MentionAction.CLAIM, "value": "<!channel>"}]}]:  # fmt: skip
+    for body in [
+        {},
+        {"actions": []},
+        {"actions": [{"action_id": "nope", "value": TWEET}]},
+        {"actions": [{"action_id": MentionAction.CLAIM, "value": "<!channel>"}]},
+    ]:
         with pytest.raises(InvalidInput):
             read_mention_action(body)
 
@@ -171,8 +193,14 @@ def test_hostile_text_never_pings_links_or_breaks_limits(desk: Desk, role: str) 
             if block["type"] == "header":
                 assert len(block["text"]["text"]) <= 150
             for element in block.get("elements", []):
-                assert len(element.get("text", {}).get("text", "") if isinstance(element.get("text"), dict)
-                           else element.get("text", "")) <= 3000  # fmt: skip
+                assert (
+                    len(
+                        element.get("text", {}).get("text", "")
+                        if isinstance(element.get("text"), dict)
+                        else element.get("text", "")
+                    )
+                    <= 3000
+                )
 
 
 def test_hostile_author_cannot_shape_the_post_link(desk: Desk) -> None:

@@ -38,9 +38,12 @@ def test_nothing_configured_fails_with_a_line_per_missing_setting(tmp_path: Path
 def test_configured_desk_reaches_redis_and_slack(tmp_path: Path, redis_server: RedisServer) -> None:
     with SlackSandbox() as slack:
         env = commsdesk_env(
-            SLACK_BOT_TOKEN="xoxb-check-token", SLACK_SIGNING_SECRET="s", SLACK_API_URL=slack.url,
-            REDIS_URL=redis_server.url, COMMSDESK_CONFIG=str(EXAMPLE_DESK),
-        )  # fmt: skip
+            SLACK_BOT_TOKEN="xoxb-check-token",
+            SLACK_SIGNING_SECRET="s",
+            SLACK_API_URL=slack.url,
+            REDIS_URL=redis_server.url,
+            COMMSDESK_CONFIG=str(EXAMPLE_DESK),
+        )
         result = _check(env, tmp_path)
         assert slack.calls[0].method == "auth.test"
     lines = result.stdout.splitlines()

@@ -22,9 +22,17 @@ T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 def filed(request_id: str, platform: str) -> PlatformRequest:
     text = "enough words for the rules"
     answers = Answers(
-        platform=platform, team="northtown", audience=text, evidence=text, current_channels=text, content_plan=text,
-        people=text, risks=text, success=text, review_date=date(2026, 9, 1),
-    )  # fmt: skip
+        platform=platform,
+        team="northtown",
+        audience=text,
+        evidence=text,
+        current_channels=text,
+        content_plan=text,
+        people=text,
+        risks=text,
+        success=text,
+        review_date=date(2026, 9, 1),
+    )
     return PlatformRequest(
         id=request_id, requester="U0NORTH0001", answers=answers, state=RequestState.SUBMITTED, created_at=T0
     )

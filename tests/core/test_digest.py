@@ -77,10 +77,15 @@ def test_an_empty_day_has_no_times_and_no_rates() -> None:
 
 def test_seven_day_comparison_averages_the_days_before() -> None:
     week = [
-        DayAggregate(team="northtown", day=DAY - timedelta(days=n), received=n, replied=1,
-                     responses=(ResponseTime(seconds=60 * n, staffed=True, sla_met=True),))
+        DayAggregate(
+            team="northtown",
+            day=DAY - timedelta(days=n),
+            received=n,
+            replied=1,
+            responses=(ResponseTime(seconds=60 * n, staffed=True, sla_met=True),),
+        )
         for n in range(7, 0, -1)
-    ]  # fmt: skip
+    ]
     digest = compute_digest("northtown", "Northtown", scripted_day(), week, [])
     assert digest.week.days == 7
     assert digest.week.received == 4.0
@@ -115,10 +120,16 @@ def test_conversation_dominating_is_never_nudged() -> None:
 def test_backlog_is_oldest_first_and_pending_requests_only_on_the_desk() -> None:
     base = datetime(2026, 3, 10, 9, tzinfo=UTC)
     items = [
-        BacklogItem(tweet_id=str(n), team="northtown", url=f"https://x.com/a/status/{n}",
-                    received_at=base + timedelta(minutes=n), category="question", text="?")
+        BacklogItem(
+            tweet_id=str(n),
+            team="northtown",
+            url=f"https://x.com/a/status/{n}",
+            received_at=base + timedelta(minutes=n),
+            category="question",
+            text="?",
+        )
         for n in (30, 5, 12)
-    ]  # fmt: skip
+    ]
     pending = [PendingRequest(request_id="r1", team="northtown", platform="TikTok", age=timedelta(days=2))]
     team = compute_digest("northtown", "Northtown", scripted_day(), [], items, pending)
     assert [i.tweet_id for i in team.backlog] == ["5", "12", "30"]

@@ -43,8 +43,11 @@ def test_an_expired_claim_can_be_taken() -> None:
 
 
 def test_claim_is_refused_on_replied_closed_and_redacted_mentions() -> None:
-    for state, words in [(MentionState.REPLIED, "replied"), (MentionState.CLOSED, "closed"),
-                         (MentionState.REDACTED, "removed")]:  # fmt: skip
+    for state, words in [
+        (MentionState.REPLIED, "replied"),
+        (MentionState.CLOSED, "closed"),
+        (MentionState.REDACTED, "removed"),
+    ]:
         with pytest.raises(Conflict, match=words):
             moves.claim(tracked(state=state), ALICE, NOW, EXPIRY)
 

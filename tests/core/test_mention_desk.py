@@ -10,8 +10,8 @@ from bot.core.corrections import Correction, Label
 from bot.core.errors import Conflict, Forbidden, InvalidInput, NotFound, UpstreamError
 from bot.core.gatekeeper import Gatekeeper
 from bot.core.mention_actions import Move
-from bot.core.mention_desk import Change, MentionDesk, MentionPolicy
-from bot.core.tracking import CardRef, TrackedMention
+from bot.core.mention_desk import MentionDesk, MentionPolicy
+from bot.core.tracking import CardRef, Change, TrackedMention
 from bot.services import access_policy
 from config.desk import load_desk
 from tests.conftest import EXAMPLE_DESK

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.text import normalise
+from bot.core.triage.normalise import normalise
 
 
 @pytest.mark.parametrize(

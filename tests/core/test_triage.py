@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.core.models import Author, Category, Mention, ReferencedTweet
-from bot.core.triage import Triage
+from bot.core.triage.decide import Triage
 from config.desk import Desk
 from tests.support.triage_models import ScriptedModel, opinion
 

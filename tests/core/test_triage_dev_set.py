@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from bot.core.pages import mentions_from_page
-from bot.core.triage_eval import evaluate, labels_of, read_labels
+from bot.core.triage.evaluation import evaluate, labels_of, read_labels
 from bot.services import build_triage
 from config.desk import load_desk
 from tests.conftest import DEV, EXAMPLE_DESK

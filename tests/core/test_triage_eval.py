@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.triage_eval import Labels, evaluate, format_report, read_labels
+from bot.core.triage.evaluation import Labels, evaluate, format_report, read_labels
 
 GOLD = {
     "1": Labels("emergency", True, True, "control_room"),

@@ -7,11 +7,11 @@ import random
 
 import pytest
 
-from bot.core import lexicon_emergency, lexicon_intent
 from bot.core.pages import mentions_from_page
-from bot.core.regex_gate import DIGIT, STEM, gate_keys, word_keys
-from bot.core.signals import Signal, signal, terms_signal
-from bot.core.triage_text import prepare
+from bot.core.triage import lexicon_emergency, lexicon_intent
+from bot.core.triage.regex_gate import DIGIT, STEM, gate_keys, word_keys
+from bot.core.triage.signals import Signal, signal, terms_signal
+from bot.core.triage.text_views import prepare
 from tests.conftest import DEV
 
 LEXICON_SIGNALS = [

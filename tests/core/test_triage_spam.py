@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.models import Category
-from bot.core.triage import Triage
+from bot.core.triage.decide import Triage
 from config.desk import Desk
 from tests.core.test_triage import mention
 from tests.support.triage_models import ScriptedModel, opinion

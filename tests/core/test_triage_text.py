@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.core.models import Author, Category, Mention
-from bot.core.text import normalise
-from bot.core.triage import Triage
-from bot.core.triage_text import prepare
+from bot.core.triage.decide import Triage
+from bot.core.triage.normalise import normalise
+from bot.core.triage.text_views import prepare
 from config.desk import Desk
 from tests.support.triage_models import ScriptedModel
 

@@ -16,10 +16,18 @@ from tests.support.processes import SECRETS, Deployment, deployment
 
 
 @pytest.fixture
-def deploy(tmp_path: Path, redis_server: RedisServer, redis_client: redis.Redis, slack_sandbox: SlackSandbox,
-           x_sandbox: XSandbox) -> Iterator[Deployment]:  # fmt: skip
+def deploy(
+    tmp_path: Path,
+    redis_server: RedisServer,
+    redis_client: redis.Redis,
+    slack_sandbox: SlackSandbox,
+    x_sandbox: XSandbox,
+) -> Iterator[Deployment]:
     """Processes of one deployment; afterwards, no secret may appear in any of their DEBUG logs."""
-    yield from deployment(tmp_path / "deploy", redis_server.url, slack_sandbox.url, x_sandbox.url)
+    workdir = tmp_path / "deploy"
+    yield from deployment(workdir, redis_server.url, slack_sandbox.url, x_sandbox.url)
+    logs = sorted(workdir.glob("*.log"))
+    assert_no_secrets("".join(log.read_text(encoding="utf-8", errors="replace") for log in logs))
 
 
 def assert_no_secrets(logs: str) -> None:

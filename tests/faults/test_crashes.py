@@ -17,22 +17,36 @@ from tests.faults.test_replicas import assert_cards_match_redis
 from tests.support.processes import Deployment, deployment
 
 pytestmark = pytest.mark.slow
-ACCOUNTS = {"1400000000000000003": "MPNorthtown", "1400000000000000004": "MPRiverside",
-            "1400000000000000005": "MPOldfield"}  # fmt: skip
+ACCOUNTS = {
+    "1400000000000000003": "MPNorthtown",
+    "1400000000000000004": "MPRiverside",
+    "1400000000000000005": "MPOldfield",
+}
 
 
 @pytest.fixture
-def quick_reclaim(tmp_path: Path, redis_server: RedisServer, redis_client: redis.Redis, slack_sandbox: SlackSandbox,
-                  x_sandbox: XSandbox) -> Iterator[Deployment]:  # fmt: skip
-    yield from deployment(tmp_path / "deploy", redis_server.url, slack_sandbox.url, x_sandbox.url,
-                          reclaim_idle_seconds=2)  # fmt: skip
+def quick_reclaim(
+    tmp_path: Path,
+    redis_server: RedisServer,
+    redis_client: redis.Redis,
+    slack_sandbox: SlackSandbox,
+    x_sandbox: XSandbox,
+) -> Iterator[Deployment]:
+    yield from deployment(
+        tmp_path / "deploy", redis_server.url, slack_sandbox.url, x_sandbox.url, reclaim_idle_seconds=2
+    )
 
 
 def test_sigkill_mid_outbox_then_restart_posts_every_card_once(
     quick_reclaim: Deployment, x_sandbox: XSandbox, slack_sandbox: SlackSandbox, redis_client: redis.Redis
 ) -> None:
-    tweet_ids = {t for account, handle in ACCOUNTS.items() for t in x_sandbox.add_mentions(
-        account, handle, count=40, text="@{username} my car was broken into on the high street {n}")}  # fmt: skip
+    tweet_ids = {
+        t
+        for account, handle in ACCOUNTS.items()
+        for t in x_sandbox.add_mentions(
+            account, handle, count=40, text="@{username} my car was broken into on the high street {n}"
+        )
+    }
     slack_sandbox.delay("chat.postMessage", 0.05)
     doomed = quick_reclaim.start("worker-doomed", "worker")
     deadline = time.monotonic() + 60

@@ -14,8 +14,9 @@ import redis
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.store import Keys
 from bot.blocks.ids import MetadataType
+from bot.core.clock import utc_now
 from bot.core.models import DESK, Category, TriageDecision
-from bot.digest_build import local_yesterday, utc_now
+from bot.jobs.build_digest import local_yesterday
 from bot.sandbox import SlackSandbox
 from config.desk import Desk
 from tests.faults.conftest import assert_no_secrets
@@ -80,8 +81,11 @@ def test_sigkill_mid_digest_then_rerun_posts_one_digest_and_chart_per_channel(
     assert set(digests) == channels and set(digests.values()) == {1}
     charts = charts_by_thread(slack_sandbox)
     assert max(charts.values()) == 1
-    anchors = {(str(m["channel"]), str(m["ts"])) for m in slack_sandbox.messages()
-               if (m.get("metadata") or {}).get("event_type") == MetadataType.DIGEST.value}  # fmt: skip
+    anchors = {
+        (str(m["channel"]), str(m["ts"]))
+        for m in slack_sandbox.messages()
+        if (m.get("metadata") or {}).get("event_type") == MetadataType.DIGEST.value
+    }
     assert set(charts) == anchors
     for team in teams:
         assert redis_client.get(Keys.digest_mark(day.isoformat(), team)) is not None, team

@@ -28,15 +28,19 @@ def test_debug_logs_hold_no_secrets_or_rejected_bodies(
         slack = SlackRequests(url)
         body = json.dumps({"type": "url_verification", "challenge": MARKER, "note": MARKER}).encode()
         now = str(int(time.time()))
-        forged = {"Content-Type": "application/json", "X-Slack-Request-Timestamp": now,
-                  "X-Slack-Signature": sign("not-the-secret", now, body)}  # fmt: skip
+        forged = {
+            "Content-Type": "application/json",
+            "X-Slack-Request-Timestamp": now,
+            "X-Slack-Signature": sign("not-the-secret", now, body),
+        }
         assert slack.post_raw(body, forged).status_code == 401
         stale = str(int(now) - 600)
         replayed = forged | {"X-Slack-Request-Timestamp": stale, "X-Slack-Signature": sign(SIGNING_SECRET, stale, body)}
         assert slack.post_raw(body, replayed).status_code == 401
         assert slack.post_signed(b'{"broken": "' + MARKER.encode(), "application/json").status_code == 400
-        assert slack.post_signed(f"payload=%7B{MARKER}".encode(), "application/x-www-form-urlencoded").status_code \
-            == 400  # fmt: skip
+        assert (
+            slack.post_signed(f"payload=%7B{MARKER}".encode(), "application/x-www-form-urlencoded").status_code == 400
+        )
         assert slack.post_signed(MARKER.encode() * 80_000, "application/json").status_code == 413
         assert slack.command("/commsdesk", "status").status_code == 200
         assert requests.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5).status_code == 200

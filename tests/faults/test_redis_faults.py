@@ -53,10 +53,17 @@ def test_redis_restart_between_cycles_keeps_cards_cursors_and_claims(
 
 
 def test_worker_exits_with_a_clear_message_when_redis_is_unreachable(tmp_path: Path) -> None:
-    for deploy in deployment(tmp_path / "deploy", f"redis://127.0.0.1:{free_port()}/0", "http://127.0.0.1:9/api/",
-                             "http://127.0.0.1:9"):  # fmt: skip
-        result = subprocess.run([sys.executable, "-m", "bot", "worker", "--once"], env=deploy.env(), cwd=tmp_path,
-                                capture_output=True, text=True, timeout=60)  # fmt: skip
+    for deploy in deployment(
+        tmp_path / "deploy", f"redis://127.0.0.1:{free_port()}/0", "http://127.0.0.1:9/api/", "http://127.0.0.1:9"
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "worker", "--once"],
+            env=deploy.env(),
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert result.returncode != 0
         assert "REDIS_URL" in result.stderr
         assert "Traceback" not in result.stderr + result.stdout

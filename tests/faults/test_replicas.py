@@ -63,8 +63,9 @@ def test_three_workers_at_once_post_one_card_per_mention_and_channel(
 def test_concurrent_claims_across_two_web_processes_have_one_winner(
     deploy: Deployment, slack_sandbox: SlackSandbox, redis_client: redis.Redis
 ) -> None:
-    ts = str(WebClient(token=BOT_TOKEN, base_url=slack_sandbox.url).chat_postMessage(channel=TEAM_CHANNEL,
-                                                                                      text="card")["ts"])  # fmt: skip
+    ts = str(
+        WebClient(token=BOT_TOKEN, base_url=slack_sandbox.url).chat_postMessage(channel=TEAM_CHANNEL, text="card")["ts"]
+    )
     store = RedisMentionStore(redis_client, 30)
     assert store.record_new(tracked(TWEET, cards=(CardRef(channel=TEAM_CHANNEL, ts=ts),)))
     users = [f"U0RACE{n:05d}" for n in range(24)]
@@ -76,8 +77,9 @@ def test_concurrent_claims_across_two_web_processes_have_one_winner(
 
         def race(n: int, user: str) -> None:
             start.wait()
-            answer = fronts[n % 2].block_action(MentionAction.CLAIM, TWEET, user_id=user, channel=TEAM_CHANNEL,
-                                                message_ts=ts)  # fmt: skip
+            answer = fronts[n % 2].block_action(
+                MentionAction.CLAIM, TWEET, user_id=user, channel=TEAM_CHANNEL, message_ts=ts
+            )
             answers.append(answer.status_code)
 
         threads = [threading.Thread(target=race, args=(n, u)) for n, u in enumerate(users)]
@@ -87,8 +89,10 @@ def test_concurrent_claims_across_two_web_processes_have_one_winner(
             thread.join()
         assert answers == [200] * len(users)
         audit = AuditLog(redis_client)
-        eventually(lambda: len([r for r in audit.entries(TWEET) if r["action"].startswith("mention.claimed")])
-                   == len(users), timeout=15)  # fmt: skip
+        eventually(
+            lambda: len([r for r in audit.entries(TWEET) if r["action"].startswith("mention.claimed")]) == len(users),
+            timeout=15,
+        )
         winners = [r["actor"] for r in audit.entries(TWEET) if r["action"] == "mention.claimed"]
         assert len(winners) == 1
         record = store.get(TWEET)
@@ -103,9 +107,13 @@ def test_concurrent_claims_across_two_web_processes_have_one_winner(
 
 
 def test_two_digest_runs_at_once_post_one_digest_per_channel(deploy: Deployment, slack_sandbox: SlackSandbox) -> None:
-    codes = deploy.run_all({"digest-a": ["digest", "--date", "2026-11-20"], "digest-b": ["digest", "--date",
-                                                                                        "2026-11-20"]})  # fmt: skip
+    codes = deploy.run_all(
+        {"digest-a": ["digest", "--date", "2026-11-20"], "digest-b": ["digest", "--date", "2026-11-20"]}
+    )
     assert 0 in codes.values() and set(codes.values()) <= {0, 1}
-    digests = Counter(str(m["channel"]) for m in slack_sandbox.messages()
-                      if (m.get("metadata") or {}).get("event_type") == MetadataType.DIGEST.value)  # fmt: skip
+    digests = Counter(
+        str(m["channel"])
+        for m in slack_sandbox.messages()
+        if (m.get("metadata") or {}).get("event_type") == MetadataType.DIGEST.value
+    )
     assert digests and set(digests.values()) == {1}

@@ -63,10 +63,19 @@ def test_approve_and_decline_on_two_web_processes_decide_each_request_once(
     audit, repository = AuditLog(redis_client), RedisRequestRepository(redis_client)
     for request_id in ids:
         decisions = eventually(
-            lambda rid=request_id: len(d := [e["action"] for e in audit.entries(rid) if e["action"].startswith(
-                ("request.approved", "request.declined"))]) == 2 and d,
+            lambda rid=request_id: (
+                len(
+                    d := [
+                        e["action"]
+                        for e in audit.entries(rid)
+                        if e["action"].startswith(("request.approved", "request.declined"))
+                    ]
+                )
+                == 2
+                and d
+            ),
             timeout=15,
-        )  # fmt: skip
+        )
         assert sorted(decisions) in (
             ["request.approved", "request.declined.refused"],
             ["request.approved.refused", "request.declined"],

@@ -37,13 +37,18 @@ EVIDENCE: dict[str, Callable[[XSandbox, str], bool]] = {
 
 @pytest.mark.parametrize("fault", list(FAULTS))
 def test_x_fault_is_bounded_and_relays_once(
-    fault: str, tmp_path: Path, redis_server: RedisServer, redis_client: redis.Redis, slack_sandbox: SlackSandbox,
+    fault: str,
+    tmp_path: Path,
+    redis_server: RedisServer,
+    redis_client: redis.Redis,
+    slack_sandbox: SlackSandbox,
     x_sandbox: XSandbox,
-) -> None:  # fmt: skip
+) -> None:
     tweets = set(x_sandbox.add_mentions(*NORTHTOWN, count=5, text="@{username} bike stolen on Canal St {n}"))
     FAULTS[fault](x_sandbox)
-    for deploy in deployment(tmp_path / "deploy", redis_server.url, slack_sandbox.url, x_sandbox.url,
-                             timeout_seconds=0.5):  # fmt: skip
+    for deploy in deployment(
+        tmp_path / "deploy", redis_server.url, slack_sandbox.url, x_sandbox.url, timeout_seconds=0.5
+    ):
         started = time.monotonic()
         assert deploy.run_all({"cycle-1": ["worker", "--once"]}, timeout=60) == {"cycle-1": 0}, deploy.log("cycle-1")
         assert time.monotonic() - started < 45
@@ -54,9 +59,12 @@ def test_x_fault_is_bounded_and_relays_once(
 
 
 def test_backlog_past_one_page_is_relayed_across_pages(
-    tmp_path: Path, redis_server: RedisServer, redis_client: redis.Redis, slack_sandbox: SlackSandbox,
+    tmp_path: Path,
+    redis_server: RedisServer,
+    redis_client: redis.Redis,
+    slack_sandbox: SlackSandbox,
     x_sandbox: XSandbox,
-) -> None:  # fmt: skip
+) -> None:
     tweets = set(x_sandbox.add_mentions(*NORTHTOWN, count=180, text="@{username} what time is Northtown open {n}"))
     for deploy in deployment(tmp_path / "deploy", redis_server.url, slack_sandbox.url, x_sandbox.url):
         assert deploy.run_all({"cycle": ["worker", "--once"]}) == {"cycle": 0}, deploy.log("cycle")

@@ -9,7 +9,7 @@ import pytest
 import redis
 
 from bot.adapters.mention_store import RedisMentionStore
-from bot.adapters.store import AuditLog
+from bot.adapters.store import AuditLog, SeenRequests
 from bot.app import create_app
 from bot.blocks.ids import MentionAction
 from bot.core.models import Category
@@ -18,7 +18,7 @@ from bot.sandbox import SlackSandbox
 from bot.sandbox.signed import SIGNING_SECRET, SlackRequests, eventually
 from bot.sandbox.wsgi import serve_wsgi
 from bot.services import Services, build_services
-from bot.web import WebApp
+from bot.web.front_door import WebApp
 from config.desk import parse_desk
 from config.settings import Settings
 from tests.conftest import EXAMPLE_DESK
@@ -195,7 +195,7 @@ def listed_app(settings: Settings, redis_client: redis.Redis, slack_sandbox: Sla
     slack_sandbox.set_usergroup("S0NORTHGRP1", ["U0GROUPED01"])
     desk = parse_desk(EXAMPLE_DESK.read_text() + OVERRIDES)
     services = build_services(settings, desk)
-    web = WebApp(create_app(settings, services), SIGNING_SECRET, services.redis)
+    web = WebApp(create_app(settings, services), SIGNING_SECRET, SeenRequests(services.redis))
     with serve_wsgi(web) as url:
         yield SlackRequests(url)
     services.redis.close()

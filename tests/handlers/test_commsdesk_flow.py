@@ -15,10 +15,10 @@ from bot.adapters.store import AuditLog, Heartbeats, Keys
 from bot.blocks.ids import Command
 from bot.blocks.x_reads import build_forecast_line
 from bot.core.models import Category
+from bot.jobs.x_reads import desk_read_forecast
 from bot.sandbox import SlackSandbox
 from bot.sandbox.signed import SlackRequests, eventually
 from bot.services import Services
-from bot.x_budget import desk_read_forecast
 from tests.support.factories import decision, mention, tracked
 
 HOSTILE = "<!channel> <@U0APPR00001> look <https://evil.example|gov.uk> \u202e"
@@ -68,9 +68,12 @@ def test_status_lists_open_mentions_oldest_first_with_overdue_count(
     live_app: SlackRequests, store: RedisMentionStore, slack_sandbox: SlackSandbox
 ) -> None:
     first = tracked("2122000000000000001")
-    newer = tracked("2122000000000000002", mention=mention("2122000000000000002", text=HOSTILE),
-                    received_at=first.received_at + timedelta(hours=1),
-                    sla_due=datetime.now(UTC) + timedelta(hours=2))  # fmt: skip
+    newer = tracked(
+        "2122000000000000002",
+        mention=mention("2122000000000000002", text=HOSTILE),
+        received_at=first.received_at + timedelta(hours=1),
+        sla_due=datetime.now(UTC) + timedelta(hours=2),
+    )
     closed = tracked("2122000000000000003", decision=decision(needs_reply=False), sla_due=None)
     for record in (newer, first, closed):
         assert store.record_new(record)
@@ -133,18 +136,26 @@ def test_digest_shows_yesterdays_desk_rollup_privately_and_posts_nothing(
 def three_teams(store: RedisMentionStore) -> None:
     """Open mentions of Northtown, a Riverside emergency in the control room, and one the desk owns."""
     north = tracked(NORTH_ID, mention=mention(NORTH_ID))
-    emergency = tracked(EMERGENCY_ID, mention=mention(EMERGENCY_ID, text="@MPRiverside man on Mill Lane bridge"),
-                        team="riverside", route="control_room",
-                        decision=decision(Category.EMERGENCY, urgent=True, route="control_room"))  # fmt: skip
-    desk_owned = tracked(DESK_ID, mention=mention(DESK_ID), team="desk", route="desk",
-                         decision=decision(Category.QUESTION, route="desk"))  # fmt: skip
+    emergency = tracked(
+        EMERGENCY_ID,
+        mention=mention(EMERGENCY_ID, text="@MPRiverside man on Mill Lane bridge"),
+        team="riverside",
+        route="control_room",
+        decision=decision(Category.EMERGENCY, urgent=True, route="control_room"),
+    )
+    desk_owned = tracked(
+        DESK_ID, mention=mention(DESK_ID), team="desk", route="desk", decision=decision(Category.QUESTION, route="desk")
+    )
     for record in (north, emergency, desk_owned):
         assert store.record_new(record)
 
 
 def refused(services: Services, user: str, view: str) -> list[dict[str, str]]:
-    return [r for r in AuditLog(services.redis).entries("commsdesk") if r["action"] == f"commsdesk.{view}.refused"
-            and r["actor"] == user]  # fmt: skip
+    return [
+        r
+        for r in AuditLog(services.redis).entries("commsdesk")
+        if r["action"] == f"commsdesk.{view}.refused" and r["actor"] == user
+    ]
 
 
 @pytest.mark.usefixtures("three_teams")

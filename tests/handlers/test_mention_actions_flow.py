@@ -45,8 +45,9 @@ def card_ts(services: Services, store: RedisMentionStore) -> str:
 def click(slack: SlackRequests, action: MentionAction, ts: str, user: str = ALICE, option: str | None = None) -> None:
     value = "" if option is not None else TWEET
     selected = f"{TWEET}:{option}" if option is not None else None
-    answer = slack.block_action(action, value, user_id=user, channel=TEAM_CHANNEL, message_ts=ts,
-                                selected_option=selected)  # fmt: skip
+    answer = slack.block_action(
+        action, value, user_id=user, channel=TEAM_CHANNEL, message_ts=ts, selected_option=selected
+    )
     assert answer.status_code == 200
 
 

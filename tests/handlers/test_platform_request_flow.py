@@ -151,8 +151,13 @@ def test_decline_without_a_reason_is_impossible(
     file_request(live_app, slack_sandbox)
     request_id = request_id_of(slack_sandbox)
     live_app.block_action(RequestAction.DECLINE, request_id, user_id=APPROVER, channel=REQUESTS_CHANNEL)
-    modal = eventually(lambda: [c for c in slack_sandbox.calls_to("views.open") if c.params["view"].get("callback_id")
-                                == RequestView.DECLINE_REASON])[0].params["view"]  # fmt: skip
+    modal = eventually(
+        lambda: [
+            c
+            for c in slack_sandbox.calls_to("views.open")
+            if c.params["view"].get("callback_id") == RequestView.DECLINE_REASON
+        ]
+    )[0].params["view"]
     response = live_app.view_submission(
         RequestView.DECLINE_REASON, state_values(modal, {RequestBlock.NOTE: reason}), APPROVER, request_id
     )
@@ -183,9 +188,12 @@ def test_concurrent_approve_and_decline_have_exactly_one_winner(
     for thread in threads:
         thread.join(timeout=15)
     decisions = eventually(
-        lambda: [e["action"] for e in services.audit.entries(request_id) if e["action"] != "request.submitted"]
-        if len(services.audit.entries(request_id)) >= 3 else None
-    )  # fmt: skip
+        lambda: (
+            [e["action"] for e in services.audit.entries(request_id) if e["action"] != "request.submitted"]
+            if len(services.audit.entries(request_id)) >= 3
+            else None
+        )
+    )
     assert sorted(decisions) in (
         ["request.approved", "request.declined.refused"],
         ["request.approved.refused", "request.declined"],

@@ -18,12 +18,20 @@ BEARER_TOKEN = "x-bearer-faults-secret-0123456789"
 SECRETS = (BOT_TOKEN, BEARER_TOKEN, SIGNING_SECRET)
 
 
-def write_desk(path: Path, *, pace_ms: int = 5, reclaim_idle_seconds: int = 60, timeout_seconds: float = 10.0,
-               poll_seconds: int = 15) -> Path:  # fmt: skip
+def write_desk(
+    path: Path,
+    *,
+    pace_ms: int = 5,
+    reclaim_idle_seconds: int = 60,
+    timeout_seconds: float = 10.0,
+    poll_seconds: int = 15,
+) -> Path:
     """Write the example desk config with a fast outbox and the given X settings; return its path."""
     text = (REPO / "config" / "desk.example.toml").read_text(encoding="utf-8")
-    text += (f"\n[x]\npoll_seconds = {poll_seconds}\ntimeout_seconds = {timeout_seconds}\n"
-             f"\n[outbox]\npace_ms = {pace_ms}\nreclaim_idle_seconds = {reclaim_idle_seconds}\n")  # fmt: skip
+    text += (
+        f"\n[x]\npoll_seconds = {poll_seconds}\ntimeout_seconds = {timeout_seconds}\n"
+        f"\n[outbox]\npace_ms = {pace_ms}\nreclaim_idle_seconds = {reclaim_idle_seconds}\n"
+    )
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -41,16 +49,28 @@ class Deployment:
 
     def env(self, **extra: str) -> dict[str, str]:
         return commsdesk_env(
-            SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=self.slack_url,
-            X_BEARER_TOKEN=BEARER_TOKEN, X_API_URL=self.x_url, REDIS_URL=self.redis_url,
-            COMMSDESK_CONFIG=str(self.desk_path), LOG_LEVEL="DEBUG", LOG_FORMAT="json", **extra,
-        )  # fmt: skip
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_API_URL=self.slack_url,
+            X_BEARER_TOKEN=BEARER_TOKEN,
+            X_API_URL=self.x_url,
+            REDIS_URL=self.redis_url,
+            COMMSDESK_CONFIG=str(self.desk_path),
+            LOG_LEVEL="DEBUG",
+            LOG_FORMAT="json",
+            **extra,
+        )
 
     def start(self, name: str, *args: str, **extra_env: str) -> subprocess.Popen[bytes]:
         """Start `commsdesk <args>` with output captured to `<workdir>/<name>.log`."""
         with open(self.workdir / f"{name}.log", "ab") as log:
-            process = subprocess.Popen([sys.executable, "-m", "bot", *args], env=self.env(**extra_env),
-                                       cwd=self.workdir, stdout=log, stderr=log)  # fmt: skip
+            process = subprocess.Popen(
+                [sys.executable, "-m", "bot", *args],
+                env=self.env(**extra_env),
+                cwd=self.workdir,
+                stdout=log,
+                stderr=log,
+            )
         self.processes.append(process)
         return process
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.core.models import Category, Mention
-from bot.core.triage_model import ModelOpinion, SafetyBand
+from bot.core.triage.model import ModelOpinion, SafetyBand
 
 BAND = SafetyBand(lower=0.2, upper=0.6)
 

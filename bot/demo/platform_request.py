@@ -41,19 +41,24 @@ def file_question_and_approve(services: Services, slack: SlackSandbox, signed: S
     request_id = _file(services, slack, signed, say)
     _ask_and_update(services, slack, signed, say, request_id, approver)
     say(f"\n5. {approver} clicks Approve on the updated card.")
-    answer = signed.block_action(RequestAction.APPROVE, request_id, user_id=approver,
-                                 channel=services.desk.desk.requests_channel)  # fmt: skip
+    answer = signed.block_action(
+        RequestAction.APPROVE, request_id, user_id=approver, channel=services.desk.desk.requests_channel
+    )
     _await_dm(slack, "approved")
-    say(f"   HTTP {answer.status_code}; request {request_id} is approved; the card shows the decision and "
-        f"{REQUESTER} is told by DM.")  # fmt: skip
+    say(
+        f"   HTTP {answer.status_code}; request {request_id} is approved; the card shows the decision and "
+        f"{REQUESTER} is told by DM."
+    )
     trail = [e["action"] for e in services.audit.entries(request_id)]
     say(f"   audit trail: {' → '.join(trail)}")
 
 
 def _file(services: Services, slack: SlackSandbox, signed: SlackRequests, say: Say) -> str:
     channel = services.desk.desk.requests_channel
-    say(f"\n3. {REQUESTER} (Northtown) types {Command.REQUEST_PLATFORM}: the form opens, and they ask for Nextdoor "
-        "with their evidence, plan and cover.")  # fmt: skip
+    say(
+        f"\n3. {REQUESTER} (Northtown) types {Command.REQUEST_PLATFORM}: the form opens, and they ask for Nextdoor "
+        "with their evidence, plan and cover."
+    )
     signed.command(Command.REQUEST_PLATFORM, user_id=REQUESTER)
     form = _opened_view(slack, RequestView.FORM)
     answers = form_answers(services.platform_requests.now().date())
@@ -61,8 +66,10 @@ def _file(services: Services, slack: SlackSandbox, signed: SlackRequests, say: S
     card = eventually(lambda: slack.messages(channel))[-1]
     _await_dm(slack, "gone to Corp Comms")
     request_id = str(card["metadata"]["event_payload"]["request_id"])
-    say(f"   HTTP {answer.status_code}; request {request_id} stored as {_state(services, request_id)}; a review card "
-        f"is in the requests channel and {REQUESTER} has a DM.")  # fmt: skip
+    say(
+        f"   HTTP {answer.status_code}; request {request_id} stored as {_state(services, request_id)}; a review card "
+        f"is in the requests channel and {REQUESTER} has a DM."
+    )
     return request_id
 
 
@@ -70,8 +77,9 @@ def _ask_and_update(
     services: Services, slack: SlackSandbox, signed: SlackRequests, say: Say, request_id: str, approver: str
 ) -> None:
     say(f'\n4. {approver} (a desk approver) clicks Ask for info and asks: "{QUESTION}"')
-    signed.block_action(RequestAction.ASK_INFO, request_id, user_id=approver,
-                        channel=services.desk.desk.requests_channel)  # fmt: skip
+    signed.block_action(
+        RequestAction.ASK_INFO, request_id, user_id=approver, channel=services.desk.desk.requests_channel
+    )
     _opened_view(slack, RequestView.INFO_QUESTION)
     note = RequestBlock.NOTE.value
     question: dict[str, dict[str, Any]] = {note: {note: {"type": "plain_text_input", "value": QUESTION}}}
@@ -79,18 +87,29 @@ def _ask_and_update(
     _await_dm(slack, QUESTION)
     say(f"   request is now info_requested; {REQUESTER} gets the question by DM with an Update request button.")
     signed.block_action(RequestAction.UPDATE, request_id, user_id=REQUESTER, channel=slack.dm_channel(REQUESTER))
-    form = eventually(lambda: [c.params["view"] for c in slack.calls_to("views.update")
-                               if c.params["view"].get("callback_id") == RequestView.FORM])[-1]  # fmt: skip
-    signed.view_submission(RequestView.FORM, state_values(form, {"people": COVER}), user_id=REQUESTER,
-                           private_metadata=request_id)  # fmt: skip
+    form = eventually(
+        lambda: [
+            c.params["view"]
+            for c in slack.calls_to("views.update")
+            if c.params["view"].get("callback_id") == RequestView.FORM
+        ]
+    )[-1]
+    signed.view_submission(
+        RequestView.FORM, state_values(form, {"people": COVER}), user_id=REQUESTER, private_metadata=request_id
+    )
     _await_dm(slack, "updated request")
-    say(f"   {REQUESTER} clicks Update request; the form reopens prefilled, they name August's cover and resubmit: "
-        "the request is resubmitted and its card updated in place.")  # fmt: skip
+    say(
+        f"   {REQUESTER} clicks Update request; the form reopens prefilled, they name August's cover and resubmit: "
+        "the request is resubmitted and its card updated in place."
+    )
 
 
 def _opened_view(slack: SlackSandbox, callback_id: str) -> dict[str, Any]:
-    views = eventually(lambda: [c.params["view"] for c in slack.calls_to("views.open")
-                                if c.params["view"].get("callback_id") == callback_id])  # fmt: skip
+    views = eventually(
+        lambda: [
+            c.params["view"] for c in slack.calls_to("views.open") if c.params["view"].get("callback_id") == callback_id
+        ]
+    )
     return dict(views[-1])
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.signals import signal
+from bot.core.triage.signals import signal
 
 MEDIA_REQUEST = signal(
     "asks for comment or material",

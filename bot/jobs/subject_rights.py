@@ -3,29 +3,25 @@
 Held about an author (by handle, case-insensitive): the mention records they wrote (text, name, location,
 triage reasons), where those mentions' Slack cards are, audit entries about those mentions, triage
 corrections naming them, and outbox or dead-letter entries still carrying a card for them. Erasure redacts
-each record as the retention sweep does (`bot.retention.redacted`), redraws its cards as the redacted card,
+each record as the retention sweep does (`bot.jobs.retention.redacted`), redraws its cards as the redacted card,
 drops its dead letters, and audits each erasure by post id only, so the audit trail keeps no content.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import redis
-
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.slack_cards import SlackCardPublisher
-from bot.adapters.store import CORRECTIONS_STREAM, OUTBOX_LANES, AuditLog, Keys
+from bot.adapters.store import AuditLog
+from bot.adapters.subject_records import RedisSubjectRecords
 from bot.core.errors import NotFound, UpstreamError
 from bot.core.tracking import MentionState, TrackedMention
-from bot.retention import redacted
+from bot.jobs.retention import redacted
 
 ACTOR = "subject-rights"
-STREAM_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -73,21 +69,22 @@ def normalise(handle: str) -> str:
 class SubjectRights:
     """Find and erase one author's data across Redis and Slack."""
 
-    def __init__(self, client: redis.Redis, store: RedisMentionStore, cards: SlackCardPublisher) -> None:
-        self._client = client
+    def __init__(
+        self, records: RedisSubjectRecords, store: RedisMentionStore, cards: SlackCardPublisher, audit: AuditLog
+    ) -> None:
+        self._records = records
         self._store = store
         self._cards = cards
-        self._audit = AuditLog(client)
+        self._audit = audit
 
     def find(self, handle: str) -> Holdings:
         """Gather every record, audit entry, correction and queued post about `handle`'s mentions."""
         wanted = normalise(handle)
-        mentions = tuple(t for t in self._every_mention() if t.mention.author.username.casefold() == wanted)
+        mentions = tuple(t for t in self._records.every_mention() if t.mention.author.username.casefold() == wanted)
         ids = {t.mention.id for t in mentions}
         audit = tuple(e for e in self._audit.entries(count=10_000_000) if e.get("subject") in ids)
-        corrections = tuple(self._stream_naming(CORRECTIONS_STREAM, ids))
-        queued = [e for lane in OUTBOX_LANES for e in self._stream_naming(Keys.outbox(lane), ids)]
-        queued += self._stream_naming(Keys.dead_letters(), ids)
+        corrections = tuple(self._records.corrections_naming(ids))
+        queued = self._records.queued_naming(ids) + self._records.dead_letters_naming(ids)
         return Holdings(handle.strip().lstrip("@"), mentions, audit, corrections, tuple(queued))
 
     def erase(self, holdings: Holdings) -> Erasure:
@@ -112,42 +109,7 @@ class SubjectRights:
                 cards += len(after.cards)
             except UpstreamError:
                 failed += 1
-        dead = [e["id"] for e in self._stream_naming(Keys.dead_letters(), holdings.ids)]
-        if dead:
-            self._client.xdel(Keys.dead_letters(), *dead)
-        queued = sum(1 for lane in OUTBOX_LANES for _ in self._stream_naming(Keys.outbox(lane), holdings.ids))
+        dead = [e["id"] for e in self._records.dead_letters_naming(holdings.ids)]
+        self._records.drop_dead_letters(dead)
+        queued = len(self._records.queued_naming(holdings.ids))
         return Erasure(redacted=erased, cards=cards, cards_failed=failed, dead_letters=len(dead), still_queued=queued)
-
-    def _every_mention(self) -> Iterator[TrackedMention]:
-        for key in self._client.scan_iter(match=Keys.every_mention(), count=500):
-            raw = self._client.get(key)
-            if raw:
-                yield TrackedMention.model_validate_json(raw)
-
-    def _stream_naming(self, stream: str, ids: set[str]) -> list[dict[str, str]]:
-        """Entries of `stream` naming one of `ids` in any field (read generically: any stream shape works)."""
-        if not ids:
-            return []
-        found: list[dict[str, str]] = []
-        start = "-"
-        while True:
-            rows: list[tuple[str, dict[str, str]]] = self._client.xrange(stream, min=start, count=STREAM_BATCH)  # type: ignore[assignment]
-            for entry_id, fields in rows:
-                if any(_names(value, ids) for value in fields.values()):
-                    found.append({"id": entry_id, **fields})
-            if len(rows) < STREAM_BATCH:
-                return found
-            start = "(" + rows[-1][0]
-
-
-def _names(value: str, ids: set[str]) -> bool:
-    """Whether a field names one of `ids`, as the whole value or as a tweet_id inside JSON."""
-    if value in ids:
-        return True
-    if not value.startswith("{"):
-        return False
-    try:
-        decoded = json.loads(value)
-    except ValueError:
-        return False
-    return isinstance(decoded, dict) and str(decoded.get("tweet_id", "")) in ids

@@ -10,12 +10,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 
-import redis
 from prometheus_client import CollectorRegistry
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from bot.adapters.store import Heartbeats
+from bot.core.errors import UpstreamError
 from bot.logs import get_logger
 
 log = get_logger(__name__)
@@ -50,7 +50,7 @@ class Heartbeat:
         try:
             self._beats.beat(self._consumer, self._wall(), self._stale_after)
             self._written = self._last
-        except redis.RedisError as exc:
+        except UpstreamError as exc:
             log.warning("heartbeat not written to redis; retried next turn", error=str(exc))
 
     def age(self) -> float:

@@ -11,17 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
-import redis
 from apscheduler.job import Job
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.adapters.mention_store import RedisMentionStore
-from bot.adapters.store import DIGEST_MARK_TTL, Keys, Leases, first_start
+from bot.adapters.slack_messages import SlackMessages
+from bot.adapters.store import DigestMarks, Leases
 from bot.blocks.digest import (
     build_chart_alt_text,
     build_digest,
@@ -29,11 +26,12 @@ from bot.blocks.digest import (
     build_digest_summary,
     read_digest_metadata,
 )
+from bot.core.clock import utc_now
 from bot.core.digest import Digest
-from bot.core.errors import NotFound
+from bot.core.errors import NotFound, SlackRefused
 from bot.core.models import DESK
 from bot.core.tracking import CardRef, CardRole, with_card
-from bot.digest_build import DigestBuilder, local_yesterday, utc_now
+from bot.jobs.build_digest import DigestBuilder, local_yesterday
 from bot.logs import get_logger
 from config.desk import Desk
 
@@ -56,21 +54,23 @@ class DigestPoster:
 
     def __init__(
         self,
-        client: WebClient,
-        redis_client: redis.Redis,
+        client: SlackMessages,
+        marks: DigestMarks,
+        leases: Leases,
+        mentions: RedisMentionStore,
         desk: Desk,
         builder: DigestBuilder,
         clock: Callable[[], datetime] = utc_now,
         lease_seconds: float = 30,
     ) -> None:
         self._slack = client
-        self._redis = redis_client
+        self._marks = marks
         self._desk = desk
         self._builder = builder
         self._clock = clock
-        self._leases = Leases(redis_client)
+        self._leases = leases
         self._lease_seconds = lease_seconds
-        self._mentions = RedisMentionStore(redis_client, desk.retention.mention_days)
+        self._mentions = mentions
 
     def yesterday(self, now: datetime | None = None) -> date:
         """The date a digest at `now` reports on: the day before, in the desk time zone."""
@@ -89,11 +89,11 @@ class DigestPoster:
         return [DESK, *(t.key for t in self._desk.teams)]
 
     def is_posted(self, day: date) -> bool:
-        return all(self._redis.exists(Keys.digest_mark(day.isoformat(), team)) for team in self.targets())
+        return all(self._marks.posted(day.isoformat(), team) for team in self.targets())
 
     def before_start(self, day: date) -> bool:
         """Whether `day` ended before the desk first started: a digest of it would be all zeros."""
-        started = first_start(self._redis)
+        started = self._marks.first_start()
         return started is not None and day < started.astimezone(self._desk.zone).date()
 
     def post_yesterday(self) -> list[PostOutcome] | None:
@@ -136,8 +136,7 @@ class DigestPoster:
 
     def _post_one(self, digest: Digest) -> PostOutcome:
         channel, day = self.channel_of(digest.team), digest.day.isoformat()
-        mark = Keys.digest_mark(day, digest.team)
-        if self._redis.exists(mark):
+        if self._marks.posted(day, digest.team):
             return PostOutcome(digest.team, channel, "already")
         try:
             ts = self._find_posted(channel, digest)
@@ -147,11 +146,11 @@ class DigestPoster:
                 self._upload_chart(channel, ts, digest)
             elif not self._thread_has_file(channel, ts):
                 self._upload_chart(channel, ts, digest)
-        except (SlackApiError, OSError) as exc:  # OSError covers resets and timeouts (urllib's URLError)
+        except (SlackRefused, OSError) as exc:  # OSError covers resets and timeouts (urllib's URLError)
             log.error("digest.post_failed", team=digest.team, channel=channel, day=day, error=_reason(exc))
             return PostOutcome(digest.team, channel, "failed")
         self._record_lines(digest, CardRef(channel=channel, ts=ts, role=CardRole.DIGEST))
-        self._redis.set(mark, f"{channel}:{ts}", ex=DIGEST_MARK_TTL)
+        self._marks.mark(day, digest.team, f"{channel}:{ts}")
         log.info("digest.done", team=digest.team, channel=channel, day=day, status=status, ts=ts)
         return PostOutcome(digest.team, channel, status, ts)
 
@@ -164,53 +163,37 @@ class DigestPoster:
                 log.info("digest.line_of_a_mention_gone", tweet_id=item.tweet_id)
 
     def _post_message(self, channel: str, digest: Digest) -> str:
-        response = self._slack.chat_postMessage(
-            channel=channel,
-            text=build_digest_summary(digest),
-            blocks=build_digest(digest),
-            metadata=build_digest_metadata(digest),
-            unfurl_links=False,
-            unfurl_media=False,
-        )
-        return str(response["ts"])
+        message = {"text": build_digest_summary(digest), "blocks": build_digest(digest)}
+        return self._slack.post(channel, message, build_digest_metadata(digest))
 
     def _upload_chart(self, channel: str, ts: str, digest: Digest) -> None:
         """Upload the chart in the digest's thread; a failed chart is logged, never a reason to post twice."""
         try:
-            self._slack.files_upload_v2(
-                channel=channel,
-                thread_ts=ts,
-                file=self._builder.chart(digest),
+            self._slack.upload(
+                channel,
+                ts,
+                self._builder.chart(digest),
                 filename=f"digest-{digest.day.isoformat()}-{digest.team}.png",
                 title=f"{digest.name}: 7 days to {digest.day:%d %b %Y}",
                 alt_txt=build_chart_alt_text(digest),
             )
-        except (SlackApiError, OSError) as exc:
+        except (SlackRefused, OSError) as exc:
             log.warning("digest.chart_failed", team=digest.team, channel=channel, error=_reason(exc))
 
     def _find_posted(self, channel: str, digest: Digest) -> str | None:
         """Look through the channel since the digest's date began for a message carrying this digest's metadata."""
         start = datetime.combine(digest.day, datetime.min.time(), tzinfo=self._desk.zone).timestamp()
-        cursor = ""
-        for _ in range(HISTORY_PAGES):
-            page: Any = self._slack.conversations_history(
-                channel=channel, oldest=f"{start:.6f}", include_all_metadata=True, limit=200, cursor=cursor or None
-            )
-            for message in page.get("messages", []):
-                if read_digest_metadata(message) == (digest.day, digest.team):
-                    return str(message["ts"])
-            cursor = (page.get("response_metadata") or {}).get("next_cursor", "")
-            if not cursor:
-                return None
-        return None
+        found = self._slack.find(
+            channel, start, lambda message: read_digest_metadata(message) == (digest.day, digest.team), HISTORY_PAGES
+        )
+        return None if found is None else str(found["ts"])
 
     def _thread_has_file(self, channel: str, ts: str) -> bool:
-        page: Any = self._slack.conversations_replies(channel=channel, ts=ts, limit=50)
-        return any(m.get("files") for m in page.get("messages", []) if m.get("ts") != ts)
+        return self._slack.thread_has_file(channel, ts)
 
 
 def _reason(exc: Exception) -> str:
-    return str(exc.response.get("error")) if isinstance(exc, SlackApiError) else type(exc).__name__
+    return exc.error if isinstance(exc, SlackRefused) else type(exc).__name__
 
 
 def digest_trigger(desk: Desk) -> CronTrigger:

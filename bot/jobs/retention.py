@@ -22,25 +22,24 @@ Every message that shows a mention is in its card index with its role: its cards
 removal notice; a surge summary or digest that lists it among others keeps the others, its line reads "(removed)".
 
 X budget: `GET /2/tweets` is charged per post returned (deleted ones cost nothing), counted by the source's
-meter like every other read (bot/x_budget.py). A check costs about as many reads as the desk receives in
+meter like every other read (bot/jobs/x_reads.py). A check costs about as many reads as the desk receives in
 `compliance_days`, once per UTC day (X charges a post read twice in a day once), instead of a month's worth."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
-
-import redis
-from slack_sdk import WebClient
 
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.correction_store import RedisCorrectionLog
-from bot.adapters.mention_store import RedisMentionStore, card_day, read_card_entry
-from bot.adapters.outbox import DEAD_LETTER_DAYS, trim_dead_letters
-from bot.adapters.slack_cards import LINE_LOCK_SECONDS, SlackCardPublisher
-from bot.adapters.store import OPEN_QUEUE, AuditLog, Keys, Leases
+from bot.adapters.mention_store import RedisMentionStore
+from bot.adapters.outbox import DEAD_LETTER_DAYS
+from bot.adapters.retention_index import RedisRetentionIndex
+from bot.adapters.slack_cards import SlackCardPublisher
+from bot.adapters.store import AuditLog
+from bot.core.clock import utc_now
 from bot.core.errors import NotFound
 from bot.core.tracking import CardRef, MentionState, TrackedMention
 from bot.logs import get_logger
@@ -81,16 +80,16 @@ class SweepReport:
 def redacted(tracked: TrackedMention) -> TrackedMention:
     """Drop everything personal from a record: text, author, who it mentioned or replied to, and why it matched."""
     mention = tracked.mention.model_copy(
-        update={"text": "", "author": tracked.mention.author.model_copy(update={"id": "", "username": "", "name": "",
-                                                                               "location": ""}),
-                "mentioned": (), "in_reply_to_user_id": "", "referenced": ()}
-    )  # fmt: skip
+        update={
+            "text": "",
+            "author": tracked.mention.author.model_copy(update={"id": "", "username": "", "name": "", "location": ""}),
+            "mentioned": (),
+            "in_reply_to_user_id": "",
+            "referenced": (),
+        }
+    )
     decision = tracked.decision.model_copy(update={"reasons": ()})
     return tracked.model_copy(update={"mention": mention, "decision": decision, "state": MentionState.REDACTED})
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _awaits_reply(tracked: TrackedMention) -> bool:
@@ -98,21 +97,39 @@ def _awaits_reply(tracked: TrackedMention) -> bool:
     return tracked.is_open and tracked.sla_due is not None
 
 
+@dataclass(frozen=True)
+class RetentionStores:
+    """The other stores the sweep trims: the audit stream, the desk's corrections, own posts and dead letters."""
+
+    audit: AuditLog
+    corrections: RedisCorrectionLog
+    aggregates: RedisAggregates
+    trim_dead_letters: Callable[[datetime], int]
+
+
 class RetentionSweeper:
     """The compliance check and the retention sweep over the mention store, X and Slack."""
 
-    def __init__(self, client: redis.Redis, store: RedisMentionStore, lookup: TweetLookup, slack: WebClient,
-                 desk: Desk, clock: Callable[[], datetime] = _now) -> None:  # fmt: skip
-        self._client = client
+    def __init__(
+        self,
+        index: RedisRetentionIndex,
+        store: RedisMentionStore,
+        lookup: TweetLookup,
+        cards: SlackCardPublisher,
+        stores: RetentionStores,
+        desk: Desk,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._index = index
         self._store = store
         self._lookup = lookup
-        self._slack = slack
+        self._cards = cards
+        self._audit = stores.audit
+        self._corrections = stores.corrections
+        self._aggregates = stores.aggregates
+        self._trim_dead_letters = stores.trim_dead_letters
         self._desk = desk
-        self._audit = AuditLog(client)
-        self._corrections = RedisCorrectionLog(client, desk.retention.audit_days)
         self._clock = clock
-        leases = Leases(client)
-        self._cards = SlackCardPublisher(slack, desk, clock, lambda name: leases.held(name, LINE_LOCK_SECONDS))
 
     @property
     def _retention(self) -> timedelta:
@@ -150,15 +167,9 @@ class RetentionSweeper:
 
     def _shown(self, window: datetime, corrected: set[str]) -> list[tuple[str, float]]:
         """Ids and received times of what still holds text: awaiting a reply, recent, or corrected by the desk."""
-        recent: list[tuple[str, float]] = self._client.zrangebyscore(  # type: ignore[assignment]
-            Keys.tracked(), window.timestamp(), "+inf", withscores=True
-        )
-        waiting = [str(i) for i in self._client.zrange(OPEN_QUEUE, 0, -1)] + sorted(corrected)
-        chosen = {str(i): float(at) for i, at in recent}
-        older = [i for i in waiting if i not in chosen]
-        if older:
-            scores = self._client.zmscore(Keys.tracked(), older)
-            chosen.update({i: float(at) for i, at in zip(older, scores, strict=True) if at is not None})
+        waiting = self._index.awaiting_reply() + sorted(corrected)
+        chosen = dict(self._index.received(window.timestamp(), "+inf"))
+        chosen.update(self._index.received_at([i for i in waiting if i not in chosen]))
         return sorted(chosen.items(), key=lambda item: item[1])
 
     def _minimise_closed(self, cutoff: datetime, window: datetime, corrected: set[str]) -> tuple[int, int]:
@@ -168,12 +179,10 @@ class RetentionSweeper:
         promise without re-reading a month of mentions. Return (mentions redacted now, cards Slack refused).
         """
         reason = f"closed and older than {self._desk.x.compliance_days} days"
-        rows: list[tuple[str, float]] = self._client.zrangebyscore(  # type: ignore[assignment]
-            Keys.tracked(), cutoff.timestamp(), f"({window.timestamp()}", withscores=True
-        )
+        rows = self._index.received(cutoff.timestamp(), f"({window.timestamp()}")
         minimised = failed = 0
         for start in range(0, len(rows), SWEEP_BATCH):
-            received = {str(i): float(at) for i, at in rows[start : start + SWEEP_BATCH]}
+            received = dict(rows[start : start + SWEEP_BATCH])
             to_redraw: dict[str, tuple[CardRef, ...]] = {}
             for tracked in self._store.get_many(list(received)):
                 tweet_id = tracked.mention.id
@@ -209,20 +218,17 @@ class RetentionSweeper:
         return after
 
     def _indexed(self, tweet_id: str, received: dict[str, float]) -> bool:
-        return bool(self._client.hexists(Keys.cards_index(card_day(received[tweet_id])), tweet_id))
+        return self._index.has_cards_entry(tweet_id, received[tweet_id])
 
     def _redact_cards(self, cards: dict[str, tuple[CardRef, ...]], received: dict[str, float], reason: str) -> int:
         """Redact every message of these mentions; forget a mention's card index entry once all of its are done."""
         if not cards:
             return 0
         failed = self._cards.redact(cards, reason)
-        done = self._client.pipeline(transaction=False)
         for tweet_id, misses in failed.items():
-            if not misses:
-                done.hdel(Keys.cards_index(card_day(received[tweet_id])), tweet_id)
-            else:
+            if misses:
                 log.warning("messages not redacted; retried next run", tweet_id=tweet_id, failed=misses)
-        done.execute()
+        self._index.forget_cards_entries({i: received[i] for i, misses in failed.items() if not misses})
         return sum(failed.values())
 
     # -- retention: past the configured period ---------------------------------------------------------
@@ -231,16 +237,13 @@ class RetentionSweeper:
         """Erase what is left of mentions received before the retention cut-off and redact their cards."""
         cutoff = (now or self._clock()) - self._retention
         reason = f"past the {self._desk.retention.mention_days}-day retention"
-        rows: list[tuple[str, float]] = self._client.zrangebyscore(  # type: ignore[assignment]
-            Keys.tracked(), "-inf", f"({cutoff.timestamp()}", withscores=True
-        )
+        rows = self._index.received("-inf", f"({cutoff.timestamp()}")
         expired = redrawn = failed = 0
         for start in range(0, len(rows), SWEEP_BATCH):
-            chunk = [(str(tweet_id), float(score)) for tweet_id, score in rows[start : start + SWEEP_BATCH]]
-            done, cards, failures = self._expire(chunk, reason)
+            done, cards, failures = self._expire(rows[start : start + SWEEP_BATCH], reason)
             expired, redrawn, failed = expired + done, redrawn + cards, failed + failures
-        stripped = RedisAggregates(self._client, self._desk.zone).forget_post_text(cutoff)
-        dead = trim_dead_letters(self._client, (now or self._clock()) - timedelta(days=DEAD_LETTER_DAYS))
+        stripped = self._aggregates.forget_post_text(cutoff)
+        dead = self._trim_dead_letters((now or self._clock()) - timedelta(days=DEAD_LETTER_DAYS))
         trimmed = self._audit.trim_before(self._desk.retention.audit_days)
         report = SweepReport(
             expired=expired,
@@ -255,42 +258,13 @@ class RetentionSweeper:
 
     def _expire(self, chunk: list[tuple[str, float]], reason: str) -> tuple[int, int, int]:
         """Erase one chunk of expired mentions; return (erased, cards redrawn, cards failed)."""
-        read = self._client.pipeline(transaction=False)
-        for tweet_id, received in chunk:
-            read.hget(Keys.cards_index(card_day(received)), tweet_id)
-            read.get(Keys.mention(tweet_id))
-        replies = read.execute()
-        found = {
-            tweet_id: (received, *_cards_and_conversation(indexed, raw))
-            for (tweet_id, received), indexed, raw in zip(chunk, replies[0::2], replies[1::2], strict=True)
-        }
+        found = self._index.shown(chunk)
         misses = self._cards.redact({tweet_id: cards for tweet_id, (_, cards, _) in found.items()}, reason)
-        erase = self._client.pipeline(transaction=False)
-        erased: list[tuple[str, int]] = []
-        redrawn = failed = 0
-        for tweet_id, (received, cards, conversation) in found.items():
-            if misses[tweet_id]:
-                failed += misses[tweet_id]
-                continue
-            erased.append((tweet_id, len(cards)))
-            redrawn += len(cards)
-            erase.delete(Keys.mention(tweet_id))
-            erase.zrem(OPEN_QUEUE, tweet_id)
-            erase.zrem(Keys.tracked(), tweet_id)
-            erase.hdel(Keys.cards_index(card_day(received)), tweet_id)
-            if conversation:
-                erase.srem(Keys.conversation(conversation), tweet_id)
-        erase.execute()
+        failed = sum(misses[tweet_id] for tweet_id in found)
+        gone = [(tweet_id, shown) for tweet_id, shown in found.items() if not misses[tweet_id]]
+        self._index.erase(gone)
+        erased = [(tweet_id, len(cards)) for tweet_id, (_, cards, _) in gone]
+        redrawn = sum(count for _, count in erased)
         for tweet_id, cards_count in erased:
             self._audit.record(ACTOR, "mention.expired", tweet_id, reason=reason, cards=str(cards_count))
         return len(erased), redrawn, failed
-
-
-def _cards_and_conversation(indexed: str | None, raw: str | None) -> tuple[tuple[CardRef, ...], str]:
-    """Read a mention's cards and conversation from its card-index entry, else from its record if still there."""
-    if indexed:
-        return read_card_entry(indexed)
-    if raw:
-        tracked = TrackedMention.model_validate_json(raw)
-        return tracked.cards, tracked.mention.conversation_id
-    return (), ""

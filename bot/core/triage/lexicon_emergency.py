@@ -6,7 +6,7 @@ trapped, in water or missing right now counts on its own. Figures of speech are 
 
 from __future__ import annotations
 
-from bot.core.signals import Signal, signal
+from bot.core.triage.signals import Signal, signal
 
 FIGURES_OF_SPEECH = signal(
     "a figure of speech",

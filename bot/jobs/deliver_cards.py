@@ -12,73 +12,47 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
-
-import redis
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.outbox import OutboxEntry, RedisOutbox
-from bot.adapters.store import OUTBOX_LANES, Keys
+from bot.adapters.pacer import ChannelPacer
+from bot.adapters.slack_messages import Message, SlackMessages, metadata, metadata_of
+from bot.adapters.store import OUTBOX_LANES
 from bot.blocks.ids import MetadataType
 from bot.blocks.mention_card import build_desk_escalation, build_mention_card, build_urgent_realert
-from bot.blocks.surge import SURGE_METADATA_TYPE, build_surge_summary
-from bot.core.errors import NotFound
+from bot.blocks.surge import build_surge_summary
+from bot.core.clock import Clock, utc_now
+from bot.core.errors import NotFound, SlackRefused
 from bot.core.relay import Priority
 from bot.core.surge import SurgeRule
 from bot.core.tracking import CardRef, CardRole, TrackedMention, with_card
+from bot.jobs.chase_sla import card_posted, control_room_card
 from bot.logs import get_logger
-from bot.metrics import CARDS_POSTED, MENTIONS_ROLLED_UP, UPSTREAM_429
-from bot.sla import card_posted, control_room_card
+from bot.web.metrics import CARDS_POSTED, MENTIONS_ROLLED_UP, UPSTREAM_429
 from config.desk import Desk
 
 log = get_logger(__name__)
 
-PACE_MS = 1000  # Slack allows about one message a second per channel, counted here from the end of a post
-IN_FLIGHT_MS = 15_000  # a post reserves its channel at most this long (longer than the Web API timeout)
 HISTORY_PAGES = 5
 POSTERS = 8  # channels posted to at once
 TOUCH_EVERY_SECONDS = 10.0  # well inside the reclaim idle time, so held entries are never taken over
-Clock = Callable[[], datetime]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-class ChannelPacer:
-    """Hand out per-channel posting slots shared by every worker."""
-
-    def __init__(self, client: redis.Redis, pace_ms: int = PACE_MS) -> None:
-        self._client = client
-        self._pace_ms = pace_ms
-
-    @property
-    def pace_seconds(self) -> float:
-        return self._pace_ms / 1000
-
-    def try_slot(self, channel: str) -> bool:
-        """Reserve the channel for one post; the reservation lasts until `posted` (or a timeout, if we crash)."""
-        return bool(self._client.set(Keys.pace(channel), "1", nx=True, px=IN_FLIGHT_MS))
-
-    def posted(self, channel: str) -> None:
-        """Open the channel's next slot one pace after this post finished, not after it started.
-
-        Counting from the finish keeps posts a full pace apart on Slack's side however long each one took to
-        send, so scheduling jitter on a busy machine no longer turns into 429s that waste the next slot.
-        """
-        self.hold(channel, self.pace_seconds)
-
-    def hold(self, channel: str, seconds: float) -> None:
-        self._client.set(Keys.pace(channel), "1", px=max(self._pace_ms, int(seconds * 1000)))
 
 
 class OutboxDrainer:
     """Post queued cards and messages; keep what cannot go yet in a local, priority-ordered buffer."""
 
-    def __init__(self, outbox: RedisOutbox, mentions: RedisMentionStore, slack: WebClient, pacer: ChannelPacer,
-                 desk: Desk, clock: Clock = _now, buffer_limit: int = 500) -> None:  # fmt: skip
+    def __init__(
+        self,
+        outbox: RedisOutbox,
+        mentions: RedisMentionStore,
+        slack: SlackMessages,
+        pacer: ChannelPacer,
+        desk: Desk,
+        clock: Clock = utc_now,
+        buffer_limit: int = 500,
+    ) -> None:
         self._outbox = outbox
         self._mentions = mentions
         self._slack = slack
@@ -174,7 +148,7 @@ class OutboxDrainer:
                 self._post_notice(entry)
             else:
                 self._post_message(entry)
-        except SlackApiError as exc:
+        except SlackRefused as exc:
             return self._on_slack_error(entry, exc)
         except OSError as exc:
             log.warning("slack post failed; will reconcile and retry", channel=entry.channel, error=type(exc).__name__)
@@ -184,19 +158,16 @@ class OutboxDrainer:
         self._pacer.posted(entry.channel)
         return True
 
-    def _on_slack_error(self, entry: OutboxEntry, exc: SlackApiError) -> bool:
-        status = exc.response.status_code
-        error = str(exc.response.get("error", ""))
-        if status == 429:
+    def _on_slack_error(self, entry: OutboxEntry, exc: SlackRefused) -> bool:
+        if exc.rate_limited:
             UPSTREAM_429.labels(service="slack").inc()
-            retry_after = float(exc.response.headers.get("Retry-After", exc.response.headers.get("retry-after", 1)))
-            self._pacer.hold(entry.channel, retry_after)
+            self._pacer.hold(entry.channel, 1.0 if exc.retry_after is None else exc.retry_after)
             return False
-        if status >= 500 or error in {"ratelimited", "fatal_error", "internal_error", "service_unavailable"}:
+        if exc.transient:
             self._pacer.hold(entry.channel, 2.0)
             return False
-        log.error("slack refused a post for good; parked", channel=entry.channel, error=error)
-        self._outbox.dead_letter(entry, error or str(status))
+        log.error("slack refused a post for good; parked", channel=entry.channel, error=exc.error)
+        self._outbox.dead_letter(entry, exc.error or str(exc.status))
         return True
 
     def _post_card(self, entry: OutboxEntry) -> None:
@@ -209,12 +180,9 @@ class OutboxDrainer:
                 self._add_card(entry, ts)
                 return
         card = build_mention_card(tracked, entry.role, self._desk.teams, self._clock())
-        reply = self._slack.chat_postMessage(
-            channel=entry.channel, text=card["text"], blocks=card["blocks"], unfurl_links=False, unfurl_media=False,
-            metadata={"event_type": MetadataType.MENTION.value,
-                      "event_payload": {"tweet_id": entry.tweet_id, "route": entry.route}},
-        )  # fmt: skip
-        self._add_card(entry, str(reply["ts"]))
+        meta = metadata(MetadataType.MENTION, {"tweet_id": entry.tweet_id, "route": entry.route})
+        ts = self._slack.post(entry.channel, {"text": card["text"], "blocks": card["blocks"]}, meta)
+        self._add_card(entry, ts)
         CARDS_POSTED.labels(kind=f"mention_{entry.role}").inc()
 
     def _add_card(self, entry: OutboxEntry, ts: str) -> None:
@@ -224,31 +192,25 @@ class OutboxDrainer:
     def _find_posted_card(self, entry: OutboxEntry, tracked: TrackedMention) -> str | None:
         """Look for this card in the channel's recent history by its metadata; return its ts if found."""
 
-        def matches(event_type: str, payload: dict[str, Any]) -> bool:
+        def matches(message: Message) -> bool:
             # a card's metadata names no role; an SLA notice's names its own, so it is never taken for the card
-            return event_type == MetadataType.MENTION.value and payload.get("tweet_id") == entry.tweet_id \
-                and payload.get("route") == entry.route and payload.get("role", entry.role) == entry.role  # fmt: skip
+            event_type, payload = metadata_of(message)
+            return (
+                event_type == MetadataType.MENTION.value
+                and payload.get("tweet_id") == entry.tweet_id
+                and payload.get("route") == entry.route
+                and payload.get("role", entry.role) == entry.role
+            )
 
         return self._find_in_history(entry.channel, tracked.received_at - timedelta(minutes=5), matches)
 
-    def _find_in_history(
-        self, channel: str, since: datetime, matches: Callable[[str, dict[str, Any]], bool]
-    ) -> str | None:
-        """Return the ts of a message in `channel` since `since` whose metadata `matches`, if there is one."""
-        cursor = None
-        for _ in range(HISTORY_PAGES):
-            page: Any = self._slack.conversations_history(
-                channel=channel, oldest=f"{since.timestamp():.6f}", include_all_metadata=True, limit=200, cursor=cursor
-            )
-            for message in page.get("messages", []):
-                meta = message.get("metadata") or {}
-                if matches(str(meta.get("event_type", "")), meta.get("event_payload") or {}):
-                    log.info("message already posted; reconciled", channel=channel, ts=message["ts"])
-                    return str(message["ts"])
-            cursor = (page.get("response_metadata") or {}).get("next_cursor")
-            if not cursor:
-                break
-        return None
+    def _find_in_history(self, channel: str, since: datetime, matches: Callable[[Message], bool]) -> str | None:
+        """Return the ts of a message in `channel` since `since` that `matches`, if there is one."""
+        found = self._slack.find(channel, since.timestamp(), matches, HISTORY_PAGES)
+        if found is None:
+            return None
+        log.info("message already posted; reconciled", channel=channel, ts=found["ts"])
+        return str(found["ts"])
 
     def _post_summary(self, entry: OutboxEntry) -> None:
         """Post a closed period's surge summary once, then point each rolled-up mention at it."""
@@ -259,17 +221,13 @@ class OutboxDrainer:
             ts = None
             if self._outbox.mark_attempt(entry):
                 since = datetime.fromtimestamp(self._surge.window_end(window) - self._surge.summary_seconds, UTC)
-                ts = self._find_in_history(entry.channel, since, lambda kind, payload: kind == SURGE_METADATA_TYPE
-                                           and payload.get("key") == entry.key)  # fmt: skip
+                ts = self._find_in_history(entry.channel, since, partial(_is_summary, entry.key))
             if ts is None:
-                message = build_surge_summary(entry.channel, self._mentions.get_many(tweet_ids),
-                                              self._surge.summary_seconds)  # fmt: skip
-                reply = self._slack.chat_postMessage(
-                    channel=entry.channel, text=message["text"], blocks=message["blocks"], unfurl_links=False,
-                    unfurl_media=False, metadata={"event_type": SURGE_METADATA_TYPE,
-                                                  "event_payload": {"key": entry.key, "mentions": len(tweet_ids)}},
-                )  # fmt: skip
-                ts = str(reply["ts"])
+                message = build_surge_summary(
+                    entry.channel, self._mentions.get_many(tweet_ids), self._surge.summary_seconds
+                )
+                meta = metadata(MetadataType.SURGE_SUMMARY, {"key": entry.key, "mentions": len(tweet_ids)})
+                ts = self._slack.post(entry.channel, {"text": message["text"], "blocks": message["blocks"]}, meta)
                 CARDS_POSTED.labels(kind="surge_summary").inc()
             where = f"{entry.channel}:{ts}"
             self._outbox.mark_sent(entry.key, where)
@@ -308,22 +266,16 @@ class OutboxDrainer:
             message = build_desk_escalation(tracked, now, self._desk.teams, link)
         where: dict[str, Any] = {"thread_ts": thread.ts, "reply_broadcast": True} if thread is not None else {}
         payload = {"tweet_id": entry.tweet_id, "route": tracked.route, "role": entry.role}
-        reply = self._slack.chat_postMessage(
-            channel=entry.channel,
-            text=message["text"],
-            blocks=message["blocks"],
-            metadata={"event_type": MetadataType.MENTION.value, "event_payload": payload},
-            unfurl_links=False,
-            unfurl_media=False,
-            **where,
-        )
-        self._add_card(entry, str(reply["ts"]))
+        meta = metadata(MetadataType.MENTION, payload)
+        ts = self._slack.post(entry.channel, {"text": message["text"], "blocks": message["blocks"]}, meta, **where)
+        self._add_card(entry, ts)
         CARDS_POSTED.labels(kind=f"notice_{entry.role}").inc()
 
     def _find_posted_notice(self, entry: OutboxEntry, tracked: TrackedMention) -> str | None:
         """Look for this notice in the channel by its metadata (a broadcast reply shows in the channel's history)."""
 
-        def matches(event_type: str, payload: dict[str, Any]) -> bool:
+        def matches(message: Message) -> bool:
+            event_type, payload = metadata_of(message)
             mine = payload.get("tweet_id") == entry.tweet_id and payload.get("role") == entry.role
             return event_type == MetadataType.MENTION.value and mine
 
@@ -340,15 +292,19 @@ class OutboxDrainer:
     def _permalink(self, card: CardRef) -> str:
         """Ask Slack for the card's link; a notice without one still names the post, so a failure is not fatal."""
         try:
-            return str(self._slack.chat_getPermalink(channel=card.channel, message_ts=card.ts)["permalink"])
-        except SlackApiError:
+            return self._slack.permalink(card.channel, card.ts)
+        except SlackRefused:
             return ""
 
     def _post_message(self, entry: OutboxEntry) -> None:
         if entry.key and self._outbox.sent(entry.key):
             return
-        reply = self._slack.chat_postMessage(channel=entry.channel, unfurl_links=False, unfurl_media=False,
-                                             **entry.payload)  # fmt: skip
+        ts = self._slack.post(entry.channel, entry.payload)
         if entry.key:
-            self._outbox.mark_sent(entry.key, f"{entry.channel}:{reply['ts']}")
+            self._outbox.mark_sent(entry.key, f"{entry.channel}:{ts}")
         CARDS_POSTED.labels(kind="message").inc()
+
+
+def _is_summary(key: str, message: Message) -> bool:
+    event_type, payload = metadata_of(message)
+    return event_type == MetadataType.SURGE_SUMMARY and payload.get("key") == key

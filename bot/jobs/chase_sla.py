@@ -16,7 +16,7 @@ from bot.blocks.mention_card import build_sla_reminder
 from bot.core.relay import Priority
 from bot.core.tracking import CardRef, CardRole, TrackedMention
 from bot.logs import get_logger
-from bot.metrics import SLA_BREACHES
+from bot.web.metrics import SLA_BREACHES
 from config.desk import Desk
 
 log = get_logger(__name__)

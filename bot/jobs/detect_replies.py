@@ -20,8 +20,15 @@ Observer = Callable[[TrackedMention, TrackedMention], None]
 class OwnPostPoller:
     """Poll each account's own timeline once; return how many tracked mentions it found answered."""
 
-    def __init__(self, source: OwnPostSource, mentions: RedisMentionStore, aggregates: RedisAggregates, desk: Desk,
-                 on_change: Observer, refresh: Callable[[TrackedMention], None]) -> None:  # fmt: skip
+    def __init__(
+        self,
+        source: OwnPostSource,
+        mentions: RedisMentionStore,
+        aggregates: RedisAggregates,
+        desk: Desk,
+        on_change: Observer,
+        refresh: Callable[[TrackedMention], None],
+    ) -> None:
         self._source = source
         self._mentions = mentions
         self._aggregates = aggregates
@@ -57,6 +64,10 @@ class OwnPostPoller:
             return False
         self._on_change(closed_from[0], after)
         self._refresh(after)
-        log.info("reply detected", tweet_id=after.mention.id, account=handle,
-                 response_seconds=int((post.created_at - after.mention.created_at).total_seconds()))  # fmt: skip
+        log.info(
+            "reply detected",
+            tweet_id=after.mention.id,
+            account=handle,
+            response_seconds=int((post.created_at - after.mention.created_at).total_seconds()),
+        )
         return True

@@ -16,7 +16,7 @@ from bot.adapters.mention_store import RedisMentionStore
 from bot.core.corrections import Agreement, Correction, agreement, corrected_labels
 from bot.core.models import DESK, Mention
 from bot.core.tracking import MentionState
-from bot.core.triage_eval import Labels
+from bot.core.triage.evaluation import Labels
 from config.desk import Desk
 
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.core.desk import DeskView
-from bot.core.regex_gate import word_keys
-from bot.core.signals import Signal, signal, terms_signal
-from bot.core.text import normalise
+from bot.core.triage.normalise import normalise
+from bot.core.triage.regex_gate import word_keys
+from bot.core.triage.signals import Signal, signal, terms_signal
 
 HANDLE = re.compile(r"@(\w{1,15})")
 

@@ -12,14 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from bot.core import lexicon_intent as li
 from bot.core.desk import DeskView
-from bot.core.lexicon_emergency import EMERGENCY
 from bot.core.models import CONTROL_ROOM, DESK, Category, Mention, TriageDecision
-from bot.core.routing import DeskRules, desk_rules
-from bot.core.signals import first
-from bot.core.triage_model import ModelOpinion, TriageModel, Urgency
-from bot.core.triage_text import PreparedText, prepare
+from bot.core.triage import lexicon_intent as li
+from bot.core.triage.lexicon_emergency import EMERGENCY
+from bot.core.triage.model import ModelOpinion, TriageModel, Urgency
+from bot.core.triage.routing import DeskRules, desk_rules
+from bot.core.triage.signals import first
+from bot.core.triage.text_views import PreparedText, prepare
 
 REPLY_CATEGORIES = frozenset(
     {

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.core.regex_gate import gate_keys, word_keys
+from bot.core.triage.regex_gate import gate_keys, word_keys
 
 _MAX_QUOTE = 60
 

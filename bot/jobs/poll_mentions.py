@@ -10,19 +10,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import redis
-
 from bot.adapters.aggregates import RedisAggregates
-from bot.adapters.mention_store import RedisMentionStore, Staging
+from bot.adapters.mention_store import Pipeline, RedisMentionStore, Staging
 from bot.adapters.outbox import OutboxEntry, RedisOutbox
 from bot.adapters.store import Keys
 from bot.core.models import Mention, TriageDecision
 from bot.core.ports import MentionBatch, MentionSource
 from bot.core.relay import Priority, is_staffed, new_record, owning_team, plan_cards
 from bot.core.tracking import TrackedMention
-from bot.core.triage import Triage
+from bot.core.triage.decide import Triage
 from bot.logs import get_logger
-from bot.metrics import MENTIONS_INGESTED
+from bot.web.metrics import MENTIONS_INGESTED
 from config.desk import Desk
 
 log = get_logger(__name__)
@@ -40,9 +38,16 @@ class PollReport:
 class MentionPoller:
     """One poll of every desk account (or one combined search), per the desk's `[x] strategy`."""
 
-    def __init__(self, source: MentionSource, triage: Triage, mentions: RedisMentionStore, outbox: RedisOutbox,
-                 aggregates: RedisAggregates, desk: Desk,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:  # fmt: skip
+    def __init__(
+        self,
+        source: MentionSource,
+        triage: Triage,
+        mentions: RedisMentionStore,
+        outbox: RedisOutbox,
+        aggregates: RedisAggregates,
+        desk: Desk,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self._source = source
         self._triage = triage
         self._mentions = mentions
@@ -56,8 +61,12 @@ class MentionPoller:
         if self._desk.x.strategy == "recent_search":
             handles = [account.handle for _, account in self._desk.accounts()]
             cursor_key = Keys.search_cursor()
-            self._ingest(self._source.search_mentions(handles, self._mentions.cursor(cursor_key)), cursor_key,
-                         "recent search", report)  # fmt: skip
+            self._ingest(
+                self._source.search_mentions(handles, self._mentions.cursor(cursor_key)),
+                cursor_key,
+                "recent search",
+                report,
+            )
         else:
             for _, account in self._desk.accounts():
                 cursor_key = Keys.mentions_cursor(account.id)
@@ -92,8 +101,13 @@ class MentionPoller:
             if new:
                 decision = tracked.decision
                 MENTIONS_INGESTED.labels(route=decision.route).inc()
-                log.info("mention recorded", tweet_id=tracked.mention.id, category=decision.category.value,
-                         route=decision.route, urgent=decision.urgent)  # fmt: skip
+                log.info(
+                    "mention recorded",
+                    tweet_id=tracked.mention.id,
+                    category=decision.category.value,
+                    route=decision.route,
+                    urgent=decision.urgent,
+                )
         return sum(fresh)
 
     def _prepare(self, mention: Mention, decision: TriageDecision) -> tuple[TrackedMention, Staging]:
@@ -103,12 +117,18 @@ class MentionPoller:
         out_of_hours = not is_staffed(now, self._desk.zone, self._desk.desk.staffed_from, self._desk.desk.staffed_until)
         tracked = new_record(mention, decision, team, now, self._desk, out_of_hours)
         entries = [
-            OutboxEntry(lane=int(plan.priority), channel=self._desk.channel_for(plan.route), kind="card",
-                        tweet_id=mention.id, role=plan.role, route=plan.route)
+            OutboxEntry(
+                lane=int(plan.priority),
+                channel=self._desk.channel_for(plan.route),
+                kind="card",
+                tweet_id=mention.id,
+                role=plan.role,
+                route=plan.route,
+            )
             for plan in plan_cards(decision, team)
-        ]  # fmt: skip
+        ]
 
-        def stage(pipe: redis.client.Pipeline) -> None:
+        def stage(pipe: Pipeline) -> None:
             for entry in entries:
                 self._outbox.add(entry, pipe)
             self._aggregates.record_received(team, mention.created_at, decision, pipe)
@@ -121,5 +141,12 @@ class MentionPoller:
             "be missing here. Check the account's notifications on X directly, and consider polling more often."
         )
         key = f"gap:{cursor_key}:{self._mentions.cursor(cursor_key) or 'start'}"
-        self._outbox.add(OutboxEntry(lane=int(Priority.URGENT), channel=self._desk.desk.channel, kind="message",
-                                     key=key, payload={"text": text}))  # fmt: skip
+        self._outbox.add(
+            OutboxEntry(
+                lane=int(Priority.URGENT),
+                channel=self._desk.desk.channel,
+                kind="message",
+                key=key,
+                payload={"text": text},
+            )
+        )

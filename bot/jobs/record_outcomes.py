@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.adapters.aggregates import RedisAggregates
-from bot.adapters.mention_store import Change, RedisMentionStore
+from bot.adapters.mention_store import RedisMentionStore
 from bot.core.relay import is_staffed
-from bot.core.tracking import MentionState, TrackedMention
+from bot.core.tracking import Change, MentionState, TrackedMention
 from config.desk import Desk
 
 

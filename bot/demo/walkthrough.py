@@ -20,16 +20,17 @@ from typing import Any
 
 import config
 from bot.adapters.mention_store import RedisMentionStore
+from bot.adapters.store import SeenRequests
 from bot.app import create_app
 from bot.blocks.ids import Command, MentionAction
-from bot.demo_requests import REQUESTER, file_question_and_approve
+from bot.demo.platform_request import REQUESTER, file_question_and_approve
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.sandbox.redis_server import RedisServer
 from bot.sandbox.signed import SlackRequests, eventually
 from bot.sandbox.transcript import render_channels, render_message
 from bot.sandbox.wsgi import serve_wsgi
 from bot.services import Services, build_services
-from bot.web import WebApp
+from bot.web.front_door import WebApp
 from bot.worker import build_worker
 from config.desk import Desk, load_desk
 from config.settings import Settings
@@ -75,10 +76,15 @@ def run_demo(env_settings: Settings, say: Say = print) -> None:
         x.add_pages(demo_pages(datetime.now(UTC)))
         secret = secrets.token_hex(16)
         settings = Settings(
-            slack_bot_token="xoxb-demo", slack_signing_secret=secret, slack_api_url=slack.url,
-            x_bearer_token="demo-bearer", x_api_url=x.url, redis_url=redis_url,
-            commsdesk_config=str(example_desk_path()), _env_file=None,
-        )  # fmt: skip
+            slack_bot_token="xoxb-demo",
+            slack_signing_secret=secret,
+            slack_api_url=slack.url,
+            x_bearer_token="demo-bearer",
+            x_api_url=x.url,
+            redis_url=redis_url,
+            commsdesk_config=str(example_desk_path()),
+            _env_file=None,
+        )
         desk = load_desk(settings.commsdesk_config)
         services = build_services(settings, desk)
         _seat_officer(slack, desk)
@@ -86,8 +92,8 @@ def run_demo(env_settings: Settings, say: Say = print) -> None:
         worker = build_worker(services)
         say("\n1. The worker polls X for mentions of every desk account, triages them and posts cards.")
         worker.run_once()
-        signed = SlackRequests(stack.enter_context(serve_wsgi(WebApp(create_app(settings, services), secret,
-                                                                     services.redis))), secret)  # fmt: skip
+        web = WebApp(create_app(settings, services), secret, SeenRequests(services.redis))
+        signed = SlackRequests(stack.enter_context(serve_wsgi(web)), secret)
         _claim_first_urgent(services, slack, signed, say)
         file_question_and_approve(services, slack, signed, say)
         _reply_on_x(services, x, worker.own_posts.poll, say)
@@ -116,8 +122,9 @@ def _claim_first_urgent(services: Services, slack: SlackSandbox, signed: SlackRe
     card = next(m for m in slack.messages(room) if (m.get("metadata") or {}).get("event_type"))
     tweet_id = card["metadata"]["event_payload"]["tweet_id"]
     say(f"\n2. {OFFICER} clicks Claim on the control-room card for post {tweet_id} (a signed Slack request).")
-    response = signed.block_action(MentionAction.CLAIM.value, value=tweet_id, user_id=OFFICER, channel=room,
-                                   message_ts=card["ts"], message=card)  # fmt: skip
+    response = signed.block_action(
+        MentionAction.CLAIM.value, value=tweet_id, user_id=OFFICER, channel=room, message_ts=card["ts"], message=card
+    )
     store = RedisMentionStore(services.redis, services.desk.retention.mention_days)
     claimed = eventually(lambda: (t := store.get(tweet_id)) is not None and t.claimed_by == OFFICER)
     say(f"   HTTP {response.status_code}; claimed in Redis: {bool(claimed)}; card updated in place.")
@@ -131,8 +138,11 @@ def _reply_on_x(services: Services, x: XSandbox, poll_own_posts: Callable[[], in
     tracked = waiting[0]
     team = services.desk.team(tracked.team) or services.desk.teams[0]
     account = team.accounts[0] if team.accounts else services.desk.teams[0].accounts[0]
-    x.add_own_post(account.id, f"@{tracked.mention.author.username} Thanks for getting in touch, we'll DM you.",
-                   in_reply_to_tweet_id=tracked.mention.id)  # fmt: skip
+    x.add_own_post(
+        account.id,
+        f"@{tracked.mention.author.username} Thanks for getting in touch, we'll DM you.",
+        in_reply_to_tweet_id=tracked.mention.id,
+    )
     say(f"\n6. @{account.handle} replies on X to post {tracked.mention.id}; the worker notices on its next poll.")
     answered = poll_own_posts()
     after = store.get(tracked.mention.id)
@@ -147,8 +157,11 @@ def _show_status(signed: SlackRequests, say: Say) -> None:
 
 
 def _channel_names(desk: Desk, slack: SlackSandbox) -> dict[str, str]:
-    names = {desk.desk.control_room_channel: "#control-room", desk.desk.channel: "#comms-desk",
-             desk.desk.requests_channel: "#platform-requests"}  # fmt: skip
+    names = {
+        desk.desk.control_room_channel: "#control-room",
+        desk.desk.channel: "#comms-desk",
+        desk.desk.requests_channel: "#platform-requests",
+    }
     names |= {team.channel: f"#{team.key}" for team in desk.teams}
     names |= {slack.dm_channel(user): f"DM with {user}" for user in (REQUESTER, *desk.desk.approvers)}
     return names

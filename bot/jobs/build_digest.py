@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.chart import render_chart
 from bot.adapters.request_store import RedisRequestRepository
+from bot.core.clock import utc_now
 from bot.core.corrections import Agreement, CorrectionLog, agreement
 from bot.core.digest import DayAggregate, Digest, PendingRequest, combine, compute_digest
 from bot.core.models import DESK
 from config.desk import Desk
 
 WEEK = 7
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def local_yesterday(now: datetime, zone: ZoneInfo) -> date:

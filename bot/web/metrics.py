@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
-import redis
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
@@ -19,13 +18,17 @@ from bot.adapters.store import StateReader
 REGISTRY = CollectorRegistry(auto_describe=True)
 
 REQUESTS_REJECTED = Counter(
-    "commsdesk_http_rejected_total", "Requests to /slack/events refused before Bolt saw them", ["reason"],
+    "commsdesk_http_rejected_total",
+    "Requests to /slack/events refused before Bolt saw them",
+    ["reason"],
     registry=REGISTRY,
-)  # fmt: skip
+)
 REQUEST_SECONDS = Histogram(
-    "commsdesk_http_request_seconds", "Time to answer POST /slack/events", registry=REGISTRY,
+    "commsdesk_http_request_seconds",
+    "Time to answer POST /slack/events",
+    registry=REGISTRY,
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
-)  # fmt: skip
+)
 MENTIONS_INGESTED = Counter("commsdesk_mentions_ingested_total", "New mentions recorded", ["route"], registry=REGISTRY)
 CARDS_POSTED = Counter(
     "commsdesk_cards_posted_total", "Slack messages posted by the outbox", ["kind"], registry=REGISTRY
@@ -54,9 +57,8 @@ class RedisStateCollector(Collector):
         self._reader = reader
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        try:
-            snapshot = self._reader.snapshot(time.time())
-        except redis.RedisError:
+        snapshot = self._reader.snapshot_if_reachable(time.time())
+        if snapshot is None:
             return
         depth = GaugeMetricFamily("commsdesk_outbox_depth", "Slack posts waiting in the outbox")
         depth.add_metric([], snapshot.outbox_depth)

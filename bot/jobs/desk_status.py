@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-import redis
-
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.store import Heartbeats, StateReader
+from bot.core.clock import utc_now
 from bot.core.desk_status import DeskState
 from bot.core.digest import Digest
-from bot.digest_build import DigestBuilder, local_yesterday, utc_now
-from bot.x_budget import desk_read_forecast
+from bot.jobs.build_digest import DigestBuilder, local_yesterday
+from bot.jobs.x_reads import desk_read_forecast
 from config.desk import Desk
 
 OPEN_SHOWN = 15
@@ -22,11 +21,17 @@ class RedisDeskStatus:
     """Read the outbox, the open queue, the X budget and forecast, leases and workers, as `/commsdesk status` shows."""
 
     def __init__(
-        self, client: redis.Redis, desk: Desk, clock: Callable[[], datetime] = utc_now, shown: int = OPEN_SHOWN
+        self,
+        reader: StateReader,
+        heartbeats: Heartbeats,
+        aggregates: RedisAggregates,
+        desk: Desk,
+        clock: Callable[[], datetime] = utc_now,
+        shown: int = OPEN_SHOWN,
     ) -> None:
-        self._reader = StateReader(client)
-        self._heartbeats = Heartbeats(client)
-        self._aggregates = RedisAggregates(client, desk.zone)
+        self._reader = reader
+        self._heartbeats = heartbeats
+        self._aggregates = aggregates
         self._desk = desk
         self._clock = clock
         self._shown = shown

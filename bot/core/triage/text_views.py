@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.core.lexicon_emergency import FIGURES_OF_SPEECH
-from bot.core.routing import HANDLE
-from bot.core.text import normalise
+from bot.core.triage.lexicon_emergency import FIGURES_OF_SPEECH
+from bot.core.triage.normalise import normalise
+from bot.core.triage.routing import HANDLE
 
 # A link matches with its label in group 1, or whole without one (left as it is). Both patterns run only on
 # text up to its last ">", where every attempt that starts matching succeeds and consumes what it scanned, so no

@@ -3,7 +3,7 @@
 Every POST to /slack/events is bounded in size, its signature headers checked for shape, its HMAC verified
 over the raw bytes, its body parsed and checked against replays, all before Bolt or any log line sees it. Bad
 requests get 401 (signature), 400 (body), 413 (size) or 503 (the replay check cannot reach Redis), never a
-500, and their bodies are never logged. /metrics is served on its own internal listener (`bot.metrics_server`).
+500, and their bodies are never logged. /metrics is served on its own internal listener (`bot.web.metrics_server`).
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-import redis
 from slack_bolt import App, BoltRequest
 
 from bot.adapters.store import SeenRequests
+from bot.core.errors import CommsDeskError, UpstreamError
 from bot.logs import get_logger
-from bot.metrics import REQUEST_SECONDS, REQUESTS_REJECTED
+from bot.web.metrics import REQUEST_SECONDS, REQUESTS_REJECTED
 
 log = get_logger(__name__)
 
@@ -36,7 +36,7 @@ StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 Environ = Mapping[str, Any]
 
 
-class Rejected(Exception):
+class Rejected(CommsDeskError):
     """A request refused at the door; `status` and `reason` are safe to log and to answer with."""
 
     def __init__(self, status: int, reason: str) -> None:
@@ -53,8 +53,16 @@ class Response:
     headers: tuple[tuple[str, str], ...] = ()
 
 
-_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
-            413: "Payload Too Large", 500: "Internal Server Error", 503: "Service Unavailable"}  # fmt: skip
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    413: "Payload Too Large",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
 
 
 def _json(status: int, payload: Mapping[str, Any]) -> Response:
@@ -126,11 +134,10 @@ def _headers(environ: Environ) -> dict[str, str]:
 class WebApp:
     """Route /slack/events and /healthz; everything else (/metrics included) is 404."""
 
-    def __init__(self, bolt: App, signing_secret: str, client: redis.Redis) -> None:
+    def __init__(self, bolt: App, signing_secret: str, seen: SeenRequests) -> None:
         self._bolt = bolt
         self._secret = signing_secret.encode()
-        self._redis = client
-        self._seen = SeenRequests(client)
+        self._seen = seen
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
@@ -145,9 +152,7 @@ class WebApp:
         return [response.body]
 
     def healthz(self) -> Response:
-        try:
-            self._redis.ping()
-        except redis.RedisError:
+        if not self._seen.reachable():
             return _json(503, {"status": "unavailable", "redis": "unreachable"})
         return _json(200, {"status": "ok", "redis": "ok"})
 
@@ -165,9 +170,12 @@ class WebApp:
             log.warning("slack request rejected", status=rejected.status, reason=rejected.reason)
             return _json(rejected.status, {"error": rejected.reason})
         bolt_response = self._bolt.dispatch(
-            BoltRequest(body=body.decode("utf-8"), query=environ.get("QUERY_STRING", ""),
-                        headers={k: [v] for k, v in headers.items()})
-        )  # fmt: skip
+            BoltRequest(
+                body=body.decode("utf-8"),
+                query=environ.get("QUERY_STRING", ""),
+                headers={k: [v] for k, v in headers.items()},
+            )
+        )
         REQUEST_SECONDS.observe(time.perf_counter() - started)
         content_type = (bolt_response.headers.get("content-type") or ["application/json"])[0]
         return Response(bolt_response.status, bolt_response.body.encode(), content_type)
@@ -182,7 +190,7 @@ class WebApp:
             if isinstance(event_id, str) and not self._seen.first_event(event_id):
                 log.info("duplicate slack event dropped", event_id=event_id)
                 return True
-        except redis.RedisError:
+        except UpstreamError:
             # Fail closed: without the check a captured request could be replayed; Slack retries a 503.
             raise Rejected(503, "replay check unavailable: redis unreachable") from None
         return False
