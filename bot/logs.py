@@ -6,7 +6,7 @@ import logging
 import re
 import sys
 from collections.abc import MutableMapping
-from typing import Any
+from typing import Any, TextIO
 
 import structlog
 
@@ -48,8 +48,12 @@ class _RedactingFilter(logging.Filter):
         return True
 
 
-def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
-    """Route structlog and stdlib logging to stderr in one format, redacting secrets."""
+def configure_logging(level: str = "INFO", fmt: str = "console", stream: TextIO | None = None) -> None:
+    """Route structlog and stdlib logging to `stream` (default stderr) in one format, redacting secrets.
+
+    Services log to stdout, where container platforms expect a service's log; one-off commands keep stdout
+    for their output (CSV, JSON lines, reports) and log to stderr.
+    """
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
@@ -67,7 +71,7 @@ def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=False,
     )
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,

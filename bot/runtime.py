@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 
 from bot.adapters.store import check_redis, record_first_start
@@ -16,7 +17,7 @@ log = get_logger(__name__)
 def start_services(*required: str, check_store: bool = True) -> Services:
     """Load and validate everything a long-running process needs, or exit with one clear message."""
     settings = settings_or_exit(*required)
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(settings.log_level, settings.log_format, sys.stdout)
     desk = desk_or_exit(settings.commsdesk_config)
     services = build_services(settings, desk)
     if check_store:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 
 import pytest
 
@@ -48,3 +49,14 @@ def test_debug_leaves_out_library_lines_that_print_bodies(capsys: pytest.Capture
     get_logger("bot.test").debug("own debug event")
     err = capsys.readouterr().err
     assert "own debug event" in err and "Amelia Quist" not in err
+
+
+def test_services_can_log_to_stdout_and_commands_keep_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("INFO", "json", sys.stdout)
+    get_logger("test").info("worker started")
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["event"] == "worker started" and captured.err == ""
+    configure_logging("INFO", "json")
+    get_logger("test").info("digest dry run")
+    captured = capsys.readouterr()
+    assert json.loads(captured.err)["event"] == "digest dry run" and captured.out == ""

@@ -20,6 +20,10 @@ pytestmark = pytest.mark.slow
 NORTHTOWN = ("1400000000000000003", "MPNorthtown")
 OUTAGE_SECONDS = 3
 
+# Plain crime reports, one team card each: this test counts cards, so triage must not send them anywhere else.
+SHED = "@{username} my shed on Canal Street was broken into last night {n}"
+VAN = "@{username} someone broke into my van on Canal Street overnight and took all my tools {n}"
+
 
 def card_messages(slack: SlackSandbox) -> set[tuple[str, str]]:
     """Return (channel, ts) of every mention card in Slack."""
@@ -46,7 +50,7 @@ def test_worker_rides_out_a_redis_outage_and_cards_every_mention_once(
     server = RedisServer(tmp_path / "redis", appendonly=True).start()
     try:
         for deploy in deployment(tmp_path / "deploy", server.url, slack_sandbox.url, x_sandbox.url, poll_seconds=15):
-            before = set(x_sandbox.add_mentions(*NORTHTOWN, count=6, text="@{username} bike stolen on Canal St {n}"))
+            before = set(x_sandbox.add_mentions(*NORTHTOWN, count=6, text=SHED))
             worker = deploy.start("worker", "worker")
             wait_for_cards(slack_sandbox, before, timeout=20)
             cards_before = card_messages(slack_sandbox)
@@ -56,7 +60,7 @@ def test_worker_rides_out_a_redis_outage_and_cards_every_mention_once(
             assert worker.poll() is None, deploy.log("worker")
             server.start()  # same directory and port: the AOF reloads
 
-            after = set(x_sandbox.add_mentions(*NORTHTOWN, count=4, text="@{username} shed broken into {n}"))
+            after = set(x_sandbox.add_mentions(*NORTHTOWN, count=4, text=VAN))
             wait_for_cards(slack_sandbox, before | after, timeout=30)  # the next poll is up to 15 s away
             time.sleep(1)  # room for a duplicate to show up if the outbox were to replay anything
             assert worker.poll() is None, deploy.log("worker")
