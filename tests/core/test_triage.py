@@ -99,7 +99,7 @@ def test_a_language_the_model_cannot_read_goes_to_the_desk_for_a_reply(desk: Des
     text = "@MPNorthtown ਮੇਰੀ ਕਾਰ ਚੋਰੀ ਹੋ ਗਈ"
     decision = triage(desk, default=opinion(X, confidence=0.9)).decide(mention(text, lang="pa"))
     assert (decision.route, decision.needs_reply, decision.understood, decision.language) == ("desk", True, False, "pa")
-    assert decision.category is not X and any("translate" in r for r in decision.reasons)
+    assert decision.category is C and any("translate" in r for r in decision.reasons)  # ties go in the guide's order
 
 
 def test_a_trained_language_read_with_confidence_is_decided_by_meaning(desk: Desk) -> None:

@@ -31,6 +31,9 @@ REPLY_CATEGORIES = frozenset(
         Category.MEDIA,
     }
 )
+# What an unread post is filed as, in the guide's order (max() keeps the first of equals); not an emergency,
+# because every emergency is urgent and urgency has already been decided by the band.
+UNREAD_FALLBACK = tuple(c for c in Category if c in REPLY_CATEGORIES and c is not Category.EMERGENCY)
 URGENT_CATEGORIES = (Category.EMERGENCY, Category.CRIME_REPORT, Category.INFORMATION)  # guide section 2
 UNDERSTOOD = 0.5  # below this confidence a post in another language is left for a person to translate
 UNDETERMINED_LANGUAGES = frozenset({"", "und", "zxx", "qme", "qht", "qst", "art"})  # X's codes for "no language"
@@ -65,7 +68,7 @@ class Triage:
         language = "" if mention.lang in UNDETERMINED_LANGUAGES else mention.lang
         understood = not verdict.by_model or self._reads(language, opinion)
         if not understood and category not in REPLY_CATEGORIES:
-            category = max(REPLY_CATEGORIES, key=lambda c: opinion.categories.get(c, 0.0))
+            category = max(UNREAD_FALLBACK, key=lambda c: opinion.categories.get(c, 0.0))
         urgent = level is not Urgency.NOT_URGENT
         needs_reply = (
             category in REPLY_CATEGORIES
