@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,35 +13,17 @@ from click.testing import CliRunner
 
 from bot.adapters.request_store import RedisRequestRepository
 from bot.cli import main
-from bot.core.platform_requests import Answers, PlatformRequest, RequestState
+from bot.core.platform_requests import RequestState
 from bot.sandbox.redis_server import RedisServer
+from tests.adapters.test_request_store import make_request
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
-
-
-def filed(request_id: str, platform: str) -> PlatformRequest:
-    text = "enough words for the rules"
-    answers = Answers(
-        platform=platform,
-        team="northtown",
-        audience=text,
-        evidence=text,
-        current_channels=text,
-        content_plan=text,
-        people=text,
-        risks=text,
-        success=text,
-        review_date=date(2026, 9, 1),
-    )
-    return PlatformRequest(
-        id=request_id, requester="U0NORTH0001", answers=answers, state=RequestState.SUBMITTED, created_at=T0
-    )
 
 
 @pytest.fixture
 def stored(redis_client: redis.Redis) -> None:
     repo = RedisRequestRepository(redis_client)
-    first, second = filed("PR-1", "Nextdoor"), filed("PR-2", "TikTok")
+    first, second = make_request("PR-1", "Nextdoor"), make_request("PR-2", "TikTok")
     repo.create(first)
     repo.create(second)
     asked = first.moved(RequestState.INFO_REQUESTED, "U0APPR00001", T0 + timedelta(hours=1), "Who covers leave?")
