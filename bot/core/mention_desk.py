@@ -105,18 +105,22 @@ class MentionDesk:
         at = now or self._clock()
         name = AUDIT_NAMES[action]
         detail = {"team": team} if action is Move.REASSIGN else {"category": team} if team else {}
-        before = self._repo.get(tweet_id)
+        read: list[TrackedMention] = []  # the record the winning compare-and-set changed, for the lesson
+
+        def change_admitted(tracked: TrackedMention) -> TrackedMention:
+            read[:] = [tracked]
+            return change(self._gate.admit(roles, tracked, channel, action))
+
         try:
             change = self._change(action, actor, at, team)
             roles = self._gate.card_roles(actor, channel)
-            updated = self._repo.update(tweet_id, lambda t: change(self._gate.admit(roles, t, channel, action)))
+            updated = self._repo.update(tweet_id, change_admitted)
         except CommsDeskError as refusal:
             refused = {"refused": type(refusal).__name__.lower(), "channel": channel}
             self._audit(actor, name + ".refused", tweet_id, why=str(refusal), **refused, **detail)
             raise
         self._audit(actor, name, tweet_id, state=updated.state.value, route=updated.route, **detail)
-        if before is not None:
-            self._learn(before, action, actor, at, team)
+        self._learn(read[0], action, actor, at, team)
         if action is Move.ESCALATE:
             updated = self._add_card(tweet_id, self._post_escalation(updated, actor))
         elif action in (Move.REASSIGN, Move.NOT_URGENT) and (card := self._cards.post_team_card(updated)) is not None:
