@@ -75,7 +75,8 @@ class Triage:
             or level is Urgency.URGENT
             or (category is Category.PRAISE and li.PASS_THANKS.find(text.plain) is not None)
         )
-        route, why_route = _route(category, urgent, understood, text, rules)
+        calm_route, why_calm = _route(category, understood, text, rules)
+        route, why_route = (CONTROL_ROOM, "urgent, so the control room") if urgent else (calm_route, why_calm)
         reasons = [verdict.reason]
         if level is Urgency.POSSIBLE:
             reasons.append(f"possible emergency: urgency {opinion.urgency:.2f} is inside the safety band, check now")
@@ -90,7 +91,7 @@ class Triage:
             urgency=round(opinion.urgency, 4),
             needs_reply=needs_reply,
             route=route,
-            route_if_not_urgent=_route(category, False, understood, text, rules)[0],
+            route_if_not_urgent=calm_route,
             language=language,
             understood=understood,
             reasons=(*reasons, why_route),
@@ -156,9 +157,8 @@ def _neighbours(opinion: ModelOpinion) -> str:
     return f"; nearest examples: {labels}"
 
 
-def _route(category: Category, urgent: bool, understood: bool, text: PreparedText, rules: DeskRules) -> tuple[str, str]:
-    if urgent:
-        return CONTROL_ROOM, "urgent, so the control room"
+def _route(category: Category, understood: bool, text: PreparedText, rules: DeskRules) -> tuple[str, str]:
+    """Return where a mention goes when it is not urgent, and why (guide route rules 2-5)."""
     if not understood:
         return DESK, "not understood, so the desk"
     if category in (Category.COMPLAINT, Category.MEDIA):
