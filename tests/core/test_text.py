@@ -23,7 +23,3 @@ from bot.core.triage.normalise import normalise
 )
 def test_normalise_folds_disguises(raw: str, expected: str) -> None:
     assert normalise(raw) == expected
-
-
-def test_normalise_can_keep_case() -> None:
-    assert normalise("Amelia  Hart", casefold=False) == "Amelia Hart"

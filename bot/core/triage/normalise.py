@@ -72,10 +72,9 @@ _LOOKALIKES = str.maketrans(
 )
 
 
-def normalise(text: str, *, casefold: bool = True) -> str:
-    """Return `text` unescaped, NFKC-folded, stripped of invisible controls, look-alikes folded, spaces collapsed."""
+def normalise(text: str) -> str:
+    """Return `text` unescaped, NFKC- and case-folded, without invisible controls or look-alikes, spaces collapsed."""
     folded = html.unescape(text) if "&" in text else text
     if not folded.isascii():
         folded = _INVISIBLE.sub("", unicodedata.normalize("NFKC", folded)).translate(_LOOKALIKES)
-    folded = folded.casefold() if casefold else folded
-    return " ".join(folded.split())  # whitespace runs to one space, trimmed
+    return " ".join(folded.casefold().split())  # whitespace runs to one space, trimmed
