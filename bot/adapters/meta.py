@@ -92,7 +92,7 @@ class GraphMetaSource:
         timeout: float = 10.0,
         max_pages: int = 5,
         backoff_at: int = 80,
-        max_retries: int = 3,
+        max_retries: int = 2,
         max_wait: float = 60.0,
         lookback: timedelta = timedelta(days=7),
         sleep: Callable[[float], None] = time.sleep,
@@ -233,7 +233,7 @@ class GraphMetaSource:
                     return self._read(response)
                 failure = f"Graph API answered {response.status_code}"
             if attempt < self._max_retries:
-                self._sleep(min(self._max_wait, 2.0**attempt))
+                self._sleep(min(self._max_wait, 0.5 * 2.0**attempt))
         raise UpstreamError(f"{failure} after {self._max_retries + 1} attempts")
 
     def _read(self, response: requests.Response) -> Json:
@@ -266,7 +266,11 @@ class GraphMetaSource:
         self._sleep(min(self._max_wait, self._max_wait * share))
 
 
-class _Missing(UpstreamError):
+class GraphRefused(UpstreamError):
+    """Graph refused one request (a bad or expired token, a missing permission): other accounts may still work."""
+
+
+class _Missing(GraphRefused):
     """Graph says the object does not exist (or is no longer visible): deleted, for the compliance check."""
 
 

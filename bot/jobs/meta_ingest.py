@@ -15,11 +15,11 @@ from datetime import datetime
 
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
-from bot.adapters.meta import GraphMetaSource, MetaBatch
+from bot.adapters.meta import GraphMetaSource, GraphRefused, MetaBatch
 from bot.adapters.meta_inbox import RedisMetaInbox
 from bot.adapters.store import Keys
 from bot.core.clock import utc_now
-from bot.core.errors import NotFound, RateLimited, UpstreamError
+from bot.core.errors import NotFound, UpstreamError
 from bot.core.meta import AccountReply, Comment, MentionedIn, MetaEvent, Removed, read_delivery
 from bot.core.models import Platform, platform_of
 from bot.core.tracking import MentionState, TrackedMention, replied_on_x
@@ -177,14 +177,13 @@ class MetaPoller:
                     batch = self._source.page_events(account.id, since, self._clock())
                 else:
                     batch = self._source.instagram_events(account.id, since, self._clock())
-            except RateLimited as exc:
-                log.warning("meta poll paused: graph api throttled", account=account.name, retry_after=exc.retry_after)
-                break  # the throttle is app-wide as often as not: the next tick tries again
-            except UpstreamError as exc:
-                log.warning(
-                    "meta poll failed; next tick reads on from the cursor", account=account.name, error=str(exc)
-                )
+            except GraphRefused as exc:
+                log.warning("meta account refused; check its token", account=account.name, error=str(exc))
                 continue
+            except UpstreamError as exc:
+                # throttled or unreachable: the same for every account, so stop; the next tick reads on from the cursors
+                log.warning("meta poll stopped", account=account.name, error=str(exc))
+                break
             report.add(self._take(batch, team.key, cursor_key))
         return report
 
