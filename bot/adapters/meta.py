@@ -26,6 +26,7 @@ import requests
 
 from bot.core.errors import ConfigurationError, RateLimited, UpstreamError
 from bot.core.meta import (
+    AccountReply,
     Comment,
     MetaEvent,
     facebook_comment,
@@ -250,9 +251,7 @@ class GraphMetaSource:
                 raise RateLimited(f"Graph API throttled (code {code})", retry_after=max(60.0, regain * 60.0))
             if code == MISSING_CODE and (error or {}).get("error_subcode") == 33:
                 raise _Missing(str((error or {}).get("message") or "missing"))
-            raise UpstreamError(
-                f"Graph API refused the request (code {code}): {(error or {}).get('message', '')}"[:300]
-            )
+            raise GraphRefused(f"Graph API refused the request (code {code}): {(error or {}).get('message', '')}"[:300])
         if regain:
             raise RateLimited("Graph API asks to wait before more calls", retry_after=regain * 60.0)
         self._ease_off()

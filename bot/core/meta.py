@@ -11,7 +11,7 @@ link on the card, never triaged as if the commenter had written it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -212,7 +212,3 @@ def _feed_change(page_id: str, value: Mapping[str, Any]) -> MetaEvent | None:
             return Removed(desk_id(Platform.FACEBOOK, _id(value.get("post_id"), "removed post")))
         return facebook_visitor_post(page_id, value, edited=verb == "edited")
     return None
-
-
-def comments_of(events: Sequence[MetaEvent]) -> list[Comment]:
-    return [e for e in events if isinstance(e, Comment)]
