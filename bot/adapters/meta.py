@@ -26,7 +26,6 @@ import requests
 
 from bot.core.errors import ConfigurationError, RateLimited, UpstreamError
 from bot.core.meta import (
-    AccountReply,
     Comment,
     MetaEvent,
     facebook_comment,
