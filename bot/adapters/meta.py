@@ -26,6 +26,7 @@ import requests
 
 from bot.core.errors import ConfigurationError, RateLimited, UpstreamError
 from bot.core.meta import (
+    AccountReply,
     Comment,
     MetaEvent,
     facebook_comment,
@@ -277,11 +278,10 @@ def _unix(moment: datetime) -> int:
 
 
 def _at(event: MetaEvent) -> datetime:
-    return (
-        event.mention.created_at
-        if isinstance(event, Comment)
-        else getattr(event, "at", datetime.min.replace(tzinfo=UTC))
-    )
+    """When an event happened; polls yield only comments and replies, which both carry a time."""
+    if isinstance(event, Comment):
+        return event.mention.created_at
+    return event.at if isinstance(event, AccountReply) else datetime.min.replace(tzinfo=UTC)
 
 
 def _batch(events: list[MetaEvent], own: list[OwnPost], problems: list[str]) -> MetaBatch:
