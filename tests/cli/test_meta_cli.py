@@ -45,10 +45,8 @@ def test_check_names_each_page_and_account_and_whether_it_answers(
     tokens.link(NORTH_IG, TOKENS[NORTH_IG])
     tokens.link(HQ_PAGE, "a-revoked-token")
     code, lines = check(**meta_env)
-    assert (
-        "ok   facebook page Northtown Neighbourhood Police: reachable as 'Northtown Neighbourhood Police' (id 1500000000000003)"
-        in lines
-    )
+    north = "Northtown Neighbourhood Police"
+    assert f"ok   facebook page {north}: reachable as '{north}' (id 1500000000000003)" in lines
     assert "ok   instagram northtown.police: reachable as 'northtown.police' (id 17841400000000003)" in lines
     assert "ok   meta webhooks: app secret and verify token set; subscribe Meta to /meta/webhooks" in lines
     [failed] = failures(lines)
