@@ -298,7 +298,12 @@ def _own_post(page_id: str, post: Json) -> OwnPost:
     )
     created = graph_time(post.get("created_time"), f"post {post.get('id')}")
     return OwnPost(
-        id=str(post["id"]), account_id=page_id, text=str(post.get("message") or ""), created_at=created, metrics=metrics
+        id=str(post["id"]),
+        account_id=page_id,
+        text=str(post.get("message") or ""),
+        created_at=created,
+        metrics=metrics,
+        platform=Platform.FACEBOOK,
     )
 
 

@@ -143,7 +143,8 @@ class OwnPost(_Frozen):
     created_at: datetime
     conversation_id: str = ""
     in_reply_to_tweet_id: str = ""  # set when the post replies to another post
-    metrics: PostMetrics = PostMetrics()
+    metrics: PostMetrics = PostMetrics()  # Meta: reactions as likes, shares as reposts, comments as replies
+    platform: Platform = Platform.X
 
     @property
     def is_reply(self) -> bool:

@@ -134,7 +134,7 @@ class MentionPoller:
         def stage(pipe: Pipeline) -> None:
             for entry in entries:
                 self._outbox.add(entry, pipe)
-            self._aggregates.record_received(team, mention.created_at, decision, pipe)
+            self._aggregates.record_received(team, mention.created_at, decision, pipe, mention.platform)
 
         return tracked, stage
 
