@@ -243,3 +243,19 @@ def test_instagram_comments_and_mentions_become_cards(
     shown = str(cards_of(slack_sandbox, f"ig-{comment.id}")[0]["blocks"])
     assert "Instagram comment" in shown and "@kat" in shown
     assert carded_once(slack_sandbox, f"ig-{tagged.id}")
+
+
+def test_an_edited_comment_shows_its_new_words_on_the_same_card(
+    deliveries: MetaDeliveries, graph: GraphSandbox, worker: Worker, slack_sandbox: SlackSandbox
+) -> None:
+    post = graph.add_post(NORTH_PAGE, "Street surgery on Saturday")
+    comment = graph.add_comment(post.id, QUESTION, CITIZEN)
+    deliveries.send(graph.feed_change(comment))
+    worker.run_once()
+    comment.text = "Will the Northtown street surgery be indoors? Asking for my mum, she uses a wheelchair."
+    deliveries.send(graph.feed_change(comment, "edited"))
+    worker.run_once()
+    [card] = cards_of(slack_sandbox, f"fb-{comment.id}")
+    assert "wheelchair" in str(card["blocks"]) and "rains" not in str(card["blocks"])
+    tracked = worker.mentions._mentions.get(f"fb-{comment.id}")
+    assert tracked is not None and "wheelchair" in tracked.mention.text

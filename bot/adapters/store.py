@@ -484,7 +484,7 @@ class SeenRequests:
             raise UpstreamError(f"Redis did not answer the replay check: {exc}") from exc
 
 
-LEASE_NAMES = ("poll", "own_posts", "sla", "compliance", "retention")  # digest leases are per date
+LEASE_NAMES = ("poll", "own_posts", "sla", "compliance", "retention", "meta_poll")  # digest leases are per date
 
 
 @dataclass(frozen=True)
