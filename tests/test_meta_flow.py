@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.adapters.meta_inbox import RedisMetaInbox
+from bot.adapters.meta_tokens import RedisMetaTokens
 from bot.adapters.store import AuditLog, SeenRequests
 from bot.app import create_app
 from bot.blocks.mention_card import read_card_metadata
@@ -24,7 +25,7 @@ from bot.web.front_door import WebApp
 from bot.worker import Worker, build_worker
 from config.desk import Desk
 from config.settings import Settings
-from tests.support.meta import CITIZEN, NORTH_IG, NORTH_PAGE, link_tokens, populate, with_meta
+from tests.support.meta import CITIZEN, HQ_PAGE, NORTH_IG, NORTH_PAGE, SECRET_KEY, link_tokens, populate, with_meta
 
 QUESTION = "Will the Northtown street surgery still be on Saturday if it rains? My mum wants to come."
 
@@ -259,3 +260,13 @@ def test_an_edited_comment_shows_its_new_words_on_the_same_card(
     assert "wheelchair" in str(card["blocks"]) and "rains" not in str(card["blocks"])
     tracked = worker.mentions._mentions.get(f"fb-{comment.id}")
     assert tracked is not None and "wheelchair" in tracked.mention.text
+
+
+def test_a_page_without_a_working_token_does_not_stop_the_others(
+    graph: GraphSandbox, worker: Worker, meta_services: Services, slack_sandbox: SlackSandbox
+) -> None:
+    RedisMetaTokens(meta_services.redis, SECRET_KEY).unlink(HQ_PAGE)  # listed first in the desk config
+    post = graph.add_post(NORTH_PAGE, "Street surgery on Saturday")
+    comment = graph.add_comment(post.id, QUESTION, CITIZEN)
+    worker.run_once()
+    assert carded_once(slack_sandbox, f"fb-{comment.id}")

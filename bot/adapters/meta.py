@@ -45,7 +45,7 @@ COMMENT_FIELDS = "id,message,from,created_time,parent{id}"
 POST_FIELDS = (
     "id,message,from,created_time,reactions.summary(total_count).limit(0),comments.summary(true).limit(0),shares"
 )
-MEDIA_FIELDS = "id,caption,timestamp,permalink"
+MEDIA_FIELDS = "id,caption,timestamp,permalink,like_count,comments_count"
 IG_COMMENT_FIELDS = "id,text,timestamp,username,from,replies{id,text,timestamp,username,from}"
 Json = dict[str, Any]
 
@@ -308,4 +308,13 @@ def _own_post(page_id: str, post: Json) -> OwnPost:
 
 
 def _own_media(account_id: str, media: Json, created: datetime) -> OwnPost:
-    return OwnPost(id=str(media["id"]), account_id=account_id, text=str(media.get("caption") or ""), created_at=created)
+    metrics = PostMetrics(likes=int(media.get("like_count") or 0), replies=int(media.get("comments_count") or 0))
+    caption = str(media.get("caption") or "")
+    return OwnPost(
+        id=str(media["id"]),
+        account_id=account_id,
+        text=caption,
+        created_at=created,
+        metrics=metrics,
+        platform=Platform.INSTAGRAM,
+    )

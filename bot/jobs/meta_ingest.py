@@ -19,9 +19,9 @@ from bot.adapters.meta import GraphMetaSource, GraphRefused, MetaBatch
 from bot.adapters.meta_inbox import RedisMetaInbox
 from bot.adapters.store import Keys
 from bot.core.clock import utc_now
-from bot.core.errors import NotFound, UpstreamError
+from bot.core.errors import ConfigurationError, NotFound, UpstreamError
 from bot.core.meta import AccountReply, Comment, MentionedIn, MetaEvent, Removed, read_delivery
-from bot.core.models import Platform, platform_of
+from bot.core.models import Mention, Platform, platform_of
 from bot.core.tracking import MentionState, TrackedMention, replied_on_x
 from bot.jobs.poll_mentions import MentionPoller
 from bot.logs import get_logger
@@ -67,11 +67,10 @@ class MetaIngest:
 
     def apply(self, events: Sequence[MetaEvent]) -> IngestReport:
         report = IngestReport()
-        fresh = []
+        fresh: list[Mention] = []
         for event in events:
             if isinstance(event, MentionedIn):
-                found = self._source.mentioned(event.account_id, event.comment_id, event.media_id)
-                fresh += [found.mention] if isinstance(found, Comment) else []
+                fresh += self._fetch_mention(event)
             elif isinstance(event, Comment) and event.edited and self._edit(event):
                 report.edited += 1
             elif isinstance(event, Comment) and event.mention.account_id in self._names:
@@ -84,6 +83,15 @@ class MetaIngest:
         if removed:
             report.removed = self._redact(removed, f"removed on {platform_of(removed[0]).label}")
         return report
+
+    def _fetch_mention(self, event: MentionedIn) -> list[Mention]:
+        """Fetch an Instagram @mention's comment; one that cannot be read is logged, not retried forever."""
+        try:
+            found = self._source.mentioned(event.account_id, event.comment_id, event.media_id)
+        except (ConfigurationError, GraphRefused) as exc:
+            log.warning("instagram mention not read", account=event.account_id, error=str(exc))
+            return []
+        return [found.mention] if isinstance(found, Comment) else []
 
     def _edit(self, event: Comment) -> bool:
         """Show a comment's edited text on its record and cards; False when it is not recorded (record it new)."""
@@ -177,8 +185,8 @@ class MetaPoller:
                     batch = self._source.page_events(account.id, since, self._clock())
                 else:
                     batch = self._source.instagram_events(account.id, since, self._clock())
-            except GraphRefused as exc:
-                log.warning("meta account refused; check its token", account=account.name, error=str(exc))
+            except (ConfigurationError, GraphRefused) as exc:
+                log.warning("meta account not read; check its token", account=account.name, error=str(exc))
                 continue
             except UpstreamError as exc:
                 # throttled or unreachable: the same for every account, so stop; the next tick reads on from the cursors

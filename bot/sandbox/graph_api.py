@@ -85,9 +85,12 @@ class GraphSandbox(LoopbackServer):
         who = author or {"id": page_id, "name": self.store.names.get(page_id, "")}
         return self.store.add(GraphObject(post_id, page_id, "", post_id, who, text, int(time.time()), "post", counts))
 
-    def add_media(self, account_id: str, caption: str) -> GraphObject:
+    def add_media(self, account_id: str, caption: str, likes: int = 0) -> GraphObject:
         media_id = self.store.next_id()
-        return self.store.add(GraphObject(media_id, account_id, "", media_id, {}, caption, int(time.time()), "media"))
+        media = GraphObject(
+            media_id, account_id, "", media_id, {}, caption, int(time.time()), "media", {"likes": likes}
+        )
+        return self.store.add(media)
 
     def add_comment(self, parent_id: str, text: str, author: dict[str, str] | None = None) -> GraphObject:
         """Comment on a post, media item or comment; by the owning account itself when `author` is None."""
@@ -263,6 +266,10 @@ class GraphSandbox(LoopbackServer):
             out["reactions"] = {"data": [], "summary": {"total_count": obj.counts.get("reactions", 0)}}
         if "comments" in fields:
             out["comments"] = {"data": [], "summary": {"total_count": len(self.store.thread(obj.id))}}
+        if "like_count" in fields and obj.kind == "media":
+            out["like_count"] = obj.counts.get("likes", 0)
+        if "comments_count" in fields and obj.kind == "media":
+            out["comments_count"] = len(self.store.thread(obj.id))
         if "shares" in fields and obj.counts.get("shares"):
             out["shares"] = {"count": obj.counts["shares"]}
         if "replies" in fields and obj.kind == "ig_comment":

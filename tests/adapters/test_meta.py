@@ -145,7 +145,7 @@ def test_replies_post_as_the_page_and_as_the_instagram_account(graph: GraphSandb
 
 
 def test_instagram_comments_and_replies_since_the_cursor(graph: GraphSandbox) -> None:
-    media = graph.add_media(NORTH_IG, "Meet the team")
+    media = graph.add_media(NORTH_IG, "Meet the team", likes=40)
     asked = graph.add_comment(media.id, "When's the next one?", {"id": "55", "username": "kat"})
     graph.add_comment(asked.id, "Next Sunday!")
     batch = source_for(graph).instagram_events(NORTH_IG, None, now())
@@ -153,6 +153,8 @@ def test_instagram_comments_and_replies_since_the_cursor(graph: GraphSandbox) ->
     comment = batch.events[0]
     assert isinstance(comment, Comment) and comment.mention.author.username == "kat"
     assert comment.mention.link == f"https://www.instagram.com/p/{media.id}/"
+    [own] = batch.own_posts
+    assert (own.platform, own.metrics.likes, own.metrics.replies) == (Platform.INSTAGRAM, 40, 2)
     later = source_for(graph).instagram_events(NORTH_IG, now() + timedelta(minutes=1), now())
     assert later.events == []
 
