@@ -270,3 +270,20 @@ def test_a_page_without_a_working_token_does_not_stop_the_others(
     comment = graph.add_comment(post.id, QUESTION, CITIZEN)
     worker.run_once()
     assert carded_once(slack_sandbox, f"fb-{comment.id}")
+
+
+def test_an_urgent_comment_reaches_the_control_room_telling_it_to_answer_on_facebook(
+    deliveries: MetaDeliveries,
+    graph: GraphSandbox,
+    worker: Worker,
+    slack_sandbox: SlackSandbox,
+    meta_services: Services,
+) -> None:
+    post = graph.add_post(NORTH_PAGE, "Street surgery on Saturday")
+    urgent = "there's a man with a knife outside the library on Canal Street right now shouting at kids, please come"
+    comment = graph.add_comment(post.id, urgent, CITIZEN)
+    deliveries.send(graph.feed_change(comment))
+    worker.run_once()
+    room = meta_services.desk.desk.control_room_channel
+    [card] = [c for c in cards_of(slack_sandbox, f"fb-{comment.id}") if c["channel"] == room]
+    assert "reply on Facebook now" in str(card["blocks"]) and "reply on X" not in str(card["blocks"])

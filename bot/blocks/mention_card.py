@@ -45,11 +45,11 @@ UNSURE = (
     "for any urgent mention if anyone may be at risk, then press *Confirm urgent* or *Not urgent*: either way the "
     "model learns from it."
 )
-GUIDANCE = (
-    ":telephone_receiver: *If anyone may be in danger, reply on X now.* Our accounts are not monitored 24/7, so "
-    'tell them plainly: _"If you or someone else is in immediate danger, or a crime is happening now, call 999. '
-    "If you can't speak, call 999 and press 55 when prompted. Deaf or speech-impaired? Text 999 if registered with "
-    'emergencySMS. For anything else, call 101 or report online."_\n'
+GUIDANCE = (  # {platform}: where to reply, X, Facebook or Instagram
+    ":telephone_receiver: *If anyone may be in danger, reply on {platform} now.* Our accounts are not monitored "
+    '24/7, so tell them plainly: _"If you or someone else is in immediate danger, or a crime is happening now, '
+    "call 999. If you can't speak, call 999 and press 55 when prompted. Deaf or speech-impaired? Text 999 if "
+    'registered with emergencySMS. For anything else, call 101 or report online."_\n'
     "Don't ask for personal details in public. Pass what they posted (location, time, who is at risk) to the "
     "dispatcher straight away; don't wait for them to answer."
 )
@@ -64,7 +64,7 @@ def build_mention_card(tracked: TrackedMention, role: str, teams: Sequence[TeamV
     label = CATEGORY_LABELS.get(decision.category, decision.category.value)
     blocks: list[Block] = [{"type": "header", "text": text(_headline(tracked, role, label))}]
     if role == CONTROL_ROOM:
-        blocks.append(section(GUIDANCE))
+        blocks.append(section(GUIDANCE.format(platform=mention.platform.label)))
     if decision.possible:
         blocks.append(section(UNSURE))
     if not decision.understood:
