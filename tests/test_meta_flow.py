@@ -15,7 +15,7 @@ from bot.app import create_app
 from bot.blocks.mention_card import read_card_metadata
 from bot.core.models import Platform
 from bot.core.tracking import MentionState
-from bot.sandbox import SlackSandbox
+from bot.sandbox import SlackSandbox, XSandbox
 from bot.sandbox.graph_api import GraphSandbox
 from bot.sandbox.meta_webhooks import VERIFY_TOKEN, MetaDeliveries, hub_signature
 from bot.sandbox.signed import SIGNING_SECRET
@@ -287,3 +287,24 @@ def test_an_urgent_comment_reaches_the_control_room_telling_it_to_answer_on_face
     room = meta_services.desk.desk.control_room_channel
     [card] = [c for c in cards_of(slack_sandbox, f"fb-{comment.id}") if c["channel"] == room]
     assert "reply on Facebook now" in str(card["blocks"]) and "reply on X" not in str(card["blocks"])
+
+
+def test_a_comment_deleted_without_a_webhook_is_redacted_by_the_compliance_check(
+    deliveries: MetaDeliveries, graph: GraphSandbox, worker: Worker, slack_sandbox: SlackSandbox, x_sandbox: XSandbox
+) -> None:
+    post = graph.add_post(NORTH_PAGE, "Street surgery on Saturday")
+    kept, gone = (graph.add_comment(post.id, f"{QUESTION} ({n})", CITIZEN) for n in range(2))
+    media = graph.add_media(NORTH_IG, "Meet the team")
+    ig_gone = graph.add_comment(media.id, "When is the next one?", {"id": "55", "username": "kat"})
+    worker.run_once()
+    graph.delete(gone.id)
+    graph.delete(ig_gone.id)  # Instagram sends no deletion webhooks at all
+    report = worker.retention.check_deleted()
+    assert report.redacted == 2
+    assert not x_sandbox.calls_to("/2/tweets")  # Meta ids are never sent to X
+    for mention_id, platform in ((f"fb-{gone.id}", "Facebook"), (f"ig-{ig_gone.id}", "Instagram")):
+        tracked = worker.mentions._mentions.get(mention_id)
+        assert tracked is not None and tracked.state is MentionState.REDACTED
+        assert f"deleted on {platform}" in str(cards_of(slack_sandbox, mention_id)[0]["blocks"])
+    alive = worker.mentions._mentions.get(f"fb-{kept.id}")
+    assert alive is not None and alive.state is MentionState.OPEN
