@@ -308,3 +308,15 @@ def test_a_comment_deleted_without_a_webhook_is_redacted_by_the_compliance_check
         assert f"deleted on {platform}" in str(cards_of(slack_sandbox, mention_id)[0]["blocks"])
     alive = worker.mentions._mentions.get(f"fb-{kept.id}")
     assert alive is not None and alive.state is MentionState.OPEN
+
+
+def test_the_pages_comment_on_a_visitor_post_answers_it(
+    deliveries: MetaDeliveries, graph: GraphSandbox, worker: Worker
+) -> None:
+    visitor = graph.add_post(NORTH_PAGE, "Does anyone know if the Canal Street crossing is being fixed?", CITIZEN)
+    deliveries.send(graph.feed_change(visitor))
+    worker.run_once()
+    deliveries.send(graph.feed_change(graph.add_comment(visitor.id, "Hi Ann, the council tell us it's next week.")))
+    worker.run_once()
+    tracked = worker.mentions._mentions.get(f"fb-{visitor.id}")
+    assert tracked is not None and tracked.state is MentionState.REPLIED

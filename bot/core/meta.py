@@ -105,8 +105,8 @@ def facebook_comment(
     at = created or graph_time(raw.get("created_time"), where)
     parent = raw.get("parent_id") or (raw.get("parent") or {}).get("id") or post_id
     author = _author(raw.get("from"))
-    if author.id == page_id:
-        return AccountReply(desk_id(Platform.FACEBOOK, str(parent)), page_id, at) if parent != post_id else None
+    if author.id == page_id:  # answers the comment it replies to, or a visitor post it comments on
+        return AccountReply(desk_id(Platform.FACEBOOK, str(parent)), page_id, at)
     mention = Mention(
         id=desk_id(Platform.FACEBOOK, comment_id),
         text=str(raw.get("message") or ""),
