@@ -4,12 +4,14 @@ The web door only checks, de-duplicates and queues (so Meta gets its 200 in mill
 delivery into mentions. Queuing is one Lua step that both marks the delivery seen and adds it, so a delivery is
 queued exactly once however often Meta retries or someone replays it, and never marked seen without being
 queued. A worker acknowledges (and deletes) an entry only after its mentions are recorded; one left pending by a
-dead worker is taken over after `reclaim_idle_ms`.
+dead worker is taken over after `reclaim_idle_ms`; one that has failed `MAX_ATTEMPTS` times is dropped with a
+warning (its id only), since the catch-up poll reads the same comments from the Graph API.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +20,10 @@ import redis
 from bot.adapters.store import Keys
 from bot.core.errors import UpstreamError
 
+log = logging.getLogger(__name__)
+
 GROUP = "ingest"
+MAX_ATTEMPTS = 5
 DELIVERY_TTL = 86_400  # Meta retries a failed delivery for up to 36 hours, but ever more rarely; a day covers the burst
 
 _QUEUE_ONCE = """
@@ -62,13 +67,22 @@ class RedisMetaInbox:
                 raise
 
     def take(self, count: int = 50) -> list[Delivery]:
-        """Take deliveries abandoned by a dead worker, then new ones, up to `count` each."""
+        """Take deliveries a dead worker left (dropping any tried too often), then new ones, up to `count` each."""
         stale = self._client.xautoclaim(
             Keys.meta_inbox(), GROUP, self._consumer, min_idle_time=self._reclaim_idle_ms, count=count
         )
+        retried = [(i, f) for i, f in stale[1] if f and not self._drop_if_exhausted(str(i))]
         fresh: Any = self._client.xreadgroup(GROUP, self._consumer, {Keys.meta_inbox(): ">"}, count=count)
-        entries: list[Any] = list(stale[1]) + [e for _, found in fresh or [] for e in found]
+        entries: list[Any] = retried + [e for _, found in fresh or [] for e in found]
         return [Delivery(str(i), str(f.get("body", ""))) for i, f in entries if f]
+
+    def _drop_if_exhausted(self, entry_id: str) -> bool:
+        pending: Any = self._client.xpending_range(Keys.meta_inbox(), GROUP, entry_id, entry_id, 1)
+        if not pending or int(pending[0]["times_delivered"]) <= MAX_ATTEMPTS:
+            return False
+        log.warning("meta delivery %s dropped after %d failures; the catch-up poll covers it", entry_id, MAX_ATTEMPTS)
+        self.ack(Delivery(entry_id, ""))
+        return True
 
     def ack(self, delivery: Delivery) -> None:
         pipe = self._client.pipeline(transaction=True)
