@@ -14,6 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, Se
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.correction_store import RedisCorrectionLog
 from bot.adapters.mention_store import RedisMentionStore
+from bot.adapters.meta_inbox import RedisMetaInbox
 from bot.adapters.outbox import trim_dead_letters
 from bot.adapters.request_store import RedisRequestRepository
 from bot.adapters.retention_index import RedisRetentionIndex
@@ -35,6 +36,7 @@ from bot.jobs.desk_status import RedisDeskStatus, YesterdaysDigest
 from bot.jobs.record_outcomes import ObservedMentions, OutcomeRecorder
 from bot.jobs.retention import RetentionStores, RetentionSweeper, TweetLookup
 from bot.learning.model import SklearnTriageModel, load_model
+from bot.web.meta_door import MetaWebhooks
 from config.desk import Desk
 from config.settings import Settings
 
@@ -209,3 +211,11 @@ def build_retention_sweeper(
     leases = Leases(client)
     cards = SlackCardPublisher(SlackMessages(slack), desk, clock, lambda name: leases.held(name, LINE_LOCK_SECONDS))
     return RetentionSweeper(RedisRetentionIndex(client), mentions, lookup, cards, stores, desk, clock)
+
+
+def build_meta_webhooks(settings: Settings, client: redis.Redis) -> MetaWebhooks | None:
+    """Build the /meta/webhooks door when Meta is on (META_APP_SECRET set); deliveries queue for the workers."""
+    if settings.meta_app_secret is None:
+        return None
+    token = settings.meta_verify_token.get_secret_value() if settings.meta_verify_token else ""
+    return MetaWebhooks(settings.meta_app_secret.get_secret_value(), token, RedisMetaInbox(client))

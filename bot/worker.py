@@ -18,6 +18,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
+from bot.adapters.meta import GraphMetaSource
+from bot.adapters.meta_inbox import RedisMetaInbox
+from bot.adapters.meta_tokens import RedisMetaTokens
 from bot.adapters.outbox import RedisOutbox
 from bot.adapters.pacer import ChannelPacer
 from bot.adapters.slack_cards import LINE_LOCK_SECONDS, SlackCardPublisher
@@ -30,6 +33,8 @@ from bot.jobs.chase_sla import SlaChaser
 from bot.jobs.deliver_cards import OutboxDrainer
 from bot.jobs.detect_replies import OwnPostPoller
 from bot.jobs.heartbeat import Heartbeat
+from bot.jobs.meta_ingest import MetaInboxConsumer, MetaIngest, MetaPoller
+from bot.jobs.platform_lookup import PlatformLookup
 from bot.jobs.poll_mentions import MentionPoller, PollReport
 from bot.jobs.post_digest import DigestPoster, catch_up, schedule_digest
 from bot.jobs.record_outcomes import OutcomeRecorder
@@ -38,12 +43,14 @@ from bot.jobs.x_reads import XReadMeter
 from bot.logs import get_logger
 from bot.services import Services, build_digest_builder, build_retention_sweeper, build_slack_client, build_triage
 from bot.web.metrics import UPSTREAM_429
+from config.settings import SettingsError
 
 log = get_logger(__name__)
 SLA_EVERY_SECONDS = 60
 DIGEST_CATCH_UP_SECONDS = 300
 RETENTION_EVERY_SECONDS = 24 * 3600
 PERIODIC_TICK_SECONDS = 3600  # how soon a failed compliance or retention run is retried
+META_INBOX_EVERY_SECONDS = 0.5  # webhook to card within the issue's 3 s at the 95th percentile
 
 
 class Lease(Enum):
@@ -78,6 +85,7 @@ class Worker:
     digests: DigestPoster
     retention: RetentionSweeper
     heartbeat: Heartbeat
+    meta: MetaJobs | None = None  # Facebook and Instagram, when META_APP_SECRET is set
     clock: Callable[[], datetime] = utc_now
 
     def leased(self, name: str, seconds: float, job: Callable[[], object]) -> Callable[[], None]:
@@ -117,6 +125,9 @@ class Worker:
             answered = self.own_posts.poll()
         except UpstreamError as exc:
             log.warning("x poll failed; the next cycle reads on from the saved cursors", error=str(exc))
+        if self.meta is not None:
+            self.meta.inbox.drain()
+            self.meta.poller.poll()
         self.sla.chase(self.clock())
         posted = self.drainer.drain(drain_timeout)
         log.info(
@@ -127,7 +138,9 @@ class Worker:
         """The worker's jobs as a table: what runs, how often, and under which lease, so one tick runs once."""
         x = self.services.desk.x
         compliance_every = x.compliance_every_hours * 3600  # ≤ 20 h: with hourly retries, within X's 24 h
+        meta = self.meta
         return [
+            *(self._meta_rows(meta) if meta is not None else []),
             ScheduledJob("poll", x.poll_seconds, Lease.TICK, self.mentions.poll, start_now=True),
             ScheduledJob("own_posts", x.own_posts_poll_seconds, Lease.TICK, self.own_posts.poll),
             ScheduledJob("sla", SLA_EVERY_SECONDS, Lease.TICK, lambda: self.sla.chase(self.clock())),
@@ -155,6 +168,15 @@ class Worker:
                 Lease.NONE,
                 lambda: catch_up(self.digests, self.clock()),
                 start_now=True,
+            ),
+        ]
+
+    def _meta_rows(self, meta: MetaJobs) -> list[ScheduledJob]:
+        """Every replica drains the webhook inbox (the consumer group shares it out); one polls per tick."""
+        return [
+            ScheduledJob("meta_inbox", META_INBOX_EVERY_SECONDS, Lease.NONE, meta.inbox.drain),
+            ScheduledJob(
+                "meta_poll", self.services.desk.meta.poll_seconds, Lease.TICK, meta.poller.poll, start_now=True
             ),
         ]
 
@@ -201,6 +223,53 @@ class Worker:
             scheduler.shutdown(wait=False)
 
 
+@dataclass(frozen=True)
+class MetaJobs:
+    """Facebook and Instagram: the webhook inbox consumer, the catch-up poller and the Graph source they share."""
+
+    inbox: MetaInboxConsumer
+    poller: MetaPoller
+    source: GraphMetaSource
+
+
+def build_meta_source(services: Services) -> GraphMetaSource | None:
+    """Build the Graph API source when Meta is on; its tokens are decrypted with COMMSDESK_SECRET_KEY."""
+    settings, desk = services.settings, services.desk
+    if settings.meta_app_secret is None:
+        return None
+    key = settings.commsdesk_secret_key
+    if key is None:
+        raise SettingsError("COMMSDESK_SECRET_KEY is not set: Meta page tokens are stored encrypted with it")
+    tokens = RedisMetaTokens(services.redis, key.get_secret_value())
+    return GraphMetaSource(
+        str(settings.meta_api_url),
+        settings.meta_app_secret.get_secret_value(),
+        tokens.token,
+        timeout=desk.meta.timeout_seconds,
+        max_pages=desk.meta.max_pages_per_poll,
+        backoff_at=desk.meta.backoff_at_percent,
+        on_rate_limited=UPSTREAM_429.labels(service="meta").inc,
+    )
+
+
+def build_meta_jobs(
+    services: Services, source: GraphMetaSource, poller: MentionPoller, retention: RetentionSweeper
+) -> MetaJobs:
+    """Wire webhook deliveries and catch-up polls into the X pipeline's recorder, store and card redraws."""
+    desk, client = services.desk, services.redis
+    mentions = RedisMentionStore(client, desk.retention.mention_days)
+    aggregates = RedisAggregates(client, desk.zone)
+    cards = SlackCardPublisher(
+        SlackMessages(services.slack), desk, lock=lambda name: services.leases.held(name, LINE_LOCK_SECONDS)
+    )
+    ingest = MetaIngest(
+        poller, mentions, source, desk, OutcomeRecorder(aggregates, desk), cards.refresh, retention.redact_removed
+    )
+    inbox = RedisMetaInbox(client, consumer_name(), desk.outbox.reclaim_idle_seconds * 1000)
+    inbox.ensure_group()
+    return MetaJobs(MetaInboxConsumer(inbox, ingest), MetaPoller(source, ingest, mentions, aggregates, desk), source)
+
+
 def consumer_name() -> str:
     """Name this process in the outbox consumer group: host and pid, unique across replicas."""
     return f"{socket.gethostname()}-{os.getpid()}"
@@ -227,15 +296,20 @@ def build_worker(services: Services, pace_ms: int | None = None) -> Worker:
     slack = SlackMessages(services.slack)
     cards = SlackCardPublisher(slack, desk, lock=lambda name: services.leases.held(name, LINE_LOCK_SECONDS))
     builder = build_digest_builder(desk, client)
+    meta_source = build_meta_source(services)
+    poller = MentionPoller(source, build_triage(desk), mentions, outbox, aggregates, desk)
+    lookup = PlatformLookup(source, meta_source, mentions)
+    retention = build_retention_sweeper(client, mentions, lookup, services.slack, desk)
     return Worker(
         services=services,
-        mentions=MentionPoller(source, build_triage(desk), mentions, outbox, aggregates, desk),
+        mentions=poller,
         own_posts=OwnPostPoller(source, mentions, aggregates, desk, OutcomeRecorder(aggregates, desk), cards.refresh),
         sla=SlaChaser(mentions, outbox, desk),
         drainer=OutboxDrainer(
             outbox, mentions, SlackMessages(build_slack_client(settings, retries=False)), pacer, desk
         ),
         digests=DigestPoster(slack, DigestMarks(client), services.leases, mentions, desk, builder),
-        retention=build_retention_sweeper(client, mentions, source, services.slack, desk),
+        retention=retention,
         heartbeat=Heartbeat(Heartbeats(client), consumer_name()),
+        meta=build_meta_jobs(services, meta_source, poller, retention) if meta_source is not None else None,
     )

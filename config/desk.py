@@ -75,11 +75,20 @@ class Account(_Strict):
     id: Annotated[str, StringConstraints(pattern=r"^\d{1,20}$")]
 
 
+class MetaAccount(_Strict):
+    """A Facebook Page or an Instagram professional account of a team, by its Graph id."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^\d{1,20}$")]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+
+
 class Team(_Strict):
     key: TeamKey
     name: Annotated[str, StringConstraints(min_length=1, max_length=80)]
     channel: ChannelId
     accounts: tuple[Account, ...] = ()
+    facebook_pages: tuple[MetaAccount, ...] = ()
+    instagram_accounts: tuple[MetaAccount, ...] = ()
     places: tuple[Annotated[str, StringConstraints(min_length=2)], ...] = ()
 
     @field_validator("key")
@@ -134,6 +143,15 @@ class XTable(_Strict):
     usd_per_read: float = Field(default=0.005, ge=0)  # X pay-per-use price of one post read; check current pricing
 
 
+class MetaTable(_Strict):
+    """Facebook Pages and Instagram through the Graph API: webhooks first, polling to fill gaps."""
+
+    poll_seconds: int = Field(default=300, ge=30, le=3600)  # catch-up poll; webhooks bring comments at once
+    max_pages_per_poll: int = Field(default=5, ge=1, le=50)
+    timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    backoff_at_percent: int = Field(default=80, ge=10, le=100)  # usage header level at which polling slows down
+
+
 class OutboxTable(_Strict):
     pace_ms: int = Field(default=1000, ge=1, le=60_000)  # gap between posts to one channel (Slack: ~1/s)
     reclaim_idle_seconds: int = Field(default=60, ge=1, le=3600)  # when a dead worker's posts are taken over
@@ -176,6 +194,7 @@ class Desk(_Strict):
     triage: TriageTable = TriageTable()
     digest: DigestTable = DigestTable()
     x: XTable = XTable()
+    meta: MetaTable = MetaTable()
     outbox: OutboxTable = OutboxTable()
     surge: SurgeTable = SurgeTable()
     retention: RetentionTable = RetentionTable()
@@ -201,6 +220,9 @@ class Desk(_Strict):
         handles = [a.handle.casefold() for t in self.teams for a in t.accounts]
         if dupes := sorted({h for h in handles if handles.count(h) > 1}):
             raise ValueError(f"account handles must be unique; repeated: {', '.join(dupes)}")
+        meta_ids = [a.id for t in self.teams for a in (*t.facebook_pages, *t.instagram_accounts)]
+        if dupes := sorted({i for i in meta_ids if meta_ids.count(i) > 1}):
+            raise ValueError(f"facebook_pages and instagram_accounts ids must be unique; repeated: {', '.join(dupes)}")
         if unknown := sorted(set(self.access.teams) - set(keys)):
             raise ValueError(f"[access.teams] names teams that are not on the desk: {', '.join(unknown)}")
         return self
@@ -225,6 +247,12 @@ class Desk(_Strict):
 
     def accounts(self) -> list[tuple[Team, Account]]:
         return [(t, a) for t in self.teams for a in t.accounts]
+
+    def facebook_pages(self) -> list[tuple[Team, MetaAccount]]:
+        return [(t, p) for t in self.teams for p in t.facebook_pages]
+
+    def instagram_accounts(self) -> list[tuple[Team, MetaAccount]]:
+        return [(t, a) for t in self.teams for a in t.instagram_accounts]
 
 
 _LOC_INDEX = re.compile(r"\.(\d+)(?=\.|$)")

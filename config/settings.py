@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     slack_api_url: AnyHttpUrl = AnyHttpUrl("https://slack.com/api/")
     x_bearer_token: SecretStr | None = None
     x_api_url: AnyHttpUrl = AnyHttpUrl("https://api.x.com")
+    meta_app_secret: SecretStr | None = None  # unset: Meta off (no webhooks, no polling)
+    meta_verify_token: SecretStr | None = None
+    meta_api_url: AnyHttpUrl = AnyHttpUrl("https://graph.facebook.com")  # the Graph version is pinned in the adapter
+    commsdesk_secret_key: SecretStr | None = None  # Fernet key that encrypts stored page tokens
     redis_url: str = "redis://localhost:6379/0"
     commsdesk_config: str = "config/desk.toml"
     port: int = Field(default=3000, ge=1, le=65535)
@@ -58,6 +62,11 @@ class Settings(BaseSettings):
         if value is not None and not value.get_secret_value().startswith("xapp-"):
             raise ValueError("must be an app-level token starting with xapp-")
         return value
+
+    @property
+    def meta_enabled(self) -> bool:
+        """Meta is on once its app secret is set: webhooks are checked with it and polling needs it too."""
+        return self.meta_app_secret is not None
 
     @field_validator("redis_url")
     @classmethod

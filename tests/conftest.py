@@ -24,7 +24,7 @@ from tests.support import network_guard
 REPO = Path(__file__).resolve().parents[1]
 DEV = REPO / "data" / "mentions" / "dev"
 EXAMPLE_DESK = REPO / "config" / "desk.example.toml"
-SCRUBBED_PREFIXES = ("SLACK_", "X_", "COMMSDESK_")
+SCRUBBED_PREFIXES = ("SLACK_", "X_", "COMMSDESK_", "META_")
 SCRUBBED_NAMES = {"REDIS_URL", "PORT", "LOG_LEVEL", "LOG_FORMAT"}
 
 

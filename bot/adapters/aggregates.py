@@ -19,7 +19,7 @@ import redis
 from bot.adapters.store import AGGREGATE_TTL, OPEN_QUEUE, Keys
 from bot.core.content import ContentKind, classify_post
 from bot.core.digest import BacklogItem, DayAggregate, PostSummary, ResponseTime
-from bot.core.models import DESK, OwnPost, TriageDecision
+from bot.core.models import DESK, OwnPost, Platform, TriageDecision
 from bot.core.tracking import TrackedMention
 
 _COUNTERS = ("received", "needs_reply", "urgent", "replied", "closed_without_reply", "closed_needing_reply")
@@ -60,12 +60,18 @@ class RedisAggregates:
         return aware.astimezone(self._zone).date().isoformat()
 
     def record_received(
-        self, team: str, at: datetime, decision: TriageDecision, pipe: redis.client.Pipeline | None = None
+        self,
+        team: str,
+        at: datetime,
+        decision: TriageDecision,
+        pipe: redis.client.Pipeline | None = None,
+        platform: Platform = Platform.X,
     ) -> None:
         """Count a newly recorded mention under its owning team (`desk` when no team owns it)."""
         key = Keys.aggregate(self.local_day(at), team or DESK)
         with self._writing(pipe) as p:
             p.hincrby(key, "received", 1)
+            p.hincrby(key, f"platform:{platform.value}", 1)
             p.hincrby(key, f"cat:{decision.category.value}", 1)
             if decision.needs_reply:
                 p.hincrby(key, "needs_reply", 1)
@@ -81,12 +87,15 @@ class RedisAggregates:
         staffed: bool,
         sla_met: bool,
         pipe: redis.client.Pipeline | None = None,
+        platform: Platform = Platform.X,
     ) -> None:
         """Store a mention's first-response time (once per mention) under the day it arrived."""
         key = Keys.response_times(self.local_day(mention_received_at), team or DESK)
         seconds = max(0.0, (responded_at - mention_received_at).total_seconds())
         with self._writing(pipe) as p:
-            p.append(key, f"{seconds:.0f}:{int(staffed)}:{int(sla_met)} ")  # one string per day: cheap to read back
+            p.append(
+                key, f"{seconds:.0f}:{int(staffed)}:{int(sla_met)}:{platform.value} "
+            )  # one string per day: cheap to read back
             p.expire(key, AGGREGATE_TTL)
 
     def record_closed(
@@ -115,7 +124,9 @@ class RedisAggregates:
         """Store (or refresh the metrics of) an own post under the day it was posted; idempotent per post."""
         key = Keys.own_posts(self.local_day(post.created_at), team or DESK)
         kind = ContentKind(content_kind) if content_kind else classify_post(post.text, post.is_reply)
-        summary = PostSummary(id=post.id, text=post.text, is_reply=post.is_reply, kind=kind, metrics=post.metrics)
+        summary = PostSummary(
+            id=post.id, text=post.text, is_reply=post.is_reply, kind=kind, metrics=post.metrics, platform=post.platform
+        )
         with self._writing(pipe) as p:
             p.hset(key, post.id, summary.model_dump_json())
             p.expire(key, AGGREGATE_TTL)
@@ -181,6 +192,7 @@ def _aggregate(team: str, day: date, counters: list[str], times: str, posts: lis
         team=team,
         day=day,
         categories={k[4:]: int(v) for k, v in fields.items() if k.startswith("cat:")},
+        platforms={k[9:]: int(v) for k, v in fields.items() if k.startswith("platform:")},
         responses=tuple(_response(entry) for entry in times.split()),
         posts=tuple(PostSummary.model_validate_json(body) for _, body in sorted(_pairs(posts).items())),
         **values,
@@ -188,8 +200,8 @@ def _aggregate(team: str, day: date, counters: list[str], times: str, posts: lis
 
 
 def _response(entry: str) -> ResponseTime:
-    seconds, staffed, sla_met = entry.split(":")
-    return ResponseTime(float(seconds), staffed == "1", sla_met == "1")
+    seconds, staffed, sla_met, *platform = entry.split(":")  # entries written before platforms came in are X's
+    return ResponseTime(float(seconds), staffed == "1", sla_met == "1", *platform)
 
 
 def _backlog_item(tracked: TrackedMention, zone: ZoneInfo) -> BacklogItem:

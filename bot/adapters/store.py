@@ -36,6 +36,10 @@ Key plan (prefix `cd:`; every key has an owner here and a TTL or retention):
 | cd:heartbeats | zset | worker consumers by last beat, so status lists them without a scan | members gone after 1 day |
 | cd:audit | stream | every state change: actor, action, subject | trimmed to audit_days |
 | cd:corrections | stream | desk corrections of triage labels (no text) | trimmed to audit_days on each write |
+| cd:meta:inbox | stream | verified Meta webhook deliveries waiting for a worker (group `ingest`) | deleted when acked |
+| cd:meta:delivery:{sha256} | string | a Meta delivery already queued (retries, replays) | 1 day |
+| cd:meta:cursor:{kind}:{graph_id} | string | newest created time polled on a page, account or post | none (tiny) |
+| cd:meta:token:{graph_id} | string | a page's or Instagram account's token, Fernet-encrypted | none (unlink) |
 | cd:started | string | when the desk first started (ISO time), set once; no digests before it | none (tiny) |
 """
 
@@ -196,6 +200,22 @@ class Keys:
     @staticmethod
     def heartbeats() -> str:
         return f"{PREFIX}heartbeats"
+
+    @staticmethod
+    def meta_inbox() -> str:
+        return f"{PREFIX}meta:inbox"
+
+    @staticmethod
+    def meta_delivery(digest: str) -> str:
+        return f"{PREFIX}meta:delivery:{digest}"
+
+    @staticmethod
+    def meta_cursor(kind: str, graph_id: str) -> str:
+        return f"{PREFIX}meta:cursor:{kind}:{graph_id}"
+
+    @staticmethod
+    def meta_token(graph_id: str) -> str:
+        return f"{PREFIX}meta:token:{graph_id}"
 
 
 def connect(url: str) -> redis.Redis:
@@ -464,7 +484,7 @@ class SeenRequests:
             raise UpstreamError(f"Redis did not answer the replay check: {exc}") from exc
 
 
-LEASE_NAMES = ("poll", "own_posts", "sla", "compliance", "retention")  # digest leases are per date
+LEASE_NAMES = ("poll", "own_posts", "sla", "compliance", "retention", "meta_poll")  # digest leases are per date
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import Any
 from bot.blocks.digest import build_digest, build_digest_summary
 from bot.blocks.digest_text import duration
 from bot.blocks.ids import Command
+from bot.blocks.mention_parts import META_LINK
 from bot.blocks.safe import inert
 from bot.blocks.x_reads import build_forecast_line
 from bot.core.desk_status import DeskState, WorkerBeat
@@ -124,11 +125,10 @@ def _worker_line(worker: WorkerBeat, state: DeskState) -> str:
 
 def _open_line(item: BacklogItem) -> str:
     when = f"{item.received_at:%d %b %H:%M}"
-    link = (
-        f"<https://x.com/i/status/{item.tweet_id}|{when}>"
-        if item.tweet_id.isascii() and item.tweet_id.isdigit()
-        else when
-    )
+    if item.tweet_id.isascii() and item.tweet_id.isdigit():
+        link = f"<https://x.com/i/status/{item.tweet_id}|{when}>"
+    else:
+        link = f"<{item.url}|{when}>" if META_LINK.match(item.url) else when  # a Facebook or Instagram comment
     return f"• {link} {inert(item.team, 30)} · {inert(item.category, 30)}: {inert(item.text, OPEN_TEXT_LIMIT)}"
 
 

@@ -13,12 +13,14 @@ from bot.blocks.digest_text import (
     day_label,
     mentions_line,
     outcomes_line,
+    platforms_line,
     posts_line,
     request_line,
     response_line,
 )
 from bot.blocks.ids import MetadataType
 from bot.blocks.lines import line_block_id
+from bot.blocks.mention_parts import META_LINK, TWEET_ID
 from bot.blocks.safe import inert, plain
 from bot.blocks.triage_report import agreement_line
 from bot.core.digest import BacklogItem, Digest, PendingRequest
@@ -35,12 +37,15 @@ def build_digest(digest: Digest) -> list[Block]:
         _section(f"*Mentions* {mentions_line(digest)}\n*By category* {categories_line(digest)}"),
         _section(f"*Outcomes* {outcomes_line(digest)}\n*First response* {response_line(digest)}"),
     ]
+    if digest.platforms:
+        blocks.append(_section(f"*By platform* {platforms_line(digest)}"))
     if digest.backlog_total:
         blocks += [{"type": "divider"}, *_backlog_blocks(digest)]
     blocks += [{"type": "divider"}, _section(f"*Our posts* {posts_line(digest)}")]
     top = digest.own.top_post
     if top is not None:
-        blocks.append(_section(f"*Top post* <{top.url}|view on X>\n>{inert(top.text, POST_TEXT_LIMIT)}"))
+        link = f"<{top.url}|view on {top.platform.label}>" if top.url else f"on {top.platform.label}"
+        blocks.append(_section(f"*Top post* {link}\n>{inert(top.text, POST_TEXT_LIMIT)}"))
     if digest.own.mix:
         mix = " · ".join(f"{kind} {count}" for kind, count in digest.own.mix)
         blocks.append(_section(f"*Content mix* {mix}"))
@@ -105,9 +110,12 @@ def _backlog_blocks(digest: Digest) -> list[Block]:
 
 
 def _backlog_line(item: BacklogItem) -> str:
-    url = item.url if _X_STATUS.match(item.url) else f"https://x.com/i/status/{item.tweet_id}"
     label = f"{item.received_at:%d %b %H:%M}"
-    return f"• <{url}|{label}> {inert(item.category, 30)}: {inert(item.text, BACKLOG_TEXT_LIMIT)}"
+    if _X_STATUS.match(item.url) or META_LINK.match(item.url):
+        shown = f"<{item.url}|{label}>"
+    else:
+        shown = f"<https://x.com/i/status/{item.tweet_id}|{label}>" if TWEET_ID.match(item.tweet_id) else label
+    return f"• {shown} {inert(item.category, 30)}: {inert(item.text, BACKLOG_TEXT_LIMIT)}"
 
 
 def _requests_text(requests: tuple[PendingRequest, ...]) -> str:

@@ -77,6 +77,18 @@ def posts_line(digest: Digest) -> str:
     )
 
 
+def platforms_line(digest: Digest) -> str:
+    """One clause per platform: mentions, answers with their median time, and our posts' engagement there."""
+    parts = []
+    for stats in digest.platforms:
+        answered = f"{stats.answered} answered" + (
+            f" (median {duration(stats.median_seconds)})" if stats.median_seconds is not None else ""
+        )
+        posts = f"{stats.posts} own posts, {stats.engagements} engagements" if stats.posts else "no own posts"
+        parts.append(f"{stats.platform.label}: {stats.received} mentions, {answered}, {posts}")
+    return " · ".join(parts)
+
+
 def request_line(request: PendingRequest) -> str:
     return (
         f"{inert(request.request_id, 40)}: {inert(request.team, 40)} asks for {inert(request.platform, 40)}, "
@@ -98,6 +110,8 @@ def render_digest_text(digest: Digest) -> str:
         f"  Outcomes        {outcomes_line(digest)}",
         f"  First response  {response_line(digest)}",
     ]
+    if digest.platforms:
+        lines.append(f"  By platform     {platforms_line(digest)}")
     if digest.backlog_total:
         lines.append(f"  Waiting now     {digest.backlog_total}, oldest first:")
         lines += [

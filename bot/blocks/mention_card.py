@@ -14,12 +14,13 @@ from typing import Any
 from bot.blocks.ids import MentionAction, MetadataType
 from bot.blocks.mention_parts import (
     CATEGORY_LABELS,
-    TWEET_ID,
+    MENTION_ID,
     Block,
     context,
     desk_accounts,
     duration,
     handle,
+    page_name,
     post_url,
     quote,
     reply_url,
@@ -32,7 +33,7 @@ from bot.blocks.mention_parts import (
 from bot.blocks.safe import inert
 from bot.core.desk import TeamView
 from bot.core.errors import InvalidInput
-from bot.core.models import CONTROL_ROOM
+from bot.core.models import CONTROL_ROOM, Mention, Platform
 from bot.core.tracking import MentionState, TrackedMention
 from bot.core.triage.decide import translate_url
 
@@ -44,11 +45,11 @@ UNSURE = (
     "for any urgent mention if anyone may be at risk, then press *Confirm urgent* or *Not urgent*: either way the "
     "model learns from it."
 )
-GUIDANCE = (
-    ":telephone_receiver: *If anyone may be in danger, reply on X now.* Our accounts are not monitored 24/7, so "
-    'tell them plainly: _"If you or someone else is in immediate danger, or a crime is happening now, call 999. '
-    "If you can't speak, call 999 and press 55 when prompted. Deaf or speech-impaired? Text 999 if registered with "
-    'emergencySMS. For anything else, call 101 or report online."_\n'
+GUIDANCE = (  # {platform}: where to reply, X, Facebook or Instagram
+    ":telephone_receiver: *If anyone may be in danger, reply on {platform} now.* Our accounts are not monitored "
+    '24/7, so tell them plainly: _"If you or someone else is in immediate danger, or a crime is happening now, '
+    "call 999. If you can't speak, call 999 and press 55 when prompted. Deaf or speech-impaired? Text 999 if "
+    'registered with emergencySMS. For anything else, call 101 or report online."_\n'
     "Don't ask for personal details in public. Pass what they posted (location, time, who is at risk) to the "
     "dispatcher straight away; don't wait for them to answer."
 )
@@ -57,34 +58,43 @@ GUIDANCE = (
 def build_mention_card(tracked: TrackedMention, role: str, teams: Sequence[TeamView], now: datetime) -> dict[str, Any]:
     """Build the card for a team, the control room or the desk: what was posted, why it is here, who has it."""
     if tracked.state is MentionState.REDACTED:
-        return build_redacted_card(tracked.mention.id, "deleted on X or past retention")
+        return build_redacted_card(tracked.mention.id, f"deleted on {tracked.mention.platform.label} or past retention")
     mention, decision = tracked.mention, tracked.decision
     accounts = ", ".join(handle(a) for a in desk_accounts(mention, teams)) or "a force account"
     label = CATEGORY_LABELS.get(decision.category, decision.category.value)
     blocks: list[Block] = [{"type": "header", "text": text(_headline(tracked, role, label))}]
     if role == CONTROL_ROOM:
-        blocks.append(section(GUIDANCE))
+        blocks.append(section(GUIDANCE.format(platform=mention.platform.label)))
     if decision.possible:
         blocks.append(section(UNSURE))
     if not decision.understood:
         blocks.append(_language_note(tracked))
     if tracked.out_of_hours:
         blocks.append(context(":crescent_moon: *Arrived out of staffed hours*: the desk may not have seen it."))
-    author = mention.author
     blocks += [
-        section(
-            f"*From* {inert(author.name, 80) or 'an X user'} ({handle(author.username or author.id)}) "
-            f"*to* {accounts}\n{quote(mention.text, TWEET_LIMIT)}"
-        ),
+        section(f"{_from_line(mention, accounts, teams)}\n{quote(mention.text, TWEET_LIMIT)}"),
         {"type": "section", "fields": _fields(tracked, teams, label)},
     ]
     if decision.reasons:
         blocks.append(context("*Why:* " + inert(" · ".join(decision.reasons), 1500)))
     blocks.append(section(_state_line(tracked, now)))
     blocks.append({"type": "actions", "block_id": ACTIONS_BLOCK, "elements": _buttons(tracked, role, teams, now)})
-    who = f"@{author.username}" if author.username else "an X user"
+    author, platform = mention.author, mention.platform.label
+    who = f"@{author.username}" if author.username else inert(author.name, 80) or f"a {platform} user"
     fallback = f"{_headline(tracked, role, label)} from {who}: {mention.text[:400]}"
     return {"text": inert(fallback, 300), "blocks": blocks}
+
+
+def _from_line(mention: Mention, accounts: str, teams: Sequence[TeamView]) -> str:
+    """Say who posted, where: an X mention of our accounts, or a comment on one of our pages."""
+    author, platform = mention.author, mention.platform.label
+    name = inert(author.name, 80) or f"a {platform} user"
+    if mention.platform is Platform.X:
+        return f"*From* {name} ({handle(author.username or author.id)}) *to* {accounts}"
+    who = f"{name} ({handle(author.username)})" if author.username else name
+    where = inert(page_name(mention, teams), 80) or "a force account"
+    kind = "post" if mention.id == mention.conversation_id else "comment"
+    return f"*{platform} {kind}* from {who} *on* {where}"
 
 
 def _language_note(tracked: TrackedMention) -> Block:
@@ -130,9 +140,9 @@ def build_desk_escalation(
 def build_urgent_realert(tracked: TrackedMention, now: datetime, card_posted: datetime) -> dict[str, Any]:
     """Build the control room's re-alert, posted under the card: how long the card has waited, and since the post."""
     label = CATEGORY_LABELS.get(tracked.decision.category, tracked.decision.category.value)
-    waited = duration(now - card_posted)
+    waited, platform = duration(now - card_posted), tracked.mention.platform.label
     banner = (
-        f":rotating_light: *Still not acknowledged {waited} after the card went up* ({label}, posted on X "
+        f":rotating_light: *Still not acknowledged {waited} after the card went up* ({label}, posted on {platform} "
         f"{duration(now - tracked.mention.created_at)} ago). Claim it on the card so everyone knows it is in hand."
     )
     return {"text": f"{label}: still not acknowledged after {waited}", "blocks": [section(banner), _about(tracked)]}
@@ -162,7 +172,7 @@ def read_mention_action(body: dict[str, Any]) -> tuple[str, MentionAction, str]:
     except (KeyError, IndexError, TypeError, ValueError):
         raise InvalidInput({"action": "This button is not one of ours."}) from None
     tweet_id, _, argument = value.partition(":")
-    if not TWEET_ID.match(tweet_id):
+    if not MENTION_ID.match(tweet_id):
         raise InvalidInput({"action": "This card does not name a post."})
     return tweet_id, kind, argument
 
@@ -186,7 +196,7 @@ def _fields(tracked: TrackedMention, teams: Sequence[TeamView], label: str) -> l
         ("Received", when(tracked.received_at)),
         ("Reply due", due),
         ("Team", inert(team_name(tracked.route, teams), 80)),
-        ("Post", f"<{url}|Open on X>" if url else "Not available"),
+        ("Post", f"<{url}|Open on {tracked.mention.platform.label}>" if url else "Not available"),
     ]
     return [{"type": "mrkdwn", "text": f"*{name}*\n{value}"} for name, value in pairs]
 

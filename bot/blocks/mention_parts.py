@@ -9,12 +9,14 @@ from typing import Any
 
 from bot.blocks.safe import ELLIPSIS, inert, plain
 from bot.core.desk import TeamView
-from bot.core.models import Category, Mention
+from bot.core.models import Category, Mention, Platform
 
 Block = dict[str, Any]
 SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 X_USERNAME = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 TWEET_ID = re.compile(r"^\d{1,20}$")
+MENTION_ID = re.compile(r"^(?:\d{1,20}|fb-\d{1,20}(?:_\d{1,20}){0,2}|ig-\d{1,20})$")  # see core.models.desk_id
+META_LINK = re.compile(r"^https://www\.(?:facebook|instagram)\.com/[A-Za-z0-9_./?=&-]{1,200}$")
 
 CATEGORY_LABELS: Mapping[Category, str] = {
     Category.EMERGENCY: "Emergency",
@@ -59,6 +61,8 @@ def handle(name: str) -> str:
 
 def post_url(mention: Mention) -> str:
     """Build the post's address ourselves from its id, never from text the tweet supplied."""
+    if mention.platform is not Platform.X:
+        return mention.link if META_LINK.match(mention.link) else ""  # built from Graph ids by core.meta
     if not TWEET_ID.match(mention.id):
         return ""
     username = mention.author.username if X_USERNAME.match(mention.author.username) else "i/web"
@@ -67,6 +71,12 @@ def post_url(mention: Mention) -> str:
 
 def reply_url(tweet_id: str) -> str:
     return f"https://x.com/intent/post?in_reply_to={tweet_id}" if TWEET_ID.match(tweet_id) else ""
+
+
+def page_name(mention: Mention, teams: Sequence[TeamView]) -> str:
+    """Name the desk's Facebook Page or Instagram account a comment was left on."""
+    accounts = [a for t in teams for a in (*t.facebook_pages, *t.instagram_accounts)]
+    return next((a.name for a in accounts if a.id == mention.account_id), "")
 
 
 def desk_accounts(mention: Mention, teams: Sequence[TeamView]) -> list[str]:

@@ -8,6 +8,7 @@ from bot.cli.audit import audit
 from bot.cli.check import check
 from bot.cli.demo import demo
 from bot.cli.digest import digest
+from bot.cli.meta import meta
 from bot.cli.migrate import migrate
 from bot.cli.model import model
 from bot.cli.requests import requests
@@ -29,3 +30,4 @@ for command in (web, worker, run, triage, digest, check, demo, requests, model):
 main.add_command(migrate)
 main.add_command(subject)
 main.add_command(audit)
+main.add_command(meta)

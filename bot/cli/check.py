@@ -1,7 +1,8 @@
 """`commsdesk check`: everything an operator would otherwise find out in production, one line per check.
 
 Settings and desk config, then Redis, Slack (bot token, its scopes, Socket Mode's app token, every channel,
-the approvers), X (each account id against its handle), the SLAs and the X read budget. A failing line says
+the approvers), X (each account id against its handle), Meta (each page and Instagram account reached with
+its linked token), the SLAs and the X read budget. A failing line says
 what to change; the exit status is 1 if any line failed.
 """
 
@@ -16,6 +17,7 @@ from bot.adapters.store import check_redis, connect
 from bot.blocks.x_reads import build_forecast_line
 from bot.cli import _slack_checks as slack_checks
 from bot.cli._slack_checks import Line
+from bot.cli.meta import meta_lines
 from bot.core.errors import CommsDeskError
 from bot.jobs.x_reads import desk_read_forecast
 from bot.services import packaged_triage_model
@@ -168,6 +170,9 @@ def check() -> None:
     if settings.x_bearer_token is not None and desk is not None:
         checked = desk
         lines += _attempt("x accounts", lambda: _x(settings, checked))
+    if settings.meta_enabled and desk is not None:
+        meta_desk = desk
+        lines += _attempt("meta", lambda: meta_lines(settings, meta_desk))
     if desk is not None:
         lines += [_slas(desk), _budget(desk)]
     lines += _attempt("triage model", _triage_model)

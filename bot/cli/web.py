@@ -26,7 +26,7 @@ from bot.app import create_app
 from bot.cli._common import fail, settings_or_exit
 from bot.core.errors import ConfigurationError
 from bot.runtime import start_services
-from bot.services import Services
+from bot.services import Services, build_meta_webhooks
 from bot.web.front_door import WebApp
 from bot.web.metrics import REGISTRY, state_registry
 from bot.web.metrics_server import MetricsServer, bind_metrics
@@ -77,7 +77,12 @@ def web_app_loader(metrics: MetricsServer, multiprocess_dir: str | None = None) 
         bolt = create_app(services.settings, services)
         assert services.settings.slack_signing_secret is not None
         serve_metrics(metrics, services, multiprocess_dir)
-        return WebApp(bolt, services.settings.slack_signing_secret.get_secret_value(), SeenRequests(services.redis))
+        return WebApp(
+            bolt,
+            services.settings.slack_signing_secret.get_secret_value(),
+            SeenRequests(services.redis),
+            build_meta_webhooks(services.settings, services.redis),
+        )
 
     return load
 

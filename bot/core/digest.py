@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.core.content import ContentKind
 from bot.core.corrections import Agreement
-from bot.core.models import DESK, PostMetrics
+from bot.core.models import DESK, Platform, PostMetrics
 
 BACKLOG_SHOWN = 10
 NUDGE_SHARE = 0.6
@@ -34,6 +34,7 @@ class ResponseTime(NamedTuple):
     seconds: float
     staffed: bool
     sla_met: bool
+    platform: str = Platform.X.value
 
 
 class PostSummary(_Frozen):
@@ -44,10 +45,13 @@ class PostSummary(_Frozen):
     is_reply: bool
     kind: ContentKind
     metrics: PostMetrics = PostMetrics()
+    platform: Platform = Platform.X
 
     @property
     def url(self) -> str:
-        return f"https://x.com/i/status/{self.id}"
+        if self.platform is Platform.FACEBOOK:
+            return f"https://www.facebook.com/{self.id}"
+        return f"https://x.com/i/status/{self.id}" if self.platform is Platform.X else ""
 
 
 class DayAggregate(_Frozen):
@@ -59,6 +63,7 @@ class DayAggregate(_Frozen):
     needs_reply: int = 0
     urgent: int = 0
     categories: dict[str, int] = {}
+    platforms: dict[str, int] = {}  # mentions received per platform
     replied: int = 0
     closed_without_reply: int = 0
     closed_needing_reply: int = 0
@@ -80,6 +85,17 @@ class BacklogItem(_Frozen):
     category: str
     text: str
     sla_due: datetime | None = None
+
+
+class PlatformStats(_Frozen):
+    """One platform's share of a day: mentions, first responses and how our own posts there engaged."""
+
+    platform: Platform
+    received: int = 0
+    answered: int = 0
+    median_seconds: float | None = None
+    posts: int = 0
+    engagements: int = 0
 
 
 class PendingRequest(_Frozen):
@@ -148,6 +164,7 @@ class Digest(_Frozen):
     trend: tuple[TrendPoint, ...]
     own: OwnPosts
     pending_requests: tuple[PendingRequest, ...] = ()
+    platforms: tuple[PlatformStats, ...] = ()  # set once the desk hears from more than X
     triage: Agreement | None = None  # desk edition: how often the desk corrected triage that day
 
     @property
@@ -158,8 +175,10 @@ class Digest(_Frozen):
 def combine(team: str, day: date, parts: Sequence[DayAggregate]) -> DayAggregate:
     """Sum several teams' aggregates for one day into a roll-up."""
     categories: Counter[str] = Counter()
+    platforms: Counter[str] = Counter()
     for part in parts:
         categories.update(part.categories)
+        platforms.update(part.platforms)
     return DayAggregate.model_construct(  # every part is already validated; the roll-up is on the hot path
         team=team,
         day=day,
@@ -167,12 +186,35 @@ def combine(team: str, day: date, parts: Sequence[DayAggregate]) -> DayAggregate
         needs_reply=sum(p.needs_reply for p in parts),
         urgent=sum(p.urgent for p in parts),
         categories=dict(categories),
+        platforms=dict(platforms),
         replied=sum(p.replied for p in parts),
         closed_without_reply=sum(p.closed_without_reply for p in parts),
         closed_needing_reply=sum(p.closed_needing_reply for p in parts),
         responses=tuple(r for p in parts for r in p.responses),
         posts=tuple(post for p in parts for post in p.posts),
     )
+
+
+def by_platform(today: DayAggregate) -> tuple[PlatformStats, ...]:
+    """Split the day by platform, X first; nothing when everything was on X (the digest reads as before)."""
+    seen = set(today.platforms) | {r.platform for r in today.responses} | {p.platform.value for p in today.posts}
+    if seen <= {Platform.X.value}:
+        return ()
+    out = []
+    for platform in (p for p in Platform if p.value in seen):
+        responses = [r for r in today.responses if r.platform == platform.value]
+        posts = [p for p in today.posts if p.platform is platform]
+        out.append(
+            PlatformStats(
+                platform=platform,
+                received=today.platforms.get(platform.value, 0),
+                answered=len(responses),
+                median_seconds=_median(responses),
+                posts=len(posts),
+                engagements=sum(p.metrics.engagements for p in posts),
+            )
+        )
+    return tuple(out)
 
 
 def response_stats(responses: Sequence[ResponseTime]) -> ResponseStats:
@@ -282,4 +324,5 @@ def compute_digest(
         ),
         own=summarise_posts(today.posts),
         pending_requests=tuple(sorted(pending_requests, key=lambda r: r.age, reverse=True)) if team == DESK else (),
+        platforms=by_platform(today),
     )

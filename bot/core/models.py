@@ -25,6 +25,39 @@ class Category(StrEnum):
     CHATTER = "chatter"
 
 
+class Platform(StrEnum):
+    """Where a mention was posted; records written before Facebook and Instagram came in are X."""
+
+    X = "x"
+    FACEBOOK = "facebook"
+    INSTAGRAM = "instagram"
+
+    @property
+    def label(self) -> str:
+        return {"x": "X", "facebook": "Facebook", "instagram": "Instagram"}[self.value]
+
+
+# A Meta mention's desk id is its Graph id behind a platform prefix: Instagram ids are bare digits like tweet ids,
+# so without it the two platforms could share a Redis key. The prefix has no ":" (card buttons split on it).
+META_PREFIXES = {Platform.FACEBOOK: "fb-", Platform.INSTAGRAM: "ig-"}
+
+
+def desk_id(platform: Platform, graph_id: str) -> str:
+    """Return the desk's id of a Meta comment or post: its Graph id behind the platform's prefix."""
+    return META_PREFIXES.get(platform, "") + graph_id
+
+
+def platform_of(mention_id: str) -> Platform:
+    """Tell a mention's platform from its desk id alone (what outbox entries, cards and indexes carry)."""
+    return next((p for p, prefix in META_PREFIXES.items() if mention_id.startswith(prefix)), Platform.X)
+
+
+def graph_id(mention_id: str) -> str:
+    """Return the platform's own id of a mention (a tweet id as it is; a Graph id without its prefix)."""
+    prefix = META_PREFIXES.get(platform_of(mention_id), "")
+    return mention_id[len(prefix) :]
+
+
 class _Frozen(BaseModel):
     # Stored inside mention records: a field a newer release added is ignored, so a rollback still reads them.
     model_config = ConfigDict(frozen=True, extra="ignore")
@@ -54,9 +87,14 @@ class Mention(_Frozen):
     referenced: tuple[ReferencedTweet, ...] = ()
     mentioned: tuple[str, ...] = ()  # @handles in text order, as X's entities list them
     lang: str = ""
+    platform: Platform = Platform.X
+    account_id: str = ""  # Meta: the desk's page or Instagram account the comment was made on
+    link: str = ""  # Meta: the comment's address, built from Graph ids (X links are built from the id)
 
     @property
     def url(self) -> str:
+        if self.platform is not Platform.X:
+            return self.link
         user = self.author.username or "i"
         return f"https://x.com/{user}/status/{self.id}"
 
@@ -105,7 +143,8 @@ class OwnPost(_Frozen):
     created_at: datetime
     conversation_id: str = ""
     in_reply_to_tweet_id: str = ""  # set when the post replies to another post
-    metrics: PostMetrics = PostMetrics()
+    metrics: PostMetrics = PostMetrics()  # Meta: reactions as likes, shares as reposts, comments as replies
+    platform: Platform = Platform.X
 
     @property
     def is_reply(self) -> bool:

@@ -8,8 +8,10 @@ from enum import IntEnum
 from zoneinfo import ZoneInfo
 
 from bot.core.desk import DeskView
-from bot.core.models import CONTROL_ROOM, DESK, Mention, TriageDecision
+from bot.core.models import CONTROL_ROOM, DESK, Category, Mention, TriageDecision
 from bot.core.tracking import CardRole, TrackedMention
+
+NO_TEAM_REASON = "no team account or place, so the desk"  # core.triage.decide's reason for the fallback route
 
 
 class Priority(IntEnum):
@@ -34,12 +36,40 @@ def owning_team(mention: Mention, decision: TriageDecision, desk: DeskView) -> s
     keys = {t.key for t in desk.teams}
     if decision.route in keys:
         return decision.route
+    if mention.account_id:
+        return page_team(mention.account_id, desk) or DESK
     by_handle = {a.handle.casefold(): t.key for t in desk.teams for a in t.accounts}
     for handle in mention.mentioned:
         team = by_handle.get(handle.casefold())
         if team is not None:
             return team
     return DESK
+
+
+def page_team(account_id: str, desk: DeskView) -> str | None:
+    """Return the team whose Facebook Page or Instagram account has this Graph id."""
+    for team in desk.teams:
+        if any(a.id == account_id for a in (*team.facebook_pages, *team.instagram_accounts)):
+            return team.key
+    return None
+
+
+def on_own_page(mention: Mention, decision: TriageDecision, desk: DeskView) -> TriageDecision:
+    """Send a comment on a team's own page or account to that team when triage found no team or place.
+
+    On X a mention names the team's handle; on Facebook and Instagram the page it is posted on says the same.
+    Urgent comments still go to the control room, complaints and media enquiries to the desk, and Force HQ's
+    pages route by place like its X accounts.
+    """
+    team = page_team(mention.account_id, desk) if mention.account_id else None
+    if team is None or team == desk.triage.hq_team or decision.route_if_not_urgent not in ("", DESK):
+        return decision
+    if decision.category in (Category.COMPLAINT, Category.MEDIA) or not decision.understood:
+        return decision
+    page = f"posted on the {mention.platform.label} page of team {team}"
+    reasons = tuple(r for r in decision.reasons if r != NO_TEAM_REASON) + (page,)
+    route = decision.route if decision.urgent else team
+    return decision.model_copy(update={"route": route, "route_if_not_urgent": team, "reasons": reasons})
 
 
 def sla_due(mention: Mention, decision: TriageDecision, desk: DeskView) -> datetime | None:

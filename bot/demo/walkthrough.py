@@ -1,9 +1,10 @@
 """`commsdesk demo`: the whole desk offline, on the sandbox stand-ins, narrated for a newcomer.
 
-Starts Redis (a throwaway redis-server unless REDIS_URL is set), the Slack and X stand-ins, the web app and
-one worker cycle; relays the sample mentions, clicks a card's Claim through a signed request, files a platform
-request that an approver questions and approves, answers one mention on X so reply detection closes it, posts
-the digest, asks `/commsdesk status`, and prints what every channel and direct message received.
+Starts Redis (a throwaway redis-server unless REDIS_URL is set), the Slack, X and Graph API stand-ins, the web app
+and one worker cycle; relays the sample mentions, clicks a card's Claim through a signed request, files a platform
+request that an approver questions and approves, answers one mention on X so reply detection closes it, cards,
+claims and answers a Facebook comment that arrived by signed webhook, posts the digest, asks `/commsdesk status`,
+and prints what every channel and direct message received.
 """
 
 from __future__ import annotations
@@ -18,18 +19,23 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from cryptography.fernet import Fernet
+
 import config
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.store import SeenRequests
 from bot.app import create_app
 from bot.blocks.ids import Command, MentionAction
+from bot.demo.facebook import seed_pages, show_facebook_comment
 from bot.demo.platform_request import REQUESTER, file_question_and_approve
 from bot.sandbox import SlackSandbox, XSandbox
+from bot.sandbox.graph_api import GraphSandbox
+from bot.sandbox.meta_webhooks import APP_SECRET, VERIFY_TOKEN, MetaDeliveries
 from bot.sandbox.redis_server import RedisServer
 from bot.sandbox.signed import SlackRequests, eventually
 from bot.sandbox.transcript import render_channels, render_message
 from bot.sandbox.wsgi import serve_wsgi
-from bot.services import Services, build_services
+from bot.services import Services, build_meta_webhooks, build_services
 from bot.web.front_door import WebApp
 from bot.worker import build_worker
 from config.desk import Desk, load_desk
@@ -74,29 +80,39 @@ def run_demo(env_settings: Settings, say: Say = print) -> None:
         slack = stack.enter_context(SlackSandbox())
         x = stack.enter_context(XSandbox())
         x.add_pages(demo_pages(datetime.now(UTC)))
+        graph = stack.enter_context(GraphSandbox())
         secret = secrets.token_hex(16)
+        secret_key = Fernet.generate_key().decode()
         settings = Settings(
             slack_bot_token="xoxb-demo",
             slack_signing_secret=secret,
             slack_api_url=slack.url,
             x_bearer_token="demo-bearer",
             x_api_url=x.url,
+            meta_app_secret=APP_SECRET,
+            meta_verify_token=VERIFY_TOKEN,
+            meta_api_url=graph.url,
+            commsdesk_secret_key=secret_key,
             redis_url=redis_url,
             commsdesk_config=str(example_desk_path()),
             _env_file=None,
         )
         desk = load_desk(settings.commsdesk_config)
         services = build_services(settings, desk)
+        seed_pages(graph, services, secret_key)
         _seat_officer(slack, desk)
         say(f"Comms Desk demo: {desk.desk.name}, {len(desk.teams)} teams, Slack and X stand-ins on loopback.")
         worker = build_worker(services)
         say("\n1. The worker polls X for mentions of every desk account, triages them and posts cards.")
         worker.run_once()
-        web = WebApp(create_app(settings, services), secret, SeenRequests(services.redis))
-        signed = SlackRequests(stack.enter_context(serve_wsgi(web)), secret)
+        meta = build_meta_webhooks(settings, services.redis)
+        web = WebApp(create_app(settings, services), secret, SeenRequests(services.redis), meta)
+        web_url = stack.enter_context(serve_wsgi(web))
+        signed = SlackRequests(web_url, secret)
         _claim_first_urgent(services, slack, signed, say)
         file_question_and_approve(services, slack, signed, say)
         _reply_on_x(services, x, worker.own_posts.poll, say)
+        show_facebook_comment(services, graph, MetaDeliveries(web_url), worker, slack, signed, OFFICER, say)
         worker.drainer.drain(30)
         today = datetime.now(desk.zone).date()
         say(f"\n7. The morning digest job runs (for {today}, so the sample day shows) and posts each channel once.")

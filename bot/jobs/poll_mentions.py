@@ -16,7 +16,7 @@ from bot.adapters.outbox import OutboxEntry, RedisOutbox
 from bot.adapters.store import Keys
 from bot.core.models import Mention, TriageDecision
 from bot.core.ports import MentionBatch, MentionSource
-from bot.core.relay import Priority, is_staffed, new_record, owning_team, plan_cards
+from bot.core.relay import Priority, is_staffed, new_record, on_own_page, owning_team, plan_cards
 from bot.core.tracking import TrackedMention
 from bot.core.triage.decide import Triage
 from bot.logs import get_logger
@@ -94,7 +94,9 @@ class MentionPoller:
 
     def record_many(self, mentions: Sequence[Mention]) -> int:
         """Decide and record mentions with their cards queued, in one transaction; return how many were new."""
-        decisions = self._triage.decide_many(mentions)
+        decisions = [
+            on_own_page(m, d, self._desk) for m, d in zip(mentions, self._triage.decide_many(mentions), strict=True)
+        ]
         prepared = [self._prepare(mention, decision) for mention, decision in zip(mentions, decisions, strict=True)]
         fresh = self._mentions.record_new_many([(tracked, stage) for tracked, stage in prepared])
         for (tracked, _), new in zip(prepared, fresh, strict=True):
@@ -104,6 +106,7 @@ class MentionPoller:
                 log.info(
                     "mention recorded",
                     tweet_id=tracked.mention.id,
+                    platform=tracked.mention.platform.value,
                     category=decision.category.value,
                     route=decision.route,
                     urgent=decision.urgent,
@@ -131,7 +134,7 @@ class MentionPoller:
         def stage(pipe: Pipeline) -> None:
             for entry in entries:
                 self._outbox.add(entry, pipe)
-            self._aggregates.record_received(team, mention.created_at, decision, pipe)
+            self._aggregates.record_received(team, mention.created_at, decision, pipe, mention.platform)
 
         return tracked, stage
 

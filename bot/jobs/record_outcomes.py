@@ -25,7 +25,9 @@ class OutcomeRecorder:
             responded = after.replied_at or created
             staffed = is_staffed(created, self._desk.zone, self._desk.desk.staffed_from, self._desk.desk.staffed_until)
             sla_met = after.sla_due is None or responded <= after.sla_due
-            self._aggregates.record_first_response(after.team, created, responded, staffed, sla_met)
+            self._aggregates.record_first_response(
+                after.team, created, responded, staffed, sla_met, platform=after.mention.platform
+            )
         self._aggregates.record_closed(after.team, created, replied=replied, needed_reply=after.decision.needs_reply)
 
 

@@ -41,6 +41,7 @@ from bot.adapters.slack_cards import SlackCardPublisher
 from bot.adapters.store import AuditLog
 from bot.core.clock import utc_now
 from bot.core.errors import NotFound
+from bot.core.models import platform_of
 from bot.core.tracking import CardRef, MentionState, TrackedMention
 from bot.logs import get_logger
 from config.desk import Desk
@@ -49,11 +50,10 @@ log = get_logger(__name__)
 LOOKUP_BATCH = 100
 SWEEP_BATCH = 500
 ACTOR = "retention"
-DELETED_ON_X = "deleted on X"
 
 
 class TweetLookup(Protocol):
-    """Which of these posts still exist on X (TweepyMentionSource.existing)."""
+    """Which of these posts still exist on their platform (`bot.jobs.platform_lookup.PlatformLookup`)."""
 
     def existing(self, tweet_ids: Sequence[str]) -> set[str]: ...
 
@@ -158,7 +158,9 @@ class RetentionSweeper:
                     if tweet_id not in found and (after := self._redact_deleted(tweet_id)) is not None:
                         redacted_now += 1
                         to_redraw[tweet_id] = after.cards
-            failed += self._redact_cards(to_redraw, received, DELETED_ON_X)
+            for platform in {platform_of(i) for i in to_redraw}:
+                same = {i: cards for i, cards in to_redraw.items() if platform_of(i) is platform}
+                failed += self._redact_cards(same, received, f"deleted on {platform.label}")
         report = ComplianceReport(
             checked=checked, redacted=redacted_now, cards_failed=failed, reads=reads, minimised=minimised
         )
@@ -208,14 +210,25 @@ class RetentionSweeper:
         self._audit.record(ACTOR, "mention.minimised", tweet_id, reason=reason, cards=str(len(after.cards)))
         return after
 
-    def _redact_deleted(self, tweet_id: str) -> TrackedMention | None:
+    def _redact_deleted(self, tweet_id: str, reason: str = "") -> TrackedMention | None:
         """Redact one deleted mention's record and audit it; None if it expired meanwhile."""
         try:
             after = self._store.update(tweet_id, redacted)
         except NotFound:
             return None
-        self._audit.record(ACTOR, "mention.redacted", tweet_id, reason=DELETED_ON_X, cards=str(len(after.cards)))
+        why = reason or f"deleted on {platform_of(tweet_id).label}"
+        self._audit.record(ACTOR, "mention.redacted", tweet_id, reason=why, cards=str(len(after.cards)))
         return after
+
+    def redact_removed(self, mention_ids: Sequence[str], reason: str) -> int:
+        """Redact mentions their platform says were removed (a Meta `remove` event) and every message showing them."""
+        received = self._index.received_at(list(mention_ids))
+        to_redraw: dict[str, tuple[CardRef, ...]] = {}
+        for mention_id in received:
+            if (after := self._redact_deleted(mention_id, reason)) is not None:
+                to_redraw[mention_id] = after.cards
+        self._redact_cards(to_redraw, received, reason)
+        return len(to_redraw)
 
     def _indexed(self, tweet_id: str, received: dict[str, float]) -> bool:
         return self._index.has_cards_entry(tweet_id, received[tweet_id])

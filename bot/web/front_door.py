@@ -57,6 +57,7 @@ _REASONS = {
     200: "OK",
     400: "Bad Request",
     401: "Unauthorized",
+    403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
     413: "Payload Too Large",
@@ -132,12 +133,19 @@ def _headers(environ: Environ) -> dict[str, str]:
 
 
 class WebApp:
-    """Route /slack/events and /healthz; everything else (/metrics included) is 404."""
+    """Route /slack/events, /healthz and (when Meta is on) /meta/webhooks; everything else (/metrics too) is 404."""
 
-    def __init__(self, bolt: App, signing_secret: str, seen: SeenRequests) -> None:
+    def __init__(
+        self,
+        bolt: App,
+        signing_secret: str,
+        seen: SeenRequests,
+        meta: Callable[[Environ], Response] | None = None,
+    ) -> None:
         self._bolt = bolt
         self._secret = signing_secret.encode()
         self._seen = seen
+        self._meta = meta  # bot.web.meta_door.MetaWebhooks
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
@@ -145,6 +153,8 @@ class WebApp:
             response = self.slack_events(environ) if method == "POST" else _json(405, {"error": "use POST"})
         elif path == "/healthz" and method in ("GET", "HEAD"):
             response = self.healthz()
+        elif path == "/meta/webhooks" and self._meta is not None:
+            response = self._meta(environ)
         else:
             response = _json(404, {"error": "not found"})
         headers = [("Content-Type", response.content_type), ("Content-Length", str(len(response.body)))]

@@ -40,7 +40,9 @@ MENTIONS_ROLLED_UP = Counter(
     registry=REGISTRY,
 )
 SLA_BREACHES = Counter("commsdesk_sla_breaches_total", "Mentions past their SLA", ["kind"], registry=REGISTRY)
-UPSTREAM_429 = Counter("commsdesk_upstream_429_total", "429 answers from Slack or X", ["service"], registry=REGISTRY)
+UPSTREAM_429 = Counter(
+    "commsdesk_upstream_429_total", "429s and throttles from Slack, X or Meta", ["service"], registry=REGISTRY
+)
 
 
 def state_registry(reader: StateReader) -> CollectorRegistry:
