@@ -3,7 +3,8 @@
 Run from the repo root: `.venv/bin/python -m bench.triage_cv` (the embedding candidates need the `[research]`
 extra: `pip install -e ".[research]"`; without it they are skipped). `--explore` prints the exploratory table
 instead (5 folds x 1 repeat, first seed: every variant tried on the way, cheaper to run); `--short` scores
-held-out texts cut to their first 8 words (a short-mention stress test). The dev set is only
+held-out texts cut to their first 8 words (a short-mention stress test); `--decisions` scores the shipped decision
+(rules, model and band, routing too) on held-out folds. The dev set is only
 scored at the end, with the committed artefact: it is a test set, and nothing here is chosen by it.
 """
 
@@ -14,23 +15,27 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
-from bench.dev_set import dev_labels, dev_mentions
+from bench.dev_set import dev_desk, dev_labels, dev_mentions
 from bot.core.models import Mention
-from bot.core.triage.evaluation import Labels, evaluate, format_report
+from bot.core.triage.decide import Triage
+from bot.core.triage.evaluation import Labels, evaluate, format_report, labels_of
+from bot.core.triage.model import ModelOpinion, SafetyBand
 from bot.learning.crossval import REPLY, FitPredict, out_of_fold, summarise
 from bot.learning.examples import Example, read_examples
 from bot.learning.features import FeatureSpace, Recipe, normalise
 from bot.learning.model import load_model
-from bot.learning.pipeline import CATEGORIES, MAX_ITER, log_count_ratio, targets
+from bot.learning.pipeline import CATEGORIES, MAX_ITER, Pipeline, fit, log_count_ratio, targets
 from bot.learning.training import FOLDS, REPEATS, SEED, ngram_fit_predict
 
 REPO = Path(__file__).resolve().parents[1]
@@ -207,7 +212,7 @@ def explorations() -> dict[str, FitPredict]:
     """Return every variant tried on the way to the chosen recipe (5 folds x 1 repeat, docs/triage.md)."""
     char16_word13: tuple[Vec, ...] = (("char_wb", (1, 6), 2, 1.0, True), ("word", (1, 3), 2, 1.0, True))
     return {
-        "previous choice: TF-IDF, LR, balanced + joint": ngram_fit_predict(Recipe(nb=False, **OLD_C), SEED),
+        "previous choice: TF-IDF, LR, balanced + joint": ngram_fit_predict(Recipe(**TFIDF_ALONE), SEED),
         "TF-IDF: NB-LR category, LR urgency": variant(TFIDF, urgency="lr"),
         "TF-IDF: NB-LR category and urgency": variant(TFIDF),
         "TF-IDF: LR category, NB-LR urgency": variant(TFIDF, category="lr"),
@@ -217,57 +222,59 @@ def explorations() -> dict[str, FitPredict]:
         "TF-IDF: urgency mean of LR and LinearSVC": variant(TFIDF, category="lr", urgency="lr+svc"),
         "TF-IDF: urgency = max(model, joint share)": variant(TFIDF, category="lr", urgency="lr", combine="max"),
         "TF-IDF: urgency = joint share alone": variant(TFIDF, category="lr", urgency="lr", combine="joint"),
-        "NB-LR presence, C=10": ngram_fit_predict(Recipe(**OLD_C), SEED),
-        "NB-LR presence, C=1": ngram_fit_predict(Recipe(category_c=1.0, urgency_c=1.0), SEED),
-        "NB-LR presence, C=3": ngram_fit_predict(Recipe(category_c=3.0, urgency_c=3.0), SEED),
-        "NB-LR presence, C=30": ngram_fit_predict(Recipe(category_c=30.0, urgency_c=30.0), SEED),
-        "NB-LR presence, C=100": ngram_fit_predict(Recipe(category_c=100.0, urgency_c=100.0), SEED),
-        "NB-LR C=10, urgency C=3": ngram_fit_predict(Recipe(category_c=10.0, urgency_c=3.0), SEED),
-        "NB-LR C=10, urgency C=30": ngram_fit_predict(Recipe(category_c=10.0, urgency_c=30.0), SEED),
+        "NB-LR presence, C=10": ngram_fit_predict(Recipe(members=NB, nb_c=10.0), SEED),
+        "NB-LR presence, C=1": ngram_fit_predict(Recipe(members=NB, nb_c=1.0), SEED),
+        "NB-LR presence, C=3": ngram_fit_predict(Recipe(members=NB, nb_c=3.0), SEED),
+        "NB-LR presence, C=30": ngram_fit_predict(Recipe(members=NB, nb_c=30.0), SEED),
+        "NB-LR presence, C=100": ngram_fit_predict(Recipe(members=NB, nb_c=100.0), SEED),
+        "NB-LR C=10, urgency C=3": variant(urgency_c=3.0),
+        "NB-LR C=10, urgency C=30": variant(urgency_c=30.0),
         "NB-LR C=10, urgency char_wb 1-6 + word 1-3": variant(urgency_features=char16_word13),
         "NB-LR C=10, all char_wb 1-6 + word 1-3": variant(char16_word13),
-        "NB-LR C=10, min_df 1": ngram_fit_predict(Recipe(min_df=1, **OLD_C), SEED),
+        "NB-LR C=10, min_df 1": ngram_fit_predict(Recipe(min_df=1, members=NB, nb_c=10.0), SEED),
         "NB-LR C=10, char (not char_wb) 2-5": variant((("char", (2, 5), 2, 1.0, True), BINARY[1])),
         "NB-LR C=10, urgency weight 0.7": variant(weight=0.7),
         "NB-LR C=10, urgency weight 0.3": variant(weight=0.3),
         "NB-LR C=10, urgency = max(model, joint)": variant(combine="max"),
-        "NB-LR C=10, no joint model": ngram_fit_predict(Recipe(joint=False, **OLD_C), SEED),
-        "NB-LR C=3, alpha 0.5": ngram_fit_predict(Recipe(category_c=3.0, urgency_c=3.0, nb_alpha=0.5), SEED),
-        "NB-LR C=3, alpha 0.25": ngram_fit_predict(Recipe(category_c=3.0, urgency_c=3.0, nb_alpha=0.25), SEED),
+        "NB-LR C=10, no joint model": ngram_fit_predict(Recipe(joint=False, members=NB, nb_c=10.0), SEED),
+        "NB-LR C=3, alpha 0.5": ngram_fit_predict(Recipe(nb_alpha=0.5, members=NB), SEED),
+        "NB-LR C=3, alpha 0.25": ngram_fit_predict(Recipe(nb_alpha=0.25, members=NB), SEED),
         "NB-LR rows unit length, C=10": variant(c=10.0, row_norm=True),
         "NB-LR rows unit length, C=30": variant(c=30.0, row_norm=True),
         "NB-LR C=3, urgency weight 0.7": variant(c=3.0, weight=0.7),
-        "NB-LR C=3, char_wb 1-5": ngram_fit_predict(Recipe(char_range=(1, 5), category_c=3.0, urgency_c=3.0), SEED),
-        "NB-LR C=3, char_wb 3-6": ngram_fit_predict(Recipe(char_range=(3, 6), category_c=3.0, urgency_c=3.0), SEED),
-        "NB-LR C=3, word 1-3": ngram_fit_predict(Recipe(word_range=(1, 3), category_c=3.0, urgency_c=3.0), SEED),
-        "NB-LR C=3, min_df 3": ngram_fit_predict(Recipe(min_df=3, category_c=3.0, urgency_c=3.0), SEED),
+        "NB-LR C=3, char_wb 1-5": ngram_fit_predict(Recipe(char_range=(1, 5), members=NB), SEED),
+        "NB-LR C=3, char_wb 3-6": ngram_fit_predict(Recipe(char_range=(3, 6), members=NB), SEED),
+        "NB-LR C=3, word 1-3": ngram_fit_predict(Recipe(word_range=(1, 3), members=NB), SEED),
+        "NB-LR C=3, min_df 3": ngram_fit_predict(Recipe(min_df=3, members=NB), SEED),
         "NB-LR C=3, max_df 0.5": variant((("char_wb", (2, 5), 2, 0.5, True), ("word", (1, 2), 2, 0.5, True)), c=3.0),
     }
 
 
-OLD_C = {"category_c": 10.0, "urgency_c": 10.0}  # the previous recipe's regularisation
+NB = ("nb",)  # NB-LR alone, the previous choice's member
+TFIDF_ALONE = {"members": ("tfidf",), "tfidf_c": 10.0}  # the first choice's member and regularisation
 
 
 def candidates() -> dict[str, FitPredict]:
     """Return every model compared in docs/triage.md, by name."""
     found: dict[str, FitPredict] = {
         "reference: char2-5+word, min_df 1, unweighted": ngram_fit_predict(
-            Recipe(min_df=1, urgency_balanced=False, joint=False, nb=False, **OLD_C), SEED
+            Recipe(min_df=1, urgency_balanced=False, joint=False, **TFIDF_ALONE), SEED
         ),
         "ngram min_df 2, unweighted urgency": ngram_fit_predict(
-            Recipe(urgency_balanced=False, joint=False, nb=False, **OLD_C), SEED
+            Recipe(urgency_balanced=False, joint=False, **TFIDF_ALONE), SEED
         ),
-        "ngram min_df 2, balanced urgency": ngram_fit_predict(Recipe(joint=False, nb=False, **OLD_C), SEED),
+        "ngram min_df 2, balanced urgency": ngram_fit_predict(Recipe(joint=False, **TFIDF_ALONE), SEED),
         "ngram min_df 2, balanced, C=30": ngram_fit_predict(
-            Recipe(category_c=30.0, urgency_c=30.0, joint=False, nb=False), SEED
+            Recipe(members=("tfidf",), tfidf_c=30.0, joint=False), SEED
         ),
-        "ngram char1-5, balanced": ngram_fit_predict(Recipe(char_range=(1, 5), joint=False, nb=False, **OLD_C), SEED),
-        "ngram min_df 2, balanced + joint (previous choice)": ngram_fit_predict(Recipe(nb=False, **OLD_C), SEED),
+        "ngram char1-5, balanced": ngram_fit_predict(Recipe(char_range=(1, 5), joint=False, **TFIDF_ALONE), SEED),
+        "ngram min_df 2, balanced + joint (previous choice)": ngram_fit_predict(Recipe(**TFIDF_ALONE), SEED),
         "TF-IDF, NB-LR category and urgency, C=10": variant(TFIDF, c=10.0),
-        "NB-LR presence, C=10": ngram_fit_predict(Recipe(category_c=10.0, urgency_c=10.0), SEED),
-        "NB-LR presence, C=3, alpha 0.5": ngram_fit_predict(Recipe(nb_alpha=0.5), SEED),
-        "NB-LR presence, C=3, word 1-3": ngram_fit_predict(Recipe(word_range=(1, 3)), SEED),
-        "NB-LR presence, C=3 (chosen)": ngram_fit_predict(Recipe(), SEED),
+        "NB-LR presence, C=10": ngram_fit_predict(Recipe(members=NB, nb_c=10.0), SEED),
+        "NB-LR presence, C=3, alpha 0.5": ngram_fit_predict(Recipe(nb_alpha=0.5, members=NB), SEED),
+        "NB-LR presence, C=3, word 1-3": ngram_fit_predict(Recipe(word_range=(1, 3), members=NB), SEED),
+        "NB-LR presence, C=3 (previous choice)": ngram_fit_predict(Recipe(members=NB), SEED),
+        "NB-LR + TF-IDF LR ensemble (chosen)": ngram_fit_predict(Recipe(), SEED),
     }
     embed = wordllama_embed()
     if embed is None:
@@ -285,9 +292,10 @@ def candidates() -> dict[str, FitPredict]:
         return vectors([m for m, _ in train]), vectors(test)
 
     def combined(train: Sequence[Example], test: Sequence[Mention]) -> tuple[object, object]:
-        space = FeatureSpace.fit([m for m, _ in train], Recipe(nb=False))
-        x_train = sparse.hstack([space.transform([m for m, _ in train]), vectors([m for m, _ in train])], format="csr")
-        return x_train, sparse.hstack([space.transform(test), vectors(test)], format="csr")
+        mentions = [m for m, _ in train]
+        space = FeatureSpace.fit(mentions, Recipe(**TFIDF_ALONE))
+        x_train = sparse.hstack([space.tfidf(space.count(mentions)), vectors(mentions)], format="csr")
+        return x_train, sparse.hstack([space.tfidf(space.count(test)), vectors(test)], format="csr")
 
     found["wordllama 256-d embedding"] = dense_fit_predict(embedding)
     found["ngram + wordllama"] = dense_fit_predict(combined)
@@ -317,7 +325,11 @@ def short_text_table(examples: list[Example]) -> None:
     print(f"\n{FOLDS}-fold CV x 1 repeat, held-out texts cut to {SHORT_WORDS} words ('+ cut copies': each training")
     print("example is also added cut to the same length; 'full' scores the held-out texts uncut)")
     print(f"{'variant':<48}" + "".join(f"{label:>17}" for _, label in COLUMNS) + f"{'time':>8}")
-    for recipe_name, recipe in (("first choice", Recipe(nb=False, **OLD_C)), ("chosen NB-LR", Recipe())):
+    for recipe_name, recipe in (
+        ("first choice", Recipe(**TFIDF_ALONE)),
+        ("NB-LR", Recipe(members=NB)),
+        ("chosen ensemble", Recipe()),
+    ):
         plain = ngram_fit_predict(recipe, SEED)
 
         def augmented(
@@ -365,6 +377,41 @@ def cross_validation_table(examples: list[Example], only_chosen: bool) -> None:
     print("\n".join(line for line in report if not line.startswith(("urgent", "needs_reply", "route"))))
 
 
+@dataclass(frozen=True)
+class FoldModel:
+    """A pipeline fitted on some folds, seen through the core's TriageModel port with the shipped band."""
+
+    pipeline: Pipeline
+    band: SafetyBand
+    languages: frozenset[str]
+
+    def opinions(self, mentions: Sequence[Mention]) -> list[ModelOpinion]:
+        categories, urgency = self.pipeline.predict(mentions)
+        return [
+            ModelOpinion(categories=dict(zip(CATEGORIES, row, strict=True)), urgency=float(u))
+            for row, u in zip(categories, urgency, strict=True)
+        ]
+
+
+def decision_report(examples: list[Example]) -> None:
+    """Score the shipped decision (rules, model and band, routing too) on held-out folds of the training set.
+
+    The band is the committed artefact's, which was chosen on out-of-fold probabilities of these same examples: a
+    mild optimism, the price of not nesting a second cross-validation inside each fold.
+    """
+    shipped = load_model()
+    categories, urgent = targets(examples)
+    splitter = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+    predicted: dict[str, Labels] = {}
+    for train, test in splitter.split(np.zeros(len(examples)), categories * 2 + urgent):
+        model = FoldModel(fit([examples[i] for i in train], Recipe(), SEED), shipped.band, shipped.languages)
+        held = [examples[i][0] for i in test]
+        decisions = Triage(dev_desk(), model).decide_many(held)
+        predicted.update({m.id: labels_of(d) for m, d in zip(held, decisions, strict=True)})
+    print(f"\nshipped decision (rules + model, band {shipped.band.lower}..{shipped.band.upper}), {FOLDS}-fold CV x 1:")
+    print(format_report(evaluate({m.id: labels for m, labels in examples}, predicted)))
+
+
 def dev_report() -> None:
     """Score the committed artefact on the dev set: a test set, X mentions only."""
     model = load_model()
@@ -390,6 +437,9 @@ def main() -> None:
         return
     if "--short" in sys.argv:
         short_text_table(examples)
+        return
+    if "--decisions" in sys.argv:
+        decision_report(examples)
         return
     if "--dev-only" not in sys.argv:
         cross_validation_table(examples, only_chosen="--chosen" in sys.argv)

@@ -1,4 +1,4 @@
-"""Turn mentions into the n-gram TF-IDF features the model reads; the same code trains and decides."""
+"""Turn mentions into the n-gram features the model reads (presence and TF-IDF); the same code trains and decides."""
 
 from __future__ import annotations
 
@@ -6,16 +6,18 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.preprocessing import normalize
 
 from bot.core.models import Mention
 
 # Bump when normalise() or the vectorizer settings change: an artefact built with another version is refused.
-FEATURE_VERSION = "ngram-v2"
+FEATURE_VERSION = "ngram-v3"
 
 _URL = re.compile(r"https?://\S+")
 _HANDLE = re.compile(r"@\w+")
@@ -23,30 +25,46 @@ _NUMBER = re.compile(r"\d+")
 _WORD = r"(?u)\b\w+\b"  # single letters and digits count: "u", "2" carry meaning in text-speak
 
 
+MEMBERS = ("nb", "tfidf")  # the ensemble's linear models, by the features they read
+
+
 @dataclass(frozen=True)
 class Recipe:
-    """Feature and model settings, chosen by cross-validation on the training set (docs/triage.md)."""
+    """Feature and model settings, chosen by cross-validation on the training set (docs/triage.md).
+
+    The ensemble's members read the same n-grams two ways: `nb` is NB-LR over their presence (Wang & Manning
+    2012), `tfidf` a softmax logistic regression over sublinear TF-IDF. Categories are the members' mean;
+    urgency their geometric mean, so a mention is only very likely urgent when both agree.
+    """
 
     char_range: tuple[int, int] = (2, 5)
     word_range: tuple[int, int] = (1, 2)
     min_df: int = 2  # a term seen in one mention only is dropped: it cannot generalise and it names people
-    category_c: float = 3.0
-    urgency_c: float = 3.0
+    members: tuple[str, ...] = MEMBERS
+    nb_c: float = 3.0
+    tfidf_c: float = 10.0
     urgency_balanced: bool = True
     joint: bool = True  # the category model also learns urgent-or-not within each category; urgency averages both
-    nb: bool = True  # NB-LR: n-gram presence scaled by its log-count ratio, one-vs-rest (Wang & Manning 2012)
     nb_alpha: float = 1.0  # count smoothing for the log-count ratios
+
+    def __post_init__(self) -> None:
+        if not self.members or any(m not in MEMBERS for m in self.members):
+            raise ValueError(f"members must be some of {MEMBERS}, not {self.members}")
+
+    def c(self, member: str) -> float:
+        """Return a member's inverse regularisation strength (both of its models use it)."""
+        return self.nb_c if member == "nb" else self.tfidf_c
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "char_range": list(self.char_range),
             "word_range": list(self.word_range),
             "min_df": self.min_df,
-            "category_c": self.category_c,
-            "urgency_c": self.urgency_c,
+            "members": list(self.members),
+            "nb_c": self.nb_c,
+            "tfidf_c": self.tfidf_c,
             "urgency_balanced": self.urgency_balanced,
             "joint": self.joint,
-            "nb": self.nb,
             "nb_alpha": self.nb_alpha,
         }
 
@@ -56,11 +74,11 @@ class Recipe:
             char_range=(int(raw["char_range"][0]), int(raw["char_range"][1])),
             word_range=(int(raw["word_range"][0]), int(raw["word_range"][1])),
             min_df=int(raw["min_df"]),
-            category_c=float(raw["category_c"]),
-            urgency_c=float(raw["urgency_c"]),
+            members=tuple(str(m) for m in raw["members"]),
+            nb_c=float(raw["nb_c"]),
+            tfidf_c=float(raw["tfidf_c"]),
             urgency_balanced=bool(raw["urgency_balanced"]),
             joint=bool(raw["joint"]),
-            nb=bool(raw["nb"]),
             nb_alpha=float(raw["nb_alpha"]),
         )
 
@@ -71,51 +89,75 @@ def normalise(text: str) -> str:
     return _NUMBER.sub("0", _HANDLE.sub(" @h ", _URL.sub(" url ", folded)))
 
 
-def _vectorizer(
-    analyzer: str, ngram_range: tuple[int, int], min_df: int, binary: bool, vocabulary: Any = None
-) -> CountVectorizer:
-    """Return 0/1 presence when `binary` (NB-LR weighs terms itself), else sublinear TF-IDF rows of unit length."""
-    settings: dict[str, Any] = {
-        "analyzer": analyzer,
-        "ngram_range": ngram_range,
-        "min_df": min_df,
-        "lowercase": False,
-        "token_pattern": _WORD if analyzer == "word" else None,
-        "vocabulary": vocabulary,
-        "dtype": np.float64,
-    }
-    if binary:
-        return CountVectorizer(binary=True, **settings)
-    return TfidfVectorizer(sublinear_tf=True, **settings)
+def _vectorizer(analyzer: str, ngram_range: tuple[int, int], min_df: int, vocabulary: Any = None) -> CountVectorizer:
+    """Return an n-gram counter; presence and TF-IDF are both derived from its counts."""
+    return CountVectorizer(
+        analyzer=analyzer,
+        ngram_range=ngram_range,
+        min_df=min_df,
+        lowercase=False,
+        token_pattern=_WORD if analyzer == "word" else None,
+        vocabulary=vocabulary,
+        dtype=np.float64,
+    )
+
+
+@dataclass(frozen=True)
+class Counts:
+    """N-gram counts of some mentions: character (within words) and word blocks, side by side."""
+
+    char: sparse.csr_matrix
+    word: sparse.csr_matrix
+
+    @cached_property
+    def presence(self) -> sparse.csr_matrix:
+        """0/1 presence of every n-gram: what NB-LR and the neighbours read (computed once)."""
+        both = sparse.hstack([self.char, self.word], format="csr")
+        both.data[:] = 1.0
+        return both
 
 
 class FeatureSpace:
-    """Character (within words) and word n-grams side by side: TF-IDF, or presence for NB-LR."""
+    """Character (within words) and word n-gram vocabularies, with each term's idf for the TF-IDF member."""
 
-    def __init__(self, char: CountVectorizer, word: CountVectorizer) -> None:
+    def __init__(self, char: CountVectorizer, word: CountVectorizer, idf: tuple[np.ndarray, np.ndarray]) -> None:
         self.char, self.word = char, word
+        self._idf = idf
 
     @classmethod
     def fit(cls, mentions: Sequence[Mention], recipe: Recipe) -> FeatureSpace:
         texts = [normalise(m.text) for m in mentions]
-        char = _vectorizer("char_wb", recipe.char_range, recipe.min_df, recipe.nb).fit(texts)
-        word = _vectorizer("word", recipe.word_range, recipe.min_df, recipe.nb).fit(texts)
-        return cls(char, word)
+        char = _vectorizer("char_wb", recipe.char_range, recipe.min_df).fit(texts)
+        word = _vectorizer("word", recipe.word_range, recipe.min_df).fit(texts)
+        space = cls(char, word, (np.ones(0), np.ones(0)))
+        counts = space.count(mentions)
+        space._idf = (_idf(counts.char), _idf(counts.word))
+        return space
+
+    def count(self, mentions: Sequence[Mention]) -> Counts:
+        texts = [normalise(m.text) for m in mentions]
+        return Counts(sparse.csr_matrix(self.char.transform(texts)), sparse.csr_matrix(self.word.transform(texts)))
 
     def transform(self, mentions: Sequence[Mention]) -> sparse.csr_matrix:
-        texts = [normalise(m.text) for m in mentions]
-        return sparse.hstack([self.char.transform(texts), self.word.transform(texts)], format="csr")
+        """Return the presence features of the mentions."""
+        return self.count(mentions).presence
+
+    def tfidf(self, counts: Counts) -> sparse.csr_matrix:
+        """Return sublinear TF-IDF rows, each block of unit length (what scikit-learn's TfidfVectorizer gives)."""
+        blocks = []
+        for block, idf in ((counts.char, self._idf[0]), (counts.word, self._idf[1])):
+            weighted = block.copy()
+            weighted.data = (np.log(weighted.data) + 1.0) * idf[weighted.indices]
+            blocks.append(normalize(weighted))
+        return sparse.hstack(blocks, format="csr")
 
     @property
     def size(self) -> int:
         return len(self.char.vocabulary_) + len(self.word.vocabulary_)
 
     def state(self) -> dict[str, Any]:
-        """Return the fitted state: each vectorizer's terms in column order and their idf weights (None if unused)."""
-        return {
-            name: (_terms(v), np.asarray(v.idf_) if isinstance(v, TfidfVectorizer) else None)
-            for name, v in (("char", self.char), ("word", self.word))
-        }
+        """Return the fitted state: each vectorizer's terms in column order and their idf weights."""
+        return {"char": (_terms(self.char), self._idf[0]), "word": (_terms(self.word), self._idf[1])}
 
     @classmethod
     def rebuild(cls, recipe: Recipe, state: dict[str, Any]) -> FeatureSpace:
@@ -125,13 +167,19 @@ class FeatureSpace:
             ("char", "char_wb", recipe.char_range),
             ("word", "word", recipe.word_range),
         ):
-            terms, idf = state[name]
-            vectorizer = _vectorizer(analyzer, ngram_range, 1, recipe.nb, {t: i for i, t in enumerate(terms)})
-            if isinstance(vectorizer, TfidfVectorizer):
-                vectorizer.idf_ = np.asarray(idf, dtype=np.float64)
+            terms, _ = state[name]
+            vectorizer = _vectorizer(analyzer, ngram_range, 1, {t: i for i, t in enumerate(terms)})
             vectorizer.vocabulary_ = dict(vectorizer.vocabulary)
             built.append(vectorizer)
-        return cls(built[0], built[1])
+        idf = (np.asarray(state["char"][1], dtype=np.float64), np.asarray(state["word"][1], dtype=np.float64))
+        return cls(built[0], built[1], idf)
+
+
+def _idf(counts: sparse.csr_matrix) -> np.ndarray:
+    """Return smoothed idf weights, as scikit-learn computes them: ln((1 + n) / (1 + df)) + 1."""
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    weights: np.ndarray = np.log((1 + counts.shape[0]) / (1 + df)) + 1.0
+    return weights
 
 
 def _terms(vectorizer: CountVectorizer) -> list[str]:

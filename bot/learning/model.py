@@ -13,7 +13,7 @@ from bot.core.models import Mention
 from bot.core.triage.model import ModelOpinion, Neighbour, SafetyBand
 from bot.learning import artefact
 from bot.learning.features import FEATURE_VERSION, FeatureSpace, Recipe
-from bot.learning.pipeline import CATEGORIES, Neighbours, Pipeline
+from bot.learning.pipeline import CATEGORIES, Member, Neighbours, Pipeline
 
 NEIGHBOURS = 3
 
@@ -42,11 +42,17 @@ def pipeline_body(pipeline: Pipeline) -> dict[str, Any]:
     return {
         "recipe": pipeline.recipe.as_dict(),
         "features": {
-            name: {"terms": terms, **({} if idf is None else {"idf": artefact.pack(idf, "f4")})}
+            name: {"terms": terms, "idf": artefact.pack(idf, "f4")}
             for name, (terms, idf) in pipeline.features.state().items()
         },
-        "category_model": _stored_classifier(pipeline.category),
-        "urgency_model": _stored_classifier(pipeline.urgency),
+        "members": [
+            {
+                "kind": m.kind,
+                "category_model": _stored_classifier(m.category),
+                "urgency_model": _stored_classifier(m.urgency),
+            }
+            for m in pipeline.members
+        ],
         "neighbours": {
             "components": artefact.pack(n.components, "f2"),
             "vectors": artefact.pack(n.vectors, "f2"),
@@ -59,10 +65,7 @@ def pipeline_body(pipeline: Pipeline) -> dict[str, Any]:
 def pipeline_from_body(body: dict[str, Any]) -> Pipeline:
     """Rebuild the fitted pipeline from an artefact body."""
     recipe = Recipe.from_dict(body["recipe"])
-    state = {
-        name: (list(f["terms"]), None if recipe.nb else artefact.unpack(f["idf"]))
-        for name, f in body["features"].items()
-    }
+    state = {name: (list(f["terms"]), artefact.unpack(f["idf"])) for name, f in body["features"].items()}
     stored = body["neighbours"]
     neighbours = Neighbours(
         components=artefact.unpack(stored["components"]),
@@ -73,14 +76,16 @@ def pipeline_from_body(body: dict[str, Any]) -> Pipeline:
     return Pipeline(
         recipe,
         FeatureSpace.rebuild(recipe, state),
-        _classifier(body["category_model"]),
-        _classifier(body["urgency_model"]),
+        tuple(
+            Member(str(m["kind"]), _classifier(m["category_model"]), _classifier(m["urgency_model"]))
+            for m in body["members"]
+        ),
         neighbours,
     )
 
 
 class SklearnTriageModel:
-    """Category and urgency probabilities from linear models (NB-LR by default) over character and word n-grams."""
+    """Category and urgency probabilities from an ensemble of linear models over character and word n-grams."""
 
     def __init__(self, body: dict[str, Any]) -> None:
         self.body = body
@@ -105,11 +110,11 @@ class SklearnTriageModel:
         """Return the model's opinion of each mention, in order, with its nearest training examples' labels."""
         if not mentions:
             return []
-        features = self._pipeline.features.transform(mentions)
-        categories, urgency = self._pipeline.predict_features(features)
+        counts = self._pipeline.features.count(mentions)
+        categories, urgency = self._pipeline.predict_counts(counts)
         near = self._pipeline.neighbours
         assert near is not None  # rebuilt from an artefact, which always carries them
-        order, similarity = near.nearest(features, NEIGHBOURS)
+        order, similarity = near.nearest(counts.presence, NEIGHBOURS)
         return [
             ModelOpinion(
                 categories={c: float(p) for c, p in zip(CATEGORIES, row, strict=True)},

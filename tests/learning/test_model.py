@@ -184,8 +184,41 @@ def test_nb_weights_folded_into_the_model_give_the_scaled_features_probabilities
     features = FeatureSpace.fit(mentions, recipe).transform(mentions)
     ratio = log_count_ratio(features, urgent, recipe.nb_alpha)
     scaled = sparse.csr_matrix(features.multiply(ratio))
-    plain = LogisticRegression(C=recipe.urgency_c, max_iter=MAX_ITER, random_state=1, class_weight="balanced")
+    plain = LogisticRegression(C=recipe.nb_c, max_iter=MAX_ITER, random_state=1, class_weight="balanced")
     expected = plain.fit(scaled, urgent).predict_proba(scaled)[:, 1]
-    folded = fit(subset, recipe, seed=1).urgency.predict_proba(features)[:, 1]
+    nb = next(m for m in fit(subset, recipe, seed=1).members if m.kind == "nb")
+    folded = nb.urgency.predict_proba(features)[:, 1]
     assert folded == pytest.approx(expected, abs=1e-9)
     assert set(np.unique(features.data)) == {1.0}
+
+
+def test_tfidf_rows_derived_from_counts_are_scikit_learns(subset: list[Example]) -> None:
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from bot.learning.features import FeatureSpace, Recipe, normalise
+
+    recipe = Recipe()
+    mentions = [m for m, _ in subset]
+    space = FeatureSpace.fit(mentions, recipe)
+    texts = [normalise(m.text) for m in mentions]
+    expected = sparse.hstack(
+        [
+            TfidfVectorizer(
+                analyzer=analyzer,
+                ngram_range=ngrams,
+                min_df=recipe.min_df,
+                lowercase=False,
+                token_pattern=pattern,
+                sublinear_tf=True,
+            ).fit_transform(texts)
+            for analyzer, ngrams, pattern in (
+                ("char_wb", recipe.char_range, None),
+                ("word", recipe.word_range, r"(?u)\b\w+\b"),
+            )
+        ],
+        format="csr",
+    )
+    derived = space.tfidf(space.count(mentions))
+    assert derived.shape == expected.shape
+    assert abs(derived - expected).max() < 1e-12
