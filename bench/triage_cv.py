@@ -208,6 +208,25 @@ def variant(
     return fit_predict
 
 
+def ensemble(*members: FitPredict, urgency: str = "mean") -> FitPredict:
+    """Return a CV trainer averaging members: categories by mean, urgency by arithmetic or geometric mean."""
+
+    def fit_predict(train: Sequence[Example], test: Sequence[Mention]) -> tuple[np.ndarray, np.ndarray]:
+        outputs = [member(train, test) for member in members]
+        probs = np.mean([p for p, _ in outputs], axis=0)
+        if urgency == "mean":
+            return probs, np.mean([u for _, u in outputs], axis=0)
+        return probs, np.exp(np.mean([np.log(np.clip(u, 1e-12, 1.0)) for _, u in outputs], axis=0))
+
+    return fit_predict
+
+
+NB_LR = ngram_fit_predict(Recipe(members=("nb",)), SEED)  # the previous choice, an ensemble member below
+CHAR_NB_LR = variant((("char", (2, 5), 2, 1.0, True), ("word", (1, 2), 2, 1.0, True)), c=3.0)
+TFIDF_LR = variant(TFIDF, category="lr", urgency="lr", c=10.0)
+TFIDF_SVC = variant(TFIDF, category="svc", urgency="lr", c=10.0)
+
+
 def explorations() -> dict[str, FitPredict]:
     """Return every variant tried on the way to the chosen recipe (5 folds x 1 repeat, docs/triage.md)."""
     char16_word13: tuple[Vec, ...] = (("char_wb", (1, 6), 2, 1.0, True), ("word", (1, 3), 2, 1.0, True))
@@ -247,6 +266,12 @@ def explorations() -> dict[str, FitPredict]:
         "NB-LR C=3, word 1-3": ngram_fit_predict(Recipe(word_range=(1, 3), members=NB), SEED),
         "NB-LR C=3, min_df 3": ngram_fit_predict(Recipe(min_df=3, members=NB), SEED),
         "NB-LR C=3, max_df 0.5": variant((("char_wb", (2, 5), 2, 0.5, True), ("word", (1, 2), 2, 0.5, True)), c=3.0),
+        "ensemble: NB-LR + char NB-LR": ensemble(NB_LR, CHAR_NB_LR),
+        "ensemble: NB-LR + TF-IDF LR": ensemble(NB_LR, TFIDF_LR),
+        "ensemble: NB-LR + TF-IDF NB-LR": ensemble(NB_LR, variant(TFIDF, c=10.0)),
+        "ensemble: NB-LR + TF-IDF calibrated SVC": ensemble(NB_LR, TFIDF_SVC),
+        "ensemble: NB-LR + char NB-LR + TF-IDF LR": ensemble(NB_LR, CHAR_NB_LR, TFIDF_LR),
+        "ensemble: NB-LR + TF-IDF LR, geometric urgency": ensemble(NB_LR, TFIDF_LR, urgency="geometric"),
     }
 
 
@@ -274,7 +299,10 @@ def candidates() -> dict[str, FitPredict]:
         "NB-LR presence, C=3, alpha 0.5": ngram_fit_predict(Recipe(nb_alpha=0.5, members=NB), SEED),
         "NB-LR presence, C=3, word 1-3": ngram_fit_predict(Recipe(word_range=(1, 3), members=NB), SEED),
         "NB-LR presence, C=3 (previous choice)": ngram_fit_predict(Recipe(members=NB), SEED),
-        "NB-LR + TF-IDF LR ensemble (chosen)": ngram_fit_predict(Recipe(), SEED),
+        "NB-LR + TF-IDF SVC, geometric urgency": ensemble(NB_LR, TFIDF_SVC, urgency="geometric"),
+        "NB-LR + TF-IDF LR + TF-IDF SVC, geometric": ensemble(NB_LR, TFIDF_LR, TFIDF_SVC, urgency="geometric"),
+        "NB-LR + char NB-LR + TF-IDF LR, geometric": ensemble(NB_LR, CHAR_NB_LR, TFIDF_LR, urgency="geometric"),
+        "NB-LR + TF-IDF LR, geometric urgency (chosen)": ngram_fit_predict(Recipe(), SEED),
     }
     embed = wordllama_embed()
     if embed is None:
