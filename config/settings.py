@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from pathlib import Path
 from typing import Literal
@@ -29,6 +30,11 @@ class Settings(BaseSettings):
     slack_api_url: AnyHttpUrl = AnyHttpUrl("https://slack.com/api/")
     x_bearer_token: SecretStr | None = None
     x_api_url: AnyHttpUrl = AnyHttpUrl("https://api.x.com")
+    commsdesk_secret_key: SecretStr | None = None  # Fernet key encrypting the accounts' X tokens at rest
+    x_client_id: str | None = None  # OAuth 2.0 client of the X app, for linking accounts that post replies
+    x_client_secret: SecretStr | None = None  # unset for a public client (PKCE alone)
+    x_redirect_uri: str = "http://127.0.0.1:8765/x-callback"  # must match the X app's callback URL
+    x_authorize_url: AnyHttpUrl = AnyHttpUrl("https://x.com/i/oauth2/authorize")
     redis_url: str = "redis://localhost:6379/0"
     commsdesk_config: str = "config/desk.toml"
     port: int = Field(default=3000, ge=1, le=65535)
@@ -57,6 +63,22 @@ class Settings(BaseSettings):
     def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not value.get_secret_value().startswith("xapp-"):
             raise ValueError("must be an app-level token starting with xapp-")
+        return value
+
+    @field_validator("commsdesk_secret_key")
+    @classmethod
+    def _fernet_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return value
+        try:
+            raw = base64.urlsafe_b64decode(value.get_secret_value().encode("ascii"))
+        except (ValueError, UnicodeEncodeError):
+            raw = b""
+        if len(raw) != 32:
+            raise ValueError(
+                "must be a Fernet key (32 url-safe base64 bytes); make one with "
+                '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`'
+            )
         return value
 
     @field_validator("redis_url")

@@ -14,6 +14,9 @@ from tests.conftest import REPO
 STDLIB = set(sys.stdlib_module_names) | {"__future__"}
 ADAPTER_SDKS = {
     "x.py": {"tweepy", "requests"},
+    "x_replies.py": {"tweepy", "requests"},
+    "x_oauth.py": {"requests"},
+    "token_vault.py": {"redis", "cryptography"},
     "slack_messages.py": {"slack_sdk"},
     "slack_membership.py": {"slack_sdk"},
     "chart.py": {"matplotlib"},
@@ -29,8 +32,9 @@ REDIS_ADAPTERS = {
     "pacer.py",
     "retention_index.py",
     "subject_records.py",
+    "reply_book.py",
 }
-SDKS = {"redis", "slack_sdk", "slack_bolt", "tweepy", "requests", "matplotlib"}
+SDKS = {"redis", "slack_sdk", "slack_bolt", "tweepy", "requests", "matplotlib", "cryptography"}
 # The application layer: the Slack messaging and store adapters come in through their classes, never an SDK.
 JOB_ALLOWED = {
     "pydantic",

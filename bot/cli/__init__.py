@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from bot.cli.accounts import accounts
 from bot.cli.audit import audit
 from bot.cli.check import check
 from bot.cli.demo import demo
@@ -29,3 +30,4 @@ for command in (web, worker, run, triage, digest, check, demo, requests, model):
 main.add_command(migrate)
 main.add_command(subject)
 main.add_command(audit)
+main.add_command(accounts)

@@ -85,6 +85,7 @@ def test_open_team_card_shows_the_post_and_offers_every_action(desk: Desk) -> No
         MentionAction.CLAIM,
         MentionAction.MARK_REPLIED,
         MentionAction.NO_REPLY_NEEDED,
+        MentionAction.REPLY,
         MentionAction.REPLY_ON_X,
         MentionAction.REASSIGN,
         MentionAction.ESCALATE,

@@ -153,6 +153,7 @@ def test_a_valid_setup_passes_every_check(check: Callable[..., tuple[int, list[s
         ),
         "approvers",
         "x accounts",
+        "x posting",
         "slas",
         "x budget",
         "triage model",
