@@ -19,6 +19,7 @@ from pydantic import SecretStr
 
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.store import AuditLog, Keys
+from bot.adapters.x import build_x_client
 from bot.adapters.x_oauth import Tokens
 from bot.blocks.ids import MentionAction, ReplyAction, ReplyBlock, ReplyView
 from bot.core.replies.intents import IntentState
@@ -283,9 +284,6 @@ def test_a_worker_killed_mid_send_is_reconciled_by_the_next(
     assert intent is not None
     services.redis.set(Keys.reply(tweet_id), intent.model_copy(update={"attempted": True}).model_dump_json())
     got = x_sandbox.issue_token(NORTHTOWN_ID)
-    x_sandbox.posts.faults.clear()
-    from bot.adapters.x import build_x_client
-
     build_x_client(got["access_token"], x_sandbox.url, 5).create_tweet(
         text=SAFE, in_reply_to_tweet_id=tweet_id, user_auth=False
     )
