@@ -2,12 +2,14 @@
 
 Starts Redis (a throwaway redis-server unless REDIS_URL is set), the Slack and X stand-ins, the web app and
 one worker cycle; relays the sample mentions, clicks a card's Claim through a signed request, files a platform
-request that an approver questions and approves, answers one mention on X so reply detection closes it, posts
-the digest, asks `/commsdesk status`, and prints what every channel and direct message received.
+request that an approver questions and approves, answers one mention from Slack (Reply, a saved reply, sent
+to X once through the outbox), posts the digest, asks `/commsdesk status`, and prints what every channel and
+direct message received.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import secrets
 import tempfile
@@ -24,6 +26,7 @@ from bot.adapters.store import SeenRequests
 from bot.app import create_app
 from bot.blocks.ids import Command, MentionAction
 from bot.demo.platform_request import REQUESTER, file_question_and_approve
+from bot.demo.reply import reply_from_slack
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.sandbox.redis_server import RedisServer
 from bot.sandbox.signed import SlackRequests, eventually
@@ -83,6 +86,7 @@ def run_demo(env_settings: Settings, say: Say = print) -> None:
             x_api_url=x.url,
             redis_url=redis_url,
             commsdesk_config=str(example_desk_path()),
+            commsdesk_secret_key=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             _env_file=None,
         )
         desk = load_desk(settings.commsdesk_config)
@@ -96,7 +100,7 @@ def run_demo(env_settings: Settings, say: Say = print) -> None:
         signed = SlackRequests(stack.enter_context(serve_wsgi(web)), secret)
         _claim_first_urgent(services, slack, signed, say)
         file_question_and_approve(services, slack, signed, say)
-        _reply_on_x(services, x, worker.own_posts.poll, say)
+        reply_from_slack(services, slack, x, signed, OFFICER, lambda: worker.drainer.drain(30), say)
         worker.drainer.drain(30)
         today = datetime.now(desk.zone).date()
         say(f"\n7. The morning digest job runs (for {today}, so the sample day shows) and posts each channel once.")
@@ -128,26 +132,6 @@ def _claim_first_urgent(services: Services, slack: SlackSandbox, signed: SlackRe
     store = RedisMentionStore(services.redis, services.desk.retention.mention_days)
     claimed = eventually(lambda: (t := store.get(tweet_id)) is not None and t.claimed_by == OFFICER)
     say(f"   HTTP {response.status_code}; claimed in Redis: {bool(claimed)}; card updated in place.")
-
-
-def _reply_on_x(services: Services, x: XSandbox, poll_own_posts: Callable[[], int], say: Say) -> None:
-    store = RedisMentionStore(services.redis, services.desk.retention.mention_days)
-    waiting = [t for t in store.get_many(store.open_ids()) if not t.decision.urgent]
-    if not waiting:
-        return
-    tracked = waiting[0]
-    team = services.desk.team(tracked.team) or services.desk.teams[0]
-    account = team.accounts[0] if team.accounts else services.desk.teams[0].accounts[0]
-    x.add_own_post(
-        account.id,
-        f"@{tracked.mention.author.username} Thanks for getting in touch, we'll DM you.",
-        in_reply_to_tweet_id=tracked.mention.id,
-    )
-    say(f"\n6. @{account.handle} replies on X to post {tracked.mention.id}; the worker notices on its next poll.")
-    answered = poll_own_posts()
-    after = store.get(tracked.mention.id)
-    state = after.state.value if after else "gone"
-    say(f"   replies detected: {answered}; mention is now {state} (replied by @{after.replied_by if after else '?'}).")
 
 
 def _show_status(signed: SlackRequests, say: Say) -> None:
