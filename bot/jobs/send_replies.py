@@ -21,7 +21,7 @@ from bot.adapters.slack_messages import SlackMessages
 from bot.blocks.replies import build_approval_outcome, delayed_notice, refused_notice
 from bot.core.errors import NotFound, RateLimited, SlackRefused, UpstreamError, XRefused
 from bot.core.ports import Audit
-from bot.core.replies.intents import IntentState, ReplyIntent, replied_from_slack
+from bot.core.replies.intents import IntentState, ReplyIntent, audit_text, replied_from_slack
 from bot.core.tracking import Change, TrackedMention
 from bot.logs import get_logger
 from bot.web.metrics import UPSTREAM_429
@@ -107,7 +107,7 @@ class ReplySender:
             "mention.replied_from_slack",
             intent.tweet_id,
             account=intent.account,
-            text=intent.text,
+            text=audit_text(intent.text),
             post_id=post_id,
             at=at.isoformat(),
             approved_by=intent.approved_by,

@@ -167,6 +167,7 @@ def test_pick_a_saved_reply_and_send_it_once_as_the_team_account(
     assert record.reply_post_id == replies[0]["id"] and record.response_time is not None
     sent = audit(services, tweet_id, "mention.replied_from_slack")
     assert sent[0]["actor"] == ALICE and "MPNorthtown" in sent[0]["detail"] and "police.uk" in sent[0]["detail"]
+    assert "nina_rowe" not in sent[0]["detail"]  # the audit outlives the mention: the public's handle is not kept
     card = eventually(lambda: [c for c in [card_text(slack_sandbox)] if "replied as" in c])[0]
     assert f"status/{replies[0]['id']}" in card and "police.uk" in card
     day = record.mention.created_at.astimezone(services.desk.zone).date().isoformat()

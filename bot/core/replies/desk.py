@@ -22,7 +22,7 @@ from bot.core.models import DESK
 from bot.core.ports import Audit
 from bot.core.replies.count import Budget, measure
 from bot.core.replies.disclosure import Flag, check
-from bot.core.replies.intents import IntentState, ReplyIntent, fingerprint
+from bot.core.replies.intents import IntentState, ReplyIntent, audit_text, fingerprint
 from bot.core.replies.saved import SavedReply
 from bot.core.tracking import TrackedMention
 
@@ -172,7 +172,7 @@ class ReplyDesk:
         )
         self._book.start(intent)
         action = "mention.reply.awaiting_approval" if approval else "mention.reply.queued"
-        self._audit(user, action, tweet_id, account=sender.handle, text=text, flags=",".join(intent.flags))
+        self._audit(user, action, tweet_id, account=sender.handle, text=audit_text(text), flags=",".join(intent.flags))
         return Submitted(Next.APPROVAL if approval else Next.QUEUED, budget, flags, intent, drafted, shown)
 
     def attach_approval(self, tweet_id: str, channel: str, ts: str) -> None:

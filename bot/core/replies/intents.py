@@ -7,6 +7,7 @@ One intent per mention at a time. It is written (with its outbox entry, in one t
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 from enum import StrEnum
 
@@ -54,6 +55,14 @@ class ReplyIntent(BaseModel):
 
     def post_url(self) -> str:
         return f"https://x.com/{self.account}/status/{self.post_id}" if self.post_id else ""
+
+
+_HANDLE = re.compile(r"@\w{1,15}")
+
+
+def audit_text(text: str) -> str:
+    """The reply as the audit stream keeps it (400 days): the force's words, without the public's @handles."""
+    return _HANDLE.sub("@…", text)
 
 
 def fingerprint(account: str, text: str) -> str:
