@@ -39,6 +39,11 @@ class RedisSubjectRecords:
     def dead_letters_naming(self, ids: set[str]) -> list[dict[str, str]]:
         return self._stream_naming(Keys.dead_letters(), ids)
 
+    def drop_replies(self, tweet_ids: list[str]) -> None:
+        """Forget the replies written to these mentions (their drafts address the author by handle)."""
+        if tweet_ids:
+            self._client.delete(*(Keys.reply(tweet_id) for tweet_id in tweet_ids))
+
     def drop_dead_letters(self, entry_ids: list[str]) -> None:
         if entry_ids:
             self._client.xdel(Keys.dead_letters(), *entry_ids)

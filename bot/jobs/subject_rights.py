@@ -88,7 +88,7 @@ class SubjectRights:
         return Holdings(handle.strip().lstrip("@"), mentions, audit, corrections, tuple(queued))
 
     def erase(self, holdings: Holdings) -> Erasure:
-        """Redact each record found, redraw its cards, drop its dead letters; audit each by post id only.
+        """Redact each record found, redraw its cards, drop its replies and dead letters; audit by post id only.
 
         Safe to repeat: a record already redacted is not audited again, but its cards are redrawn, so a run
         that Slack interrupted finishes on the next.
@@ -109,6 +109,7 @@ class SubjectRights:
                 cards += len(after.cards)
             except UpstreamError:
                 failed += 1
+        self._records.drop_replies([tracked.mention.id for tracked in holdings.mentions])
         dead = [e["id"] for e in self._records.dead_letters_naming(holdings.ids)]
         self._records.drop_dead_letters(dead)
         queued = len(self._records.queued_naming(holdings.ids))
