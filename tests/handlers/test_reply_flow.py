@@ -355,3 +355,14 @@ def test_a_desk_member_may_send_from_any_linked_account(
     view = open_modal(live_app, slack_sandbox, tweet_id, user=BOB)
     accounts = next(b for b in view["blocks"] if b["block_id"] == ReplyBlock.ACCOUNT)["element"]["options"]
     assert [o["value"] for o in accounts] == ["MPNorthtown", "MidshirePolice"]
+
+
+def test_an_access_token_x_no_longer_accepts_is_refreshed_and_the_reply_still_goes(
+    live_app: SlackRequests, slack_sandbox: SlackSandbox, x_sandbox: XSandbox, tweet_id: str, drain: Any
+) -> None:
+    submit(live_app, open_modal(live_app, slack_sandbox, tweet_id), SAFE)
+    x_sandbox.oauth.expire(NORTHTOWN_ID)  # revoked or expired early: X answers 401 to the stored token
+    drain()
+    posts = [c.status for c in x_sandbox.calls if c.method == "POST" and c.path == "/2/tweets"]
+    assert posts == [401, 201] and x_sandbox.oauth.refreshes == 1
+    assert len(x_sandbox.replies_to(tweet_id)) == 1
