@@ -366,3 +366,27 @@ def test_an_access_token_x_no_longer_accepts_is_refreshed_and_the_reply_still_go
     posts = [c.status for c in x_sandbox.calls if c.method == "POST" and c.path == "/2/tweets"]
     assert posts == [401, 201] and x_sandbox.oauth.refreshes == 1
     assert len(x_sandbox.replies_to(tweet_id)) == 1
+
+
+def test_an_approver_edits_a_draft_and_sends_their_version(
+    live_app: SlackRequests,
+    slack_sandbox: SlackSandbox,
+    x_sandbox: XSandbox,
+    services: Services,
+    tweet_id: str,
+    drain: Any,
+) -> None:
+    services.replies.policy = replace(services.replies.policy, approval_when_flagged=True)
+    submit(live_app, open_modal(live_app, slack_sandbox, tweet_id), FLAGGED)
+    card = eventually(lambda: slack_sandbox.messages(DESK_CHANNEL))[-1]
+    value = next(e["value"] for b in card["blocks"] if b["type"] == "actions" for e in b["elements"])
+    live_app.block_action(ReplyAction.EDIT, value, user_id=BOB, channel=DESK_CHANNEL, message_ts=card["ts"])
+    call = eventually(lambda: slack_sandbox.calls_to("views.open")[1:])[0]
+    view = next(
+        v for v in slack_sandbox.views().values() if v["private_metadata"] == call.params["view"]["private_metadata"]
+    )
+    assert FLAGGED in json.dumps(view)  # the draft is there to change
+    assert submit(live_app, view, SAFE, user=BOB) == {}
+    drain()
+    assert [r["text"] for r in x_sandbox.replies_to(tweet_id)] == [SAFE]
+    assert stored(services, tweet_id).handled_by == BOB
