@@ -18,7 +18,7 @@ import requests
 import tweepy
 
 from bot.adapters.x import build_x_client
-from bot.core.errors import RateLimited, UpstreamError, XRefused
+from bot.core.errors import ConfigurationError, NotFound, RateLimited, UpstreamError, XRefused
 
 RECENT = 100  # own posts read back when reconciling: far more than one account posts between two attempts
 
@@ -62,7 +62,11 @@ class XReplyPoster:
     def _as(self, account: str, call: Callable[[tweepy.Client], Any]) -> dict[str, Any]:
         """Call X with the account's token; on 401 refresh the token once and try again."""
         for stale in (False, True):
-            client = build_x_client(self._tokens.access_token(account, stale=stale), self._api_url, self._timeout)
+            try:
+                token = self._tokens.access_token(account, stale=stale)
+            except (NotFound, ConfigurationError) as unusable:  # unlinked, key changed, or no refresh left
+                raise XRefused(str(unusable), 401) from None
+            client = build_x_client(token, self._api_url, self._timeout)
             try:
                 page = call(client)
                 return page if isinstance(page, dict) else {}

@@ -89,7 +89,7 @@ class ReplySender:
         except XRefused as refusal:
             self._refused(intent, refusal.reason)
             return True
-        except (UpstreamError, NotFound) as failure:
+        except UpstreamError as failure:
             log.warning("reply not confirmed; will check X and retry", tweet_id=intent.tweet_id, error=str(failure))
             self._pacer.hold(entry.channel, RESET_RETRY_SECONDS)
             return False

@@ -390,3 +390,13 @@ def test_an_approver_edits_a_draft_and_sends_their_version(
     drain()
     assert [r["text"] for r in x_sandbox.replies_to(tweet_id)] == [SAFE]
     assert stored(services, tweet_id).handled_by == BOB
+
+
+def test_a_reply_from_an_account_unlinked_meanwhile_comes_back_privately(
+    live_app: SlackRequests, slack_sandbox: SlackSandbox, services: Services, tweet_id: str, drain: Any
+) -> None:
+    submit(live_app, open_modal(live_app, slack_sandbox, tweet_id), SAFE)
+    services.redis.delete(Keys.x_tokens("MPNorthtown"))
+    drain()
+    told = eventually(lambda: [t for t in private_to(slack_sandbox, ALICE) if "X refused" in t])
+    assert "not linked" in told[0] and stored(services, tweet_id).is_open
