@@ -182,9 +182,12 @@ class ReplyDesk:
     def approve(self, tweet_id: str, intent_id: str, approver: str) -> ReplyIntent:
         """Queue an awaiting draft for sending; only the desk may, and not for their own draft."""
         self._require_desk(approver, tweet_id, "approve")
+        tracked = self._mentions.get(tweet_id)
 
         def approve(intent: ReplyIntent) -> ReplyIntent:
             self._awaiting(intent, intent_id)
+            if tracked is None or not tracked.is_open:
+                raise Conflict("This mention was closed, answered or removed meanwhile; reject the draft instead.")
             if intent.by == approver:
                 raise Forbidden("Someone else on the desk must approve your own reply.")
             return intent.model_copy(update={"state": IntentState.QUEUED, "approved_by": approver})
