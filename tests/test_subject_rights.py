@@ -106,6 +106,7 @@ def test_find_exports_everything_held_about_an_author(cli: CliRunner, desk_data:
     assert [(e["action"], e["subject"]) for e in found["audit"]] == [("mention.claimed", "1993000000000000001")]
     assert [json.loads(e["json"])["label"] for e in found["corrections"]] == ["category"]
     assert [e["error"] for e in found["queued_slack_posts"]] == ["channel_not_found"]
+    assert found["replies_from_slack"] == [{"text": "@jo_canal Please DM us"}]
 
 
 def test_erase_redacts_records_and_cards_and_audits_without_content(

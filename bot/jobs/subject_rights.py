@@ -33,6 +33,7 @@ class Holdings:
     audit: tuple[dict[str, str], ...]
     corrections: tuple[dict[str, str], ...]
     queued: tuple[dict[str, str], ...]  # outbox and dead-letter entries carrying their cards
+    replies: tuple[dict[str, Any], ...] = ()  # replies written from Slack to these mentions
 
     @property
     def ids(self) -> set[str]:
@@ -48,6 +49,7 @@ class Holdings:
             "audit": list(self.audit),
             "corrections": list(self.corrections),
             "queued_slack_posts": list(self.queued),
+            "replies_from_slack": list(self.replies),
         }
 
 
@@ -85,7 +87,8 @@ class SubjectRights:
         audit = tuple(e for e in self._audit.entries(count=10_000_000) if e.get("subject") in ids)
         corrections = tuple(self._records.corrections_naming(ids))
         queued = self._records.queued_naming(ids) + self._records.dead_letters_naming(ids)
-        return Holdings(handle.strip().lstrip("@"), mentions, audit, corrections, tuple(queued))
+        replies = tuple(self._records.replies_to(ids))
+        return Holdings(handle.strip().lstrip("@"), mentions, audit, corrections, tuple(queued), replies)
 
     def erase(self, holdings: Holdings) -> Erasure:
         """Redact each record found, redraw its cards, drop its replies and dead letters; audit by post id only.
