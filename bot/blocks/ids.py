@@ -40,6 +40,7 @@ class ReplyAction(StrEnum):
     """Controls of the reply modal and buttons of a reply's approval card."""
 
     PICK_SAVED = "reply_pick_saved"
+    CHECK = "reply_check"  # count the draft and run the second look without sending
     TEXT = "reply_text"
     ACCOUNT = "reply_account"
     APPROVE = "reply_approve"
@@ -58,6 +59,7 @@ class ReplyBlock(StrEnum):
     SAVED = "reply_saved"
     TEXT = "reply_text"
     BUDGET = "reply_budget"
+    CHECK = "reply_check"
     ACCOUNT = "reply_account"
     FLAGS = "reply_flags"
     DECISION = "reply_decision"

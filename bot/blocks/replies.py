@@ -26,7 +26,7 @@ POST_LIMIT = 1500
 DRAFT_LIMIT = 3000  # Slack's cap on a text input; X's own limit is checked on submit
 HOW_COUNTED = (
     f"X allows {LIMIT}: links count as {URL_WEIGHT}, most emoji and CJK characters as 2. "
-    "Slack cannot count as you type, so the count is checked when you press Send."
+    "Slack cannot count as you type: press *Count and check* (or Send) to see the count."
 )
 
 
@@ -103,6 +103,11 @@ def build_reply_modal(
         },
         {**context(_budget_line(budget)), "block_id": ReplyBlock.BUDGET},
         {
+            "type": "actions",
+            "block_id": ReplyBlock.CHECK,
+            "elements": [{"type": "button", "text": text("Count and check"), "action_id": ReplyAction.CHECK}],
+        },
+        {
             "type": "input",
             "block_id": ReplyBlock.ACCOUNT,
             "label": text("Send as"),
@@ -116,6 +121,13 @@ def build_reply_modal(
     ]
     if flags:
         blocks.append({**section(_flag_lines(flags)), "block_id": ReplyBlock.FLAGS})
+    elif confirm:
+        blocks.append(
+            {
+                **context(":white_check_mark: Nothing in it looks like personal or case details."),
+                "block_id": ReplyBlock.FLAGS,
+            }
+        )
     metadata = {"tweet_id": tracked.mention.id, "channel": channel, "confirm": confirm, "version": version}
     return {
         "type": "modal",

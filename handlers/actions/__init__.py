@@ -21,5 +21,6 @@ def register(app: App) -> None:
         app.action(link)(mentions.acknowledge_link)
     app.action(MentionAction.REPLY)(replies.open_reply_modal)
     app.action(ReplyAction.PICK_SAVED)(replies.fill_saved_reply)
+    app.action(ReplyAction.CHECK)(replies.check_reply)
     for decision in (ReplyAction.APPROVE, ReplyAction.EDIT, ReplyAction.REJECT):
         app.action(decision)(replies.decide_reply)

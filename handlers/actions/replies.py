@@ -13,6 +13,7 @@ from bot.blocks.replies import (
     build_approval_outcome,
     build_reply_modal,
     read_approval_action,
+    read_reply_modal,
     read_saved_pick,
     rejected_notice,
 )
@@ -49,6 +50,30 @@ def fill_saved_reply(ack: Ack, body: dict[str, Any], client: WebClient, reply_de
         composition, pick.channel, draft=text, account=pick.account, budget=measure(text), version=pick.version + 1
     )
     client.views_update(view_id=body["view"]["id"], hash=body["view"].get("hash"), view=view)
+
+
+def check_reply(ack: Ack, body: dict[str, Any], client: WebClient, reply_desk: ReplyDesk) -> None:
+    """Redraw the modal with the draft's count as X counts it and anything the second look flags."""
+    ack()
+    view, user = body["view"], body["user"]["id"]
+    draft = read_reply_modal(view)
+    try:
+        reviewed = reply_desk.review(draft.tweet_id, user, draft.channel, draft.text, draft.account)
+    except CommsDeskError as exc:
+        client.chat_postEphemeral(channel=draft.channel, user=user, text=_sentence(exc))
+        return
+    assert reviewed.composition is not None
+    again = build_reply_modal(
+        reviewed.composition,
+        draft.channel,
+        draft=draft.text,
+        account=draft.account,
+        budget=reviewed.budget,
+        flags=reviewed.flags,
+        confirm=reviewed.fingerprint,
+        version=draft.version + 1,
+    )
+    client.views_update(view_id=view["id"], hash=view.get("hash"), view=again)
 
 
 def decide_reply(ack: Ack, body: dict[str, Any], client: WebClient, reply_desk: ReplyDesk) -> None:

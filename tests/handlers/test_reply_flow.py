@@ -95,8 +95,13 @@ def submit(slack: SlackRequests, view: dict[str, Any], text: str, user: str = AL
     return dict(answer.json()) if answer.content else {}
 
 
-def pick_saved(slack: SlackRequests, sandbox: SlackSandbox, view: dict[str, Any], name: str) -> dict[str, Any]:
+def in_modal(
+    slack: SlackRequests, sandbox: SlackSandbox, view: dict[str, Any], action: dict[str, Any], typed: str | None = None
+) -> dict[str, Any]:
+    """Send a block action from inside the open modal (with what is typed so far); return the modal it redrew."""
     before = len(sandbox.calls_to("views.update"))
+    version = json.loads(view["private_metadata"])["version"]
+    state = state_values(view, {f"{ReplyBlock.TEXT}{version}": typed} if typed is not None else {})
     payload = {
         "type": "block_actions",
         "team": TEAM,
@@ -105,20 +110,18 @@ def pick_saved(slack: SlackRequests, sandbox: SlackSandbox, view: dict[str, Any]
         "token": "legacy",
         "trigger_id": "1337.1.abc",
         "container": {"type": "view", "view_id": view["id"]},
-        "view": {**view, "state": {"values": state_values(view)}},
-        "actions": [
-            {
-                "action_id": ReplyAction.PICK_SAVED,
-                "block_id": ReplyBlock.SAVED,
-                "type": "static_select",
-                "selected_option": {"value": name, "text": {"type": "plain_text", "text": name}},
-                "action_ts": f"{time.time():.6f}",
-            }
-        ],
+        "view": {**view, "state": {"values": state}},
+        "actions": [{**action, "action_ts": f"{time.time():.6f}"}],
     }
     assert slack.interaction(payload).status_code == 200
     eventually(lambda: sandbox.calls_to("views.update")[before:])
     return sandbox.views()[view["id"]]
+
+
+def pick_saved(slack: SlackRequests, sandbox: SlackSandbox, view: dict[str, Any], name: str) -> dict[str, Any]:
+    picked = {"value": name, "text": {"type": "plain_text", "text": name}}
+    action = {"action_id": ReplyAction.PICK_SAVED, "block_id": ReplyBlock.SAVED, "type": "static_select"}
+    return in_modal(slack, sandbox, view, action | {"selected_option": picked})
 
 
 def stored(services: Services, tweet: str) -> TrackedMention:
@@ -400,3 +403,16 @@ def test_a_reply_from_an_account_unlinked_meanwhile_comes_back_privately(
     drain()
     told = eventually(lambda: [t for t in private_to(slack_sandbox, ALICE) if "X refused" in t])
     assert "not linked" in told[0] and stored(services, tweet_id).is_open
+
+
+def test_count_and_check_shows_the_count_and_flags_and_send_then_sends_without_asking_again(
+    live_app: SlackRequests, slack_sandbox: SlackSandbox, x_sandbox: XSandbox, tweet_id: str, drain: Any
+) -> None:
+    view = open_modal(live_app, slack_sandbox, tweet_id)
+    check = {"action_id": ReplyAction.CHECK, "block_id": ReplyBlock.CHECK, "type": "button"}
+    checked = in_modal(live_app, slack_sandbox, view, check, typed=FLAGGED)
+    shown = json.dumps(checked["blocks"])
+    assert f"{len(FLAGGED)}/280" in shown and "Mr Jones" in shown and checked["submit"]["text"] == "Send anyway"
+    assert submit(live_app, checked, FLAGGED) == {}  # the person has seen the flags: no second question
+    drain()
+    assert [r["text"] for r in x_sandbox.replies_to(tweet_id)] == [FLAGGED]

@@ -133,6 +133,22 @@ class ReplyDesk:
         sender = next((a for a in composition.accounts if a.handle == account), composition.accounts[0])
         return composition, self.fill(saved, composition.tracked, sender)
 
+    def review(self, tweet_id: str, user: str, channel: str, text: str, account: str) -> Submitted:
+        """Count and check a draft without sending it (the modal's *Check* button): its budget and flags.
+
+        The returned fingerprint confirms the draft, so Send after a check that showed flags sends it unchanged.
+        """
+        tracked, accounts, _ = self._admit(tweet_id, user, channel)
+        text = text.strip()
+        sender = next((a for a in accounts if a.handle.casefold() == account.casefold()), accounts[0])
+        shown = Composition(
+            tracked, accounts, tuple((s.name, self.fill(s, tracked, sender)) for s in self.policy.saved), text
+        )
+        flags = check(text)
+        return Submitted(
+            Next.CONFIRM, measure(text), flags, fingerprint=fingerprint(sender.handle, text), composition=shown
+        )
+
     def submit(self, tweet_id: str, user: str, channel: str, text: str, account: str, confirmed: str = "") -> Submitted:
         """Check and queue a reply; ask first when flagged; or send it for approval where the config says so.
 
