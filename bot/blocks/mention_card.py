@@ -203,8 +203,9 @@ def _urgency(tracked: TrackedMention) -> str:
 def _state_line(tracked: TrackedMention, now: datetime) -> str:
     if tracked.state is MentionState.REPLIED:
         line = ":white_check_mark: *Replied*"
-        line += f" by {handle(tracked.replied_by)}" if tracked.replied_by else ""
-        line += f", marked by {user(tracked.handled_by)}" if tracked.handled_by else ""
+        if not tracked.reply_text:  # a reply from Slack says who and as which account in its own line below
+            line += f" by {handle(tracked.replied_by)}" if tracked.replied_by else ""
+            line += f", marked by {user(tracked.handled_by)}" if tracked.handled_by else ""
         rt = tracked.response_time
         line += f" in {duration(rt)}" if rt is not None else ""
         if tracked.reply_text:
