@@ -23,12 +23,15 @@ from bot.adapters.meta_inbox import RedisMetaInbox
 from bot.adapters.meta_tokens import RedisMetaTokens
 from bot.adapters.outbox import RedisOutbox
 from bot.adapters.pacer import ChannelPacer
+from bot.adapters.reply_book import RedisReplyBook
 from bot.adapters.slack_cards import LINE_LOCK_SECONDS, SlackCardPublisher
 from bot.adapters.slack_messages import SlackMessages
 from bot.adapters.store import DigestMarks, Heartbeats, XReadLedger
 from bot.adapters.x import TweepyMentionSource, build_x_client
+from bot.adapters.x_replies import XReplyPoster
 from bot.core.clock import utc_now
 from bot.core.errors import UpstreamError
+from bot.core.tracking import TrackedMention
 from bot.jobs.chase_sla import SlaChaser
 from bot.jobs.deliver_cards import OutboxDrainer
 from bot.jobs.detect_replies import OwnPostPoller
@@ -37,11 +40,19 @@ from bot.jobs.meta_ingest import MetaInboxConsumer, MetaIngest, MetaPoller
 from bot.jobs.platform_lookup import PlatformLookup
 from bot.jobs.poll_mentions import MentionPoller, PollReport
 from bot.jobs.post_digest import DigestPoster, catch_up, schedule_digest
-from bot.jobs.record_outcomes import OutcomeRecorder
+from bot.jobs.record_outcomes import ObservedMentions, OutcomeRecorder
 from bot.jobs.retention import RetentionSweeper
+from bot.jobs.send_replies import ReplySender
 from bot.jobs.x_reads import XReadMeter
 from bot.logs import get_logger
-from bot.services import Services, build_digest_builder, build_retention_sweeper, build_slack_client, build_triage
+from bot.services import (
+    Services,
+    build_digest_builder,
+    build_retention_sweeper,
+    build_slack_client,
+    build_token_vault,
+    build_triage,
+)
 from bot.web.metrics import UPSTREAM_429
 from config.settings import SettingsError
 
@@ -275,6 +286,27 @@ def consumer_name() -> str:
     return f"{socket.gethostname()}-{os.getpid()}"
 
 
+def build_reply_sender(
+    services: Services, outbox: RedisOutbox, pacer: ChannelPacer, refresh: Callable[[TrackedMention], None]
+) -> ReplySender | None:
+    """Wire sending replies to X: intents, the linked accounts' tokens, the mention record and its cards."""
+    settings, desk, client = services.settings, services.desk, services.redis
+    vault = build_token_vault(settings, client)
+    if vault is None:
+        return None
+    recorder = OutcomeRecorder(RedisAggregates(client, desk.zone), desk)
+    return ReplySender(
+        RedisReplyBook(client, outbox, desk.retention.mention_days),
+        XReplyPoster(vault, str(settings.x_api_url), desk.x.timeout_seconds),
+        ObservedMentions(RedisMentionStore(client, desk.retention.mention_days), recorder),
+        refresh,
+        SlackMessages(services.slack),
+        services.audit.record,
+        pacer,
+        utc_now,
+    )
+
+
 def build_worker(services: Services, pace_ms: int | None = None) -> Worker:
     """Wire the worker's jobs; `pace_ms` (default: desk `[outbox] pace_ms`) is the gap between posts to a channel."""
     settings, desk, client = services.settings, services.desk, services.redis
@@ -306,7 +338,12 @@ def build_worker(services: Services, pace_ms: int | None = None) -> Worker:
         own_posts=OwnPostPoller(source, mentions, aggregates, desk, OutcomeRecorder(aggregates, desk), cards.refresh),
         sla=SlaChaser(mentions, outbox, desk),
         drainer=OutboxDrainer(
-            outbox, mentions, SlackMessages(build_slack_client(settings, retries=False)), pacer, desk
+            outbox,
+            mentions,
+            SlackMessages(build_slack_client(settings, retries=False)),
+            pacer,
+            desk,
+            replies=build_reply_sender(services, outbox, pacer, cards.refresh),
         ),
         digests=DigestPoster(slack, DigestMarks(client), services.leases, mentions, desk, builder),
         retention=retention,

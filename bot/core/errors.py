@@ -12,7 +12,8 @@
     ├── InvalidInput               user or payload input rejected; `errors` maps field -> message
     └── UpstreamError              Slack, X or Redis failed after bounded retries
         ├── RateLimited            429 from an upstream; `retry_after` seconds when known
-        └── SlackRefused           Slack's Web API refused a call; `error`, `status`, `retry_after` say why
+        ├── SlackRefused           Slack's Web API refused a call; `error`, `status`, `retry_after` say why
+        └── XRefused               X refused a post for good (deleted post, not allowed, duplicate); `reason`
 
 Handlers catch `CommsDeskError` subclasses to tell the user something useful; anything else reaches the
 global error handler, which logs it with the traceback. This module imports nothing, so `config` (which must not
@@ -87,3 +88,12 @@ class SlackRefused(UpstreamError):
     def gone(self) -> bool:
         """The message or its channel no longer exists, so there is nothing left to change."""
         return self.error in self.GONE
+
+
+class XRefused(UpstreamError):
+    """X refused a post for good: `reason` is X's own explanation, shown to the person who wrote it."""
+
+    def __init__(self, reason: str, status: int) -> None:
+        super().__init__(f"X refused the reply ({status}): {reason}")
+        self.reason = reason
+        self.status = status
