@@ -15,6 +15,7 @@ from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.correction_store import RedisCorrectionLog
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.meta_inbox import RedisMetaInbox
+from bot.adapters.meta_tokens import RedisMetaTokens
 from bot.adapters.outbox import RedisOutbox, trim_dead_letters
 from bot.adapters.reply_book import RedisReplyBook
 from bot.adapters.request_store import RedisRequestRepository
@@ -43,7 +44,7 @@ from bot.jobs.retention import RetentionStores, RetentionSweeper, TweetLookup
 from bot.learning.model import SklearnTriageModel, load_model
 from bot.web.meta_door import MetaWebhooks
 from config.desk import Desk
-from config.settings import Settings
+from config.settings import Settings, SettingsError
 
 SLACK_TIMEOUT_SECONDS = 10
 
@@ -178,9 +179,16 @@ def build_mention_desk(settings: Settings, desk: Desk, client: redis.Redis, gate
 
 def build_token_vault(settings: Settings, client: redis.Redis) -> RedisTokenVault | None:
     """The desk accounts' encrypted X tokens, or None until COMMSDESK_SECRET_KEY is set (replying is then off)."""
-    if settings.commsdesk_secret_key is None:
+    if settings.secret_key is None:
         return None
-    return RedisTokenVault(client, settings.commsdesk_secret_key.get_secret_value(), build_x_oauth(settings))
+    return RedisTokenVault(client, settings.secret_key, build_x_oauth(settings))
+
+
+def build_meta_tokens(settings: Settings, client: redis.Redis) -> RedisMetaTokens:
+    """The pages' and Instagram accounts' encrypted tokens; Meta needs COMMSDESK_SECRET_KEY to store them."""
+    if settings.secret_key is None:
+        raise SettingsError("COMMSDESK_SECRET_KEY is not set: Meta page tokens are stored encrypted with it")
+    return RedisMetaTokens(client, settings.secret_key)
 
 
 def build_x_oauth(settings: Settings) -> XOAuth | None:

@@ -20,7 +20,6 @@ from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.meta import GraphMetaSource
 from bot.adapters.meta_inbox import RedisMetaInbox
-from bot.adapters.meta_tokens import RedisMetaTokens
 from bot.adapters.outbox import RedisOutbox
 from bot.adapters.pacer import ChannelPacer
 from bot.adapters.reply_book import RedisReplyBook
@@ -48,13 +47,13 @@ from bot.logs import get_logger
 from bot.services import (
     Services,
     build_digest_builder,
+    build_meta_tokens,
     build_retention_sweeper,
     build_slack_client,
     build_token_vault,
     build_triage,
 )
 from bot.web.metrics import UPSTREAM_429
-from config.settings import SettingsError
 
 log = get_logger(__name__)
 SLA_EVERY_SECONDS = 60
@@ -248,10 +247,7 @@ def build_meta_source(services: Services) -> GraphMetaSource | None:
     settings, desk = services.settings, services.desk
     if settings.meta_app_secret is None:
         return None
-    key = settings.commsdesk_secret_key
-    if key is None:
-        raise SettingsError("COMMSDESK_SECRET_KEY is not set: Meta page tokens are stored encrypted with it")
-    tokens = RedisMetaTokens(services.redis, key.get_secret_value())
+    tokens = build_meta_tokens(settings, services.redis)
     return GraphMetaSource(
         str(settings.meta_api_url),
         settings.meta_app_secret.get_secret_value(),

@@ -73,6 +73,11 @@ class Settings(BaseSettings):
         """Meta is on once its app secret is set: webhooks are checked with it and polling needs it too."""
         return self.meta_app_secret is not None
 
+    @property
+    def secret_key(self) -> str | None:
+        """COMMSDESK_SECRET_KEY's value: the one Fernet key for every stored token (X accounts, Meta pages)."""
+        return self.commsdesk_secret_key.get_secret_value() if self.commsdesk_secret_key else None
+
     @field_validator("commsdesk_secret_key")
     @classmethod
     def _fernet_key(cls, value: SecretStr | None) -> SecretStr | None:

@@ -18,7 +18,7 @@ ADAPTER_SDKS = {
     "secret_box.py": {"cryptography"},
     "x_replies.py": {"tweepy", "requests"},
     "x_oauth.py": {"requests"},
-    "token_vault.py": {"redis", "cryptography"},
+    "token_vault.py": {"redis"},
     "slack_messages.py": {"slack_sdk"},
     "slack_membership.py": {"slack_sdk"},
     "chart.py": {"matplotlib"},

@@ -1,7 +1,7 @@
 """The desk accounts' X tokens in Redis, Fernet-encrypted with COMMSDESK_SECRET_KEY, refreshed under a lock.
 
-Fernet (from `cryptography`: AES-128-CBC with HMAC-SHA256, a timestamp and a version byte) encrypts each account's
-record before it reaches Redis; a key that cannot decrypt a record makes it unreadable, never a crash. Nothing
+`secret_box` (Fernet, as for the Meta pages' tokens) encrypts each account's record before it reaches Redis; a key
+that cannot decrypt a record makes it unreadable, never a crash. Nothing
 here logs or returns a token except `access_token`, for the poster that needs it.
 """
 
@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import redis
-from cryptography.fernet import Fernet, InvalidToken
 
+from bot.adapters import secret_box
 from bot.adapters.store import Keys
 from bot.adapters.x_oauth import Tokens, XOAuth
-from bot.core.errors import ConfigurationError, NotFound, UpstreamError
+from bot.core.errors import ConfigurationError, NotFound, UnreadableSecret, UpstreamError
 
 REFRESH_MARGIN = timedelta(minutes=2)
 REFRESH_LOCK_MS = 15_000
@@ -49,7 +49,7 @@ class RedisTokenVault:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._client = client
-        self._fernet = Fernet(secret_key.encode("ascii"))
+        self._key = secret_key
         self._oauth = oauth
         self._clock = clock
         self._sleep = sleep
@@ -64,7 +64,7 @@ class RedisTokenVault:
             "scope": tokens.scope,
             "linked_at": (linked_at or self._clock()).isoformat(),
         }
-        self._client.set(Keys.x_tokens(handle), self._fernet.encrypt(json.dumps(record).encode()))
+        self._client.set(Keys.x_tokens(handle), secret_box.encrypt(self._key, json.dumps(record)))
 
     def linked(self) -> list[LinkedAccount]:
         """Every linked account, readable or not, by handle."""
@@ -128,7 +128,7 @@ class RedisTokenVault:
         if raw is None:
             return None
         try:
-            data: dict[str, object] = json.loads(self._fernet.decrypt(raw if isinstance(raw, bytes) else str(raw)))
-        except InvalidToken:
+            data: dict[str, object] = json.loads(secret_box.decrypt(self._key, str(raw)))
+        except UnreadableSecret:
             return None
         return data

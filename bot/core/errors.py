@@ -3,7 +3,8 @@
     CommsDeskError                 base: every error we raise on purpose
     ├── ConfigurationError         settings or desk config unusable; message says what to fix
     │   ├── SettingsError          (config.settings) environment variables missing or invalid
-    │   └── DeskConfigError        (config.desk) the desk config file unreadable or invalid
+    │   ├── DeskConfigError        (config.desk) the desk config file unreadable or invalid
+    │   └── UnreadableSecret       a stored token COMMSDESK_SECRET_KEY cannot decrypt (key changed, record altered)
     ├── PageError                  (bot.core.pages) not shaped like an X API v2 response; also a ValueError
     ├── Rejected                   (bot.web.front_door) a Slack request refused at the door; `status`, `reason`
     ├── NotFound                   a mention, request or card that does not exist (or expired)
@@ -29,6 +30,10 @@ class CommsDeskError(Exception):
 
 class ConfigurationError(CommsDeskError):
     """Settings or desk config cannot be used."""
+
+
+class UnreadableSecret(ConfigurationError):
+    """A stored token cannot be decrypted with COMMSDESK_SECRET_KEY: the key changed or the record was altered."""
 
 
 class NotFound(CommsDeskError):
