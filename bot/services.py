@@ -31,7 +31,7 @@ from bot.core.clock import utc_now
 from bot.core.desk_status import DeskViews
 from bot.core.gatekeeper import Gatekeeper
 from bot.core.mention_desk import MentionDesk, MentionPolicy
-from bot.core.models import CONTROL_ROOM, DESK
+from bot.core.models import CONTROL_ROOM, DESK, Platform
 from bot.core.replies.desk import ReplyAccount, ReplyDesk, ReplyPolicy
 from bot.core.replies.saved import DEFAULT_REPLIES, SavedReply
 from bot.core.request_flow import PlatformRequests, RequestPolicy
@@ -205,8 +205,13 @@ def reply_policy(desk: Desk) -> ReplyPolicy:
     """Turn the desk's accounts, `[[replies]]` (or the defaults) and `[reply]` into the reply policy."""
     saved = tuple(SavedReply(r.name, r.text) for r in desk.replies) or DEFAULT_REPLIES
     approval = desk.reply.approval_for if desk.reply.require_approval else ()
+    meta = [(t, a, Platform.FACEBOOK) for t, a in desk.facebook_pages()]
+    meta += [(t, a, Platform.INSTAGRAM) for t, a in desk.instagram_accounts()]
     return ReplyPolicy(
-        accounts=tuple(ReplyAccount(a.handle, a.id, t.key) for t, a in desk.accounts()),
+        accounts=(
+            *(ReplyAccount(a.handle, a.id, t.key) for t, a in desk.accounts()),
+            *(ReplyAccount(a.name, a.id, t.key, platform) for t, a, platform in meta),
+        ),
         saved=saved,
         team_names={t.key: t.name for t in desk.teams},
         desk_channel=desk.desk.channel,
@@ -220,8 +225,17 @@ def build_reply_desk(settings: Settings, desk: Desk, client: redis.Redis, gate: 
     vault = build_token_vault(settings, client)
     book = RedisReplyBook(client, RedisOutbox(client, "web"), desk.retention.mention_days)
     mentions = RedisMentionStore(client, desk.retention.mention_days)
-    linked: Callable[[], Collection[str]] = vault.can_post if vault is not None else frozenset
-    return ReplyDesk(mentions, book, gate, reply_policy(desk), linked, AuditLog(client).record, utc_now)
+    policy = reply_policy(desk)
+
+    def linked() -> Collection[str]:
+        """X handles and Meta `platform:id` keys that can post now (Meta only while META_APP_SECRET is set)."""
+        if vault is None:
+            return frozenset()
+        meta = [a for a in policy.accounts if a.platform is not Platform.X] if settings.meta_enabled else []
+        usable = build_meta_tokens(settings, client).usable([a.id for a in meta]) if meta else set()
+        return {*vault.can_post(), *(a.link_key for a in meta if a.id in usable)}
+
+    return ReplyDesk(mentions, book, gate, policy, linked, AuditLog(client).record, utc_now)
 
 
 def build_digest_preview(desk: Desk, client: redis.Redis) -> YesterdaysDigest:

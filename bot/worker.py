@@ -283,9 +283,13 @@ def consumer_name() -> str:
 
 
 def build_reply_sender(
-    services: Services, outbox: RedisOutbox, pacer: ChannelPacer, refresh: Callable[[TrackedMention], None]
+    services: Services,
+    outbox: RedisOutbox,
+    pacer: ChannelPacer,
+    refresh: Callable[[TrackedMention], None],
+    meta: GraphMetaSource | None = None,
 ) -> ReplySender | None:
-    """Wire sending replies to X: intents, the linked accounts' tokens, the mention record and its cards."""
+    """Wire sending replies: intents, X tokens, `meta` (the worker's Graph source) for Facebook and Instagram."""
     settings, desk, client = services.settings, services.desk, services.redis
     vault = build_token_vault(settings, client)
     if vault is None:
@@ -300,6 +304,7 @@ def build_reply_sender(
         services.audit.record,
         pacer,
         utc_now,
+        meta,
     )
 
 
@@ -339,7 +344,7 @@ def build_worker(services: Services, pace_ms: int | None = None) -> Worker:
             SlackMessages(build_slack_client(settings, retries=False)),
             pacer,
             desk,
-            replies=build_reply_sender(services, outbox, pacer, cards.refresh),
+            replies=build_reply_sender(services, outbox, pacer, cards.refresh, meta_source),
         ),
         digests=DigestPoster(slack, DigestMarks(client), services.leases, mentions, desk, builder),
         retention=retention,

@@ -13,21 +13,24 @@ import redis
 from bot.adapters.outbox import OutboxEntry, RedisOutbox
 from bot.adapters.store import Keys
 from bot.core.errors import Conflict, NotFound
+from bot.core.models import Platform
 from bot.core.relay import Priority
 from bot.core.replies.intents import IntentState, ReplyIntent
 
 MAX_CAS_ATTEMPTS = 20
-X_REPLY = "x_reply"  # outbox entry kind
+X_REPLY = "x_reply"  # outbox entry kind of every reply, Facebook and Instagram too (the name is stored)
 
 
-def account_lane(account: str) -> str:
-    """The pacing key of a sending account: replies are paced and held per account, as X limits them."""
-    return f"x:{account.casefold()}"
+def account_lane(intent: ReplyIntent) -> str:
+    """The pacing key of a sending account: replies are paced and held per account, as X and Graph limit them."""
+    if intent.platform is Platform.X:
+        return f"x:{intent.account.casefold()}"
+    return f"{intent.platform.value}:{intent.account_id}"
 
 
 def reply_entry(intent: ReplyIntent) -> OutboxEntry:
     return OutboxEntry(
-        lane=Priority.REPLY, channel=account_lane(intent.account), kind=X_REPLY, tweet_id=intent.tweet_id, key=intent.id
+        lane=Priority.REPLY, channel=account_lane(intent), kind=X_REPLY, tweet_id=intent.tweet_id, key=intent.id
     )
 
 
@@ -46,7 +49,7 @@ class RedisReplyBook:
     def start(self, intent: ReplyIntent) -> None:
         def replace(current: ReplyIntent | None) -> ReplyIntent:
             if current is not None and current.state.live:
-                raise Conflict(f"A reply from @{current.account} is already on its way; wait for it.")
+                raise Conflict(f"A reply from {current.sender} is already on its way; wait for it.")
             return intent
 
         self._change(intent.tweet_id, replace)

@@ -219,7 +219,13 @@ def _state_line(tracked: TrackedMention, now: datetime) -> str:
         rt = tracked.response_time
         line += f" in {duration(rt)}" if rt is not None else ""
         if tracked.reply_text:
-            line += sent_line(tracked.reply_text, tracked.replied_by, tracked.handled_by, tracked.reply_post_id)
+            line += sent_line(
+                tracked.reply_text,
+                tracked.replied_by,
+                tracked.handled_by,
+                tracked.reply_post_id,
+                tracked.mention.platform,
+            )
     elif tracked.state is MentionState.CLOSED:
         line = f":no_entry_sign: *Closed, no reply needed*: {user(tracked.handled_by) or 'by the desk'}"
     elif holder := tracked.claimant(now):

@@ -1,8 +1,9 @@
 """Block Kit of replying from Slack: the reply modal, the approval card, and the private notes about a reply.
 
-The post being answered, the draft and X's reasons are untrusted and shown through `bot.blocks.safe`. Slack
-cannot count characters as they are typed, so the modal states the budget and the count is checked on submit
-(and shown whenever the modal is redrawn: a saved reply picked, a flagged draft to confirm).
+The post or comment being answered, the draft and the platform's reasons are untrusted and shown through
+`bot.blocks.safe`. Slack cannot count characters as they are typed, so the modal states the budget (X's
+weighted 280, Facebook's 8,000 or Instagram's 2,200 characters) and the count is checked on submit (and shown
+whenever the modal is redrawn: a saved reply picked, a flagged draft to confirm).
 """
 
 from __future__ import annotations
@@ -14,20 +15,22 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.blocks.ids import MetadataType, ReplyAction, ReplyBlock, ReplyView
-from bot.blocks.mention_parts import TWEET_ID, Block, context, handle, quote, section, text, user, when
+from bot.blocks.mention_parts import MENTION_ID, TWEET_ID, Block, context, handle, quote, section, text, user, when
 from bot.blocks.safe import inert
 from bot.core.errors import InvalidInput
-from bot.core.replies.count import LIMIT, URL_WEIGHT, Budget
+from bot.core.models import Platform
+from bot.core.replies.count import LIMIT, PLAIN_LIMITS, URL_WEIGHT, Budget
 from bot.core.replies.desk import ACCOUNT, TEXT, Composition
 from bot.core.replies.disclosure import Flag
 from bot.core.replies.intents import IntentState, ReplyIntent
 
 POST_LIMIT = 1500
-DRAFT_LIMIT = 3000  # Slack's cap on a text input; X's own limit is checked on submit
-HOW_COUNTED = (
-    f"X allows {LIMIT}: links count as {URL_WEIGHT}, most emoji and CJK characters as 2. "
-    "Slack cannot count as you type: press *Count and check* (or Send) to see the count."
-)
+DRAFT_LIMIT = 3000  # Slack's cap on a text input; the platform's own limit is checked on submit
+HOW_COUNTED = {
+    Platform.X: f"X allows {LIMIT}: links count as {URL_WEIGHT}, most emoji and CJK characters as 2. ",
+    **{p: f"{p.label} allows {limit:,} characters. " for p, limit in PLAIN_LIMITS.items()},
+}
+PRESS_TO_COUNT = "Slack cannot count as you type: press *Count and check* (or Send) to see the count."
 
 
 @dataclass(frozen=True)
@@ -67,9 +70,10 @@ def build_reply_modal(
     """Build the modal: the post (inert), saved replies, the text box, its count, the sending account, any flags."""
     tracked = composition.tracked
     author = tracked.mention.author
+    platform = tracked.mention.platform
     chosen = next((a for a in composition.accounts if a.handle == account), composition.accounts[0])
     saved_options = [{"text": text(name, 75), "value": name} for name, _ in composition.saved][:100]
-    account_options = [{"text": text(f"@{a.handle}", 75), "value": a.handle} for a in composition.accounts][:100]
+    account_options = [{"text": text(a.label, 75), "value": a.handle} for a in composition.accounts][:100]
     body = composition.text if draft is None else draft
     box: Block = {"type": "plain_text_input", "action_id": ReplyAction.TEXT, "multiline": True}
     box |= {"max_length": DRAFT_LIMIT, "initial_value": body} if body else {"max_length": DRAFT_LIMIT}
@@ -101,7 +105,7 @@ def build_reply_modal(
             "label": text("Reply"),
             "element": box,
         },
-        {**context(_budget_line(budget)), "block_id": ReplyBlock.BUDGET},
+        {**context(_budget_line(platform, budget)), "block_id": ReplyBlock.BUDGET},
         {
             "type": "actions",
             "block_id": ReplyBlock.CHECK,
@@ -133,18 +137,19 @@ def build_reply_modal(
         "type": "modal",
         "callback_id": ReplyView.COMPOSE,
         "private_metadata": json.dumps(metadata),
-        "title": text("Reply on X", 24),
+        "title": text(f"Reply on {platform.label}", 24),
         "submit": text("Send anyway" if flags else "Send", 24),
         "close": text("Cancel", 24),
         "blocks": blocks,
     }
 
 
-def _budget_line(budget: Budget | None) -> str:
+def _budget_line(platform: Platform, budget: Budget | None) -> str:
+    how = HOW_COUNTED[platform] + PRESS_TO_COUNT
     if budget is None:
-        return HOW_COUNTED
+        return how
     warning = ":red_circle: " if budget.over else ""
-    return f"{warning}*{budget.describe()}*. {HOW_COUNTED}"
+    return f"{warning}*{budget.describe()}*. {how}"
 
 
 def _flag_lines(flags: Sequence[Flag]) -> str:
@@ -167,7 +172,7 @@ def read_reply_modal(view: dict[str, Any]) -> ReplyDraft:
         tweet_id = str(meta["tweet_id"])
     except (KeyError, TypeError, ValueError):
         raise InvalidInput({TEXT: "This form is not one of ours; open Reply on the card again."}) from None
-    if not TWEET_ID.match(tweet_id):
+    if not MENTION_ID.match(tweet_id):
         raise InvalidInput({TEXT: "This form does not name a post."})
     account, confirmed = str(picked.get("value", "")), str(meta.get("confirm", ""))
     return ReplyDraft(tweet_id, str(meta.get("channel", "")), typed, account, confirmed, version)
@@ -185,7 +190,7 @@ def read_saved_pick(body: dict[str, Any]) -> SavedPick:
         pick = SavedPick(str(meta["tweet_id"]), name, account, channel, version)
     except (KeyError, IndexError, TypeError, ValueError):
         raise InvalidInput({TEXT: "This menu is not one of ours; open Reply on the card again."}) from None
-    if not TWEET_ID.match(pick.tweet_id):
+    if not MENTION_ID.match(pick.tweet_id):
         raise InvalidInput({TEXT: "This form does not name a post."})
     return pick
 
@@ -199,7 +204,7 @@ def build_approval_card(intent: ReplyIntent, post_text: str, flags: Sequence[Fla
     """Build the desk's approval card for a draft: who wrote it, as which account, the draft, why it is here."""
     why = _flag_lines(flags).split("\n")[1:-1] if flags else ["• written by someone outside the desk"]
     lines = [
-        f":hourglass_flowing_sand: *Reply waiting for approval* from {user(intent.by)} as {handle(intent.account)}",
+        f":hourglass_flowing_sand: *Reply waiting for approval* from {user(intent.by)} as {_sender(intent)}",
         f"*To the post*\n{quote(post_text, 800)}",
         f"*Draft*\n{quote(intent.text, 1200)}",
         "*Why it needs approval*\n" + "\n".join(why),
@@ -213,7 +218,7 @@ def build_approval_card(intent: ReplyIntent, post_text: str, flags: Sequence[Fla
     blocks = [section(line) for line in lines] + [
         {"type": "actions", "block_id": ReplyBlock.DECISION, "elements": buttons}
     ]
-    return {"text": f"Reply by {handle(intent.account)} waiting for approval", "blocks": blocks}
+    return {"text": f"Reply by {_sender(intent)} waiting for approval", "blocks": blocks}
 
 
 def _button(label: str, action: ReplyAction, value: str, style: str = "") -> Block:
@@ -225,13 +230,18 @@ def build_approval_outcome(intent: ReplyIntent) -> dict[str, Any]:
     """Redraw an approval card once decided: no buttons, the outcome and who decided it."""
     said = {
         IntentState.QUEUED: f":outbox_tray: Approved by {user(intent.approved_by)}; sending",
-        IntentState.SENT: f":white_check_mark: Sent as {handle(intent.account)}"
+        IntentState.SENT: f":white_check_mark: Sent as {_sender(intent)}"
         + (f", approved by {user(intent.approved_by)}" if intent.approved_by else ""),
         IntentState.REJECTED: f":no_entry_sign: Not sent: {user(intent.approved_by)} rejected or took over the draft",
-        IntentState.REFUSED: f":warning: X refused it: {inert(intent.error, 300)}",
+        IntentState.REFUSED: f":warning: {intent.platform.label} refused it: {inert(intent.error, 300)}",
     }.get(intent.state, "Waiting for approval")
-    lines = [f"*Reply by {user(intent.by)} as {handle(intent.account)}*: {said}", quote(intent.text, 1200)]
-    return {"text": f"Reply as {handle(intent.account)}: {intent.state.value}", "blocks": [section(s) for s in lines]}
+    lines = [f"*Reply by {user(intent.by)} as {_sender(intent)}*: {said}", quote(intent.text, 1200)]
+    return {"text": f"Reply as {_sender(intent)}: {intent.state.value}", "blocks": [section(s) for s in lines]}
+
+
+def _sender(intent: ReplyIntent) -> str:
+    """The sending account, inert: `@handle` on X, the page's or account's name on Meta."""
+    return handle(intent.account) if intent.platform is Platform.X else inert(intent.account, 80)
 
 
 def approval_metadata(intent: ReplyIntent) -> dict[str, Any]:
@@ -246,43 +256,55 @@ def read_approval_action(body: dict[str, Any]) -> tuple[str, str, ReplyAction]:
         tweet_id, _, intent_id = str(action["value"]).partition(":")
     except (KeyError, IndexError, TypeError, ValueError):
         raise InvalidInput({"action": "This button is not one of ours."}) from None
-    if not TWEET_ID.match(tweet_id) or not intent_id:
+    if not MENTION_ID.match(tweet_id) or not intent_id:
         raise InvalidInput({"action": "This card does not name a draft."})
     return tweet_id, intent_id, kind
 
 
-def sent_line(reply_text: str, account: str, by: str, post_id: str) -> str:
-    """The card's line for a reply sent from Slack: who, as which account, what it said (inert) and a link."""
+def sent_line(reply_text: str, account: str, by: str, post_id: str, platform: Platform = Platform.X) -> str:
+    """The card's line for a reply sent from Slack: who, as which account, what it said (inert) and a link.
+
+    On Meta the account is the page's name and the reply is found under the comment the card links to.
+    """
+    if platform is not Platform.X:
+        return f"\n:speech_balloon: {user(by)} replied as {inert(account, 80)}\n{quote(reply_text, 700)}"
     link = f" · <https://x.com/{account}/status/{post_id}|View reply>" if TWEET_ID.match(post_id) else ""
     return f"\n:speech_balloon: {user(by)} replied as {handle(account)}{link}\n{quote(reply_text, 700)}"
 
 
 def queued_notice(intent: ReplyIntent) -> str:
-    return f"Your reply as @{intent.account} is on its way to X; the card shows it once it is posted."
+    return (
+        f"Your reply as {intent.sender} is on its way to {intent.platform.label}; the card shows it once it is posted."
+    )
 
 
 def approval_notice(intent: ReplyIntent) -> str:
-    return f"Your reply as @{intent.account} has gone to the desk for approval; you'll hear here when it is decided."
+    return f"Your reply as {intent.sender} has gone to the desk for approval; you'll hear here when it is decided."
 
 
 def refused_notice(intent: ReplyIntent, reason: str) -> str:
+    where = intent.platform.label
+    instead = "use *Reply on X*" if intent.platform is Platform.X else f"answer on {where}"
     return (
-        f"X refused your reply as @{intent.account}: {inert(reason, 400)}. Nothing was posted and the card is still "
-        "open; change the reply or use *Reply on X*."
+        f"{where} refused your reply as {intent.sender}: {inert(reason, 400)}. Nothing was posted and the card is "
+        f"still open; change the reply or {instead}."
     )
 
 
 def rejected_notice(intent: ReplyIntent) -> str:
     return (
-        f"{user(intent.approved_by)} did not approve your reply as @{intent.account}, so it was not sent; the card is "
+        f"{user(intent.approved_by)} did not approve your reply as {intent.sender}, so it was not sent; the card is "
         "still open."
     )
 
 
 def delayed_notice(intent: ReplyIntent, wait: float | None, now: datetime) -> str:
+    where = intent.platform.label
     if wait is None:
-        return f"X asked us to slow down, so your reply as @{intent.account} is delayed; it will be retried shortly."
+        return (
+            f"{where} asked us to slow down, so your reply as {intent.sender} is delayed; it will be retried shortly."
+        )
     return (
-        f"X is limiting @{intent.account}'s posts, so your reply is delayed; it will go at about "
+        f"{where} is limiting {intent.sender}'s posts, so your reply is delayed; it will go at about "
         f"{when(now + timedelta(seconds=wait))}."
     )

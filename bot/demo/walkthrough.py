@@ -3,8 +3,9 @@
 Starts Redis (a throwaway redis-server unless REDIS_URL is set), the Slack, X and Graph API stand-ins, the web app
 and one worker cycle; relays the sample mentions, clicks a card's Claim through a signed request, files a platform
 request that an approver questions and approves, answers one mention from Slack (Reply, a saved reply, sent to X
-once through the outbox), cards, claims and answers a Facebook comment that arrived by signed webhook, posts the
-digest, asks `/commsdesk status`, and prints what every channel and direct message received.
+once through the outbox), cards and claims a Facebook comment that arrived by signed webhook and answers it from
+Slack as the page, posts the digest, asks `/commsdesk status`, and prints what every channel and direct message
+received.
 """
 
 from __future__ import annotations

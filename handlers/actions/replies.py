@@ -18,7 +18,6 @@ from bot.blocks.replies import (
     rejected_notice,
 )
 from bot.core.errors import CommsDeskError, InvalidInput
-from bot.core.replies.count import measure
 from bot.core.replies.desk import ReplyDesk
 
 
@@ -47,13 +46,18 @@ def fill_saved_reply(ack: Ack, body: dict[str, Any], client: WebClient, reply_de
         client.chat_postEphemeral(channel=pick.channel, user=body["user"]["id"], text=_sentence(exc))
         return
     view = build_reply_modal(
-        composition, pick.channel, draft=text, account=pick.account, budget=measure(text), version=pick.version + 1
+        composition,
+        pick.channel,
+        draft=text,
+        account=pick.account,
+        budget=reply_desk.measure(composition.tracked, text),
+        version=pick.version + 1,
     )
     client.views_update(view_id=body["view"]["id"], hash=body["view"].get("hash"), view=view)
 
 
 def check_reply(ack: Ack, body: dict[str, Any], client: WebClient, reply_desk: ReplyDesk) -> None:
-    """Redraw the modal with the draft's count as X counts it and anything the second look flags."""
+    """Redraw the modal with the draft's count as its platform counts it and anything the second look flags."""
     ack()
     view, user = body["view"], body["user"]["id"]
     draft = read_reply_modal(view)

@@ -1,9 +1,10 @@
-"""The pure parts of replying: X's weighted count, saved replies and the disclosure check."""
+"""The pure parts of replying: X's weighted count and Meta's plain one, saved replies and the disclosure check."""
 
 from __future__ import annotations
 
 import pytest
 
+from bot.core.models import Platform
 from bot.core.replies.count import LIMIT, measure
 from bot.core.replies.disclosure import Concern, check
 from bot.core.replies.saved import DEFAULT_REPLIES, PLACEHOLDERS
@@ -92,3 +93,11 @@ def test_default_saved_replies_are_clean_and_fit() -> None:
 
 def test_config_and_core_agree_on_placeholders() -> None:
     assert REPLY_PLACEHOLDERS == PLACEHOLDERS
+
+
+@pytest.mark.parametrize(("platform", "limit"), [(Platform.FACEBOOK, 8000), (Platform.INSTAGRAM, 2200)])
+def test_meta_counts_plain_characters_against_its_own_limit(platform: Platform, limit: int) -> None:
+    assert measure("日👍 https://www.police.uk/", platform).used == 3 + 22  # a character each: no weights, no t.co
+    assert not measure("a" * limit, platform).over and measure("a" * (limit + 1), platform).over
+    assert measure("a" * 300, platform).describe() == f"300/{limit:,} ({limit - 300:,} left)"
+    assert measure("a" * 300).over  # the same words are too long for X

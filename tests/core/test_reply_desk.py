@@ -11,13 +11,13 @@ import pytest
 from bot.core.access import AccessPolicy, Place
 from bot.core.errors import Conflict, Forbidden, InvalidInput
 from bot.core.gatekeeper import Gatekeeper
-from bot.core.models import CONTROL_ROOM, DESK
+from bot.core.models import CONTROL_ROOM, DESK, Platform
 from bot.core.replies.desk import Next, ReplyAccount, ReplyDesk, ReplyPolicy
 from bot.core.replies.intents import IntentState, ReplyIntent
 from bot.core.replies.saved import DEFAULT_REPLIES
 from bot.core.tracking import TrackedMention
 from tests.support.access import MemoryMembership
-from tests.support.factories import T0, tracked
+from tests.support.factories import T0, mention, tracked
 
 TWEET = "2122000000000000001"
 TEAM, DESK_CHANNEL = "C0NORTH0001", "C0DESK00001"
@@ -54,7 +54,17 @@ class MemoryMentions:
         return self.records.get(tweet_id)
 
 
-def build(record: TrackedMention | None = None, **policy: bool) -> tuple[ReplyDesk, MemoryBook, list[str]]:
+X_ACCOUNTS = (ReplyAccount("MPNorthtown", "3", "northtown"), ReplyAccount("MidshirePolice", "1", "force"))
+NORTH_IG = ReplyAccount("northtown.police", "17841400000000003", "northtown", Platform.INSTAGRAM)
+HQ_PAGE = ReplyAccount("Midshire Police", "1500000000000001", "force", Platform.FACEBOOK)
+
+
+def build(
+    record: TrackedMention | None = None,
+    accounts: tuple[ReplyAccount, ...] = X_ACCOUNTS,
+    linked: frozenset[str] = frozenset({"MPNorthtown", "MidshirePolice"}),
+    **policy: bool,
+) -> tuple[ReplyDesk, MemoryBook, list[str]]:
     places = {
         DESK: Place(DESK_CHANNEL, "the desk"),
         CONTROL_ROOM: Place("C0CTRL00001", "the control room"),
@@ -62,7 +72,6 @@ def build(record: TrackedMention | None = None, **policy: bool) -> tuple[ReplyDe
         "force": Place("C0FORCE0001", "Force HQ"),
     }
     gate = Gatekeeper(AccessPolicy(places), MemoryMembership({TEAM: [ALICE], DESK_CHANNEL: [BOB, CAROL]}))
-    accounts = (ReplyAccount("MPNorthtown", "3", "northtown"), ReplyAccount("MidshirePolice", "1", "force"))
     rules = ReplyPolicy(accounts, DEFAULT_REPLIES, {"northtown": "Northtown", "force": "Force HQ"}, DESK_CHANNEL)
     audited: list[str] = []
     book = MemoryBook()
@@ -71,7 +80,7 @@ def build(record: TrackedMention | None = None, **policy: bool) -> tuple[ReplyDe
         book,
         gate,
         replace(rules, **policy),
-        lambda: {"MPNorthtown", "MidshirePolice"},
+        lambda: linked,
         lambda actor, action, subject, **detail: audited.append(f"{actor} {action}"),
         lambda: T0 + timedelta(minutes=5),
     )
@@ -125,3 +134,23 @@ def test_a_flagged_draft_asks_once_per_draft() -> None:
     changed = desk.submit(TWEET, ALICE, TEAM, FLAGGED + " 07700 900123", "MPNorthtown", confirmed=asked.fingerprint)
     assert changed.next is Next.CONFIRM
     assert desk.submit(TWEET, ALICE, TEAM, FLAGGED, "MPNorthtown", confirmed=asked.fingerprint).next is Next.QUEUED
+
+
+def test_a_meta_comment_is_answered_only_as_the_account_it_was_made_on_within_its_limit() -> None:
+    comment_id = "ig-17900000000000001"
+    made_on = {"platform": Platform.INSTAGRAM, "account_id": NORTH_IG.id, "mentioned": ()}
+    record = tracked(comment_id, mention=mention(comment_id).model_copy(update=made_on))
+    every = (*X_ACCOUNTS, NORTH_IG, HQ_PAGE)
+    keys = frozenset({"MPNorthtown", "MidshirePolice", "instagram:17841400000000003", "facebook:1500000000000001"})
+    desk, book, _ = build(record, every, keys)
+    assert desk.compose(comment_id, BOB, DESK_CHANNEL).accounts == (NORTH_IG,)  # even for the desk
+    assert desk.review(comment_id, BOB, DESK_CHANNEL, "a" * 300, NORTH_IG.handle).budget.limit == 2200
+    with pytest.raises(InvalidInput):
+        desk.submit(comment_id, BOB, DESK_CHANNEL, SAFE, "MPNorthtown")
+    with pytest.raises(InvalidInput, match="Too long for Instagram"):
+        desk.submit(comment_id, BOB, DESK_CHANNEL, "a" * 2201, NORTH_IG.handle)
+    assert desk.submit(comment_id, BOB, DESK_CHANNEL, "a" * 300, NORTH_IG.handle).next is Next.QUEUED
+    assert book.intents[comment_id].account_id == NORTH_IG.id and book.intents[comment_id].sender == NORTH_IG.handle
+    unlinked, _, _ = build(record, every, keys - {"instagram:17841400000000003"})
+    with pytest.raises(Conflict, match="commsdesk meta link"):
+        unlinked.compose(comment_id, BOB, DESK_CHANNEL)

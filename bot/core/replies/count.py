@@ -1,5 +1,6 @@
-"""Count a reply as X does (twitter-text v3), so the budget shown in Slack is the one X enforces.
+"""Count a reply as its platform does, so the budget shown in Slack is the one the platform enforces.
 
+Facebook and Instagram count characters plainly, against 8,000 and 2,200. X is weighted (twitter-text v3):
 X weighs each code point of the NFC-normalised text: those in a few light ranges (Latin, Greek, Cyrillic, most
 punctuation and general symbols) weigh 1, everything else (CJK, most other scripts) 2. An emoji, however many
 code points it is built from (skin tones, joiners, flags, keycaps), weighs 2. Every URL weighs 23, its length
@@ -12,7 +13,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.core.models import Platform
+
 LIMIT = 280
+PLAIN_LIMITS = {Platform.FACEBOOK: 8000, Platform.INSTAGRAM: 2200}  # comment replies, in characters
 URL_WEIGHT = 23
 LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
 _URL = re.compile(
@@ -26,10 +30,11 @@ _JOINER, _KEYCAP = "\u200d", "\u20e3"
 
 @dataclass(frozen=True)
 class Budget:
-    """How much of X's 280 a text uses."""
+    """How much of its platform's limit a text uses (X's 280, weighted, unless `weighted` is False)."""
 
     used: int
     limit: int = LIMIT
+    weighted: bool = True
 
     @property
     def left(self) -> int:
@@ -41,13 +46,16 @@ class Budget:
 
     def describe(self) -> str:
         """Say the count the way a person reads it, e.g. "212/280 (68 left)"."""
-        tail = f"{-self.left} over" if self.over else f"{self.left} left"
-        return f"{self.used}/{self.limit} ({tail}; links count as {URL_WEIGHT})"
+        tail = f"{-self.left:,} over" if self.over else f"{self.left:,} left"
+        how = f"; links count as {URL_WEIGHT}" if self.weighted else ""
+        return f"{self.used:,}/{self.limit:,} ({tail}{how})"
 
 
-def measure(text: str) -> Budget:
-    """Return the weighted length of `text` as X counts it."""
+def measure(text: str, platform: Platform = Platform.X) -> Budget:
+    """Return the length of `text` as `platform` counts it: weighted for X, in characters for Facebook and Instagram."""
     text = unicodedata.normalize("NFC", text)
+    if platform in PLAIN_LIMITS:
+        return Budget(len(text), PLAIN_LIMITS[platform], weighted=False)
     used, start = 0, 0
     for match in _URL.finditer(text):
         url = _TRAILING.sub("", match.group())

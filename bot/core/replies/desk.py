@@ -2,8 +2,11 @@
 
 Who may reply follows the access policy's `reply` rule: members of a team's channel reply from that team's
 accounts, desk members from any desk account. The disclosure check flags; the person confirms ("send anyway"),
-or, where `[reply] require_approval` says so, the draft goes to the desk for approval. Nothing reaches X here:
-a reply is recorded as an intent with its outbox entry, and the worker sends it (`bot.jobs.send_replies`).
+or, where `[reply] require_approval` says so, the draft goes to the desk for approval. Nothing reaches X or
+Meta here: a reply is recorded as an intent with its outbox entry, and the worker sends it (`bot.jobs.send_replies`).
+
+A Facebook or Instagram comment is answered as the page or account it was made on, and nothing else; its budget
+is that platform's plain character count, not X's weighted one.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Protocol
 from bot.core import mention_actions as moves
 from bot.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bot.core.gatekeeper import Gatekeeper
-from bot.core.models import DESK
+from bot.core.models import DESK, Platform
 from bot.core.ports import Audit
 from bot.core.replies.count import Budget, measure
 from bot.core.replies.disclosure import Flag, check
@@ -46,11 +49,25 @@ class Mentions(Protocol):
 
 @dataclass(frozen=True)
 class ReplyAccount:
-    """A desk account that may send replies, and the team it belongs to."""
+    """A desk account that may send replies, and the team it belongs to.
+
+    X accounts go by their handle; a Facebook Page or Instagram account by its name, and `id` is its Graph id.
+    """
 
     handle: str
     id: str
     team: str
+    platform: Platform = Platform.X
+
+    @property
+    def link_key(self) -> str:
+        """How `linked` names the account when it can post: its handle on X, `platform:id` on Meta."""
+        return self.handle.casefold() if self.platform is Platform.X else f"{self.platform.value}:{self.id}"
+
+    @property
+    def label(self) -> str:
+        """How people see it: `@handle` on X, the page's name and platform on Meta."""
+        return f"@{self.handle}" if self.platform is Platform.X else f"{self.handle} ({self.platform.label})"
 
 
 @dataclass(frozen=True)
@@ -120,9 +137,16 @@ class ReplyDesk:
         return Composition(tracked, accounts, saved, draft)
 
     def fill(self, saved: SavedReply, tracked: TrackedMention, account: ReplyAccount) -> str:
-        """Fill a saved reply for this mention's author, the account's team and the account."""
+        """Fill a saved reply for this mention's author, the account's team and the account.
+
+        On Meta the author is an Instagram @username or a Facebook commenter's name, and the account a page's name.
+        """
         author = tracked.mention.author
-        return saved.fill(author.username or author.id, self.policy.team_names.get(account.team, ""), account.handle)
+        team = self.policy.team_names.get(account.team, "")
+        if account.platform is Platform.X:
+            return saved.fill(author.username or author.id, team, account.handle)
+        who = f"@{author.username}" if author.username else author.name
+        return saved.fill(who, team, account.handle, at=False)
 
     def pick_saved(self, tweet_id: str, user: str, channel: str, name: str, account: str) -> tuple[Composition, str]:
         """Return the modal's content and the saved reply `name` filled for the chosen `account`."""
@@ -146,8 +170,17 @@ class ReplyDesk:
         )
         flags = check(text)
         return Submitted(
-            Next.CONFIRM, measure(text), flags, fingerprint=fingerprint(sender.handle, text), composition=shown
+            Next.CONFIRM,
+            self.measure(tracked, text),
+            flags,
+            fingerprint=fingerprint(sender.handle, text),
+            composition=shown,
         )
+
+    @staticmethod
+    def measure(tracked: TrackedMention, text: str) -> Budget:
+        """Count a draft for this mention as its platform counts it."""
+        return measure(text, tracked.mention.platform)
 
     def submit(self, tweet_id: str, user: str, channel: str, text: str, account: str, confirmed: str = "") -> Submitted:
         """Check and queue a reply; ask first when flagged; or send it for approval where the config says so.
@@ -156,11 +189,13 @@ class ReplyDesk:
         """
         tracked, accounts, inside_desk = self._admit(tweet_id, user, channel)
         text = text.strip()
-        budget = measure(text)
+        budget = self.measure(tracked, text)
         if not text:
             raise InvalidInput({TEXT: "Write the reply first."})
         if budget.over:
-            raise InvalidInput({TEXT: f"Too long for X: {budget.describe()}. Shorten it."})
+            raise InvalidInput(
+                {TEXT: f"Too long for {tracked.mention.platform.label}: {budget.describe()}. Shorten it."}
+            )
         sender = next((a for a in accounts if a.handle.casefold() == account.casefold()), None)
         if sender is None:
             raise InvalidInput({ACCOUNT: "You may not reply from that account; pick one from the list."})
@@ -273,7 +308,7 @@ class ReplyDesk:
             self._gate.admit(roles, tracked, channel, "reply")
             moves.mark_replied(tracked, user, self._clock())  # refuses a closed, replied, removed or claimed mention
             if (live := self._book.get(tweet_id)) is not None and live.state.live:
-                raise Conflict(f"A reply from @{live.account} is already {_on_its_way(live)}.")
+                raise Conflict(f"A reply from {live.sender} is already {_on_its_way(live)}.")
             inside_desk = DESK in roles.areas
             area = self._gate.policy.area_of(channel)
             accounts = self._accounts(tracked, area, inside_desk)
@@ -283,11 +318,23 @@ class ReplyDesk:
         return tracked, accounts, inside_desk
 
     def _accounts(self, tracked: TrackedMention, area: str, inside_desk: bool) -> tuple[ReplyAccount, ...]:
-        """The accounts this person may send from that can post now, the mention's team's account first."""
-        linked = {h.casefold() for h in self._linked()}
-        usable = [a for a in self.policy.accounts if a.handle.casefold() in linked]
+        """The accounts this person may send from that can post now, the mention's team's account first.
+
+        A Meta comment has one: the page or Instagram account it was made on.
+        """
+        linked = {key.casefold() for key in self._linked()}
+        platform = tracked.mention.platform
+        usable = [a for a in self.policy.accounts if a.platform is platform and a.link_key in linked]
+        if platform is not Platform.X:
+            usable = [a for a in usable if a.id == tracked.mention.account_id]
         if not inside_desk:
             usable = [a for a in usable if a.team == area]
+        if not usable and platform is not Platform.X:
+            raise Conflict(
+                f"The {platform.label} account this comment was made on cannot post from here: it is not yours "
+                "to answer from, or an administrator has yet to link it with `commsdesk meta link ID`. "
+                f"Answer on {platform.label} meanwhile."
+            )
         if not usable:
             raise Conflict(
                 "No account you may reply from can post yet: an administrator links one with "
@@ -303,4 +350,6 @@ def _preference(account: ReplyAccount, tracked: TrackedMention) -> tuple[int, in
 
 
 def _on_its_way(intent: ReplyIntent) -> str:
-    return "waiting for the desk's approval" if intent.state is IntentState.AWAITING_APPROVAL else "on its way to X"
+    if intent.state is IntentState.AWAITING_APPROVAL:
+        return "waiting for the desk's approval"
+    return f"on its way to {intent.platform.label}"

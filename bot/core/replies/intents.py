@@ -1,7 +1,8 @@
-"""A reply on its way to X: the intent recorded before any call, so it is sent once whatever crashes.
+"""A reply on its way to X, Facebook or Instagram: the intent recorded before any call, so it is sent once.
 
-One intent per mention at a time. It is written (with its outbox entry, in one transaction) before X is called;
-`attempted` is set before each call, so after a crash or a reset the sender first looks for the reply on X.
+One intent per mention at a time. It is written (with its outbox entry, in one transaction) before the platform
+is called; `attempted` is set before each call, so after a crash or a reset the sender first looks for the reply
+there (the account's recent posts on X, the comment's replies on Meta).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.core.models import Platform, platform_of
 from bot.core.tracking import MentionState, TrackedMention
 
 
@@ -35,9 +37,9 @@ class ReplyIntent(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     id: str
-    tweet_id: str
-    account: str  # handle of the sending desk account
-    account_id: str
+    tweet_id: str  # the mention's desk id (`fb-…`/`ig-…` on Meta)
+    account: str  # handle of the sending desk account (on Meta, the page's or account's name)
+    account_id: str  # X user id, or the page's or Instagram account's Graph id
     text: str
     by: str  # Slack user who wrote it
     channel: str  # where they wrote it from, to tell them privately how it went
@@ -53,8 +55,14 @@ class ReplyIntent(BaseModel):
     error: str = ""
     version: int = 0
 
-    def post_url(self) -> str:
-        return f"https://x.com/{self.account}/status/{self.post_id}" if self.post_id else ""
+    @property
+    def platform(self) -> Platform:
+        return platform_of(self.tweet_id)
+
+    @property
+    def sender(self) -> str:
+        """The sending account as people see it: `@handle` on X, the page's name on Meta."""
+        return f"@{self.account}" if self.platform is Platform.X else self.account
 
 
 _HANDLE = re.compile(r"@\w{1,15}")

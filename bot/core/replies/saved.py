@@ -18,9 +18,14 @@ class SavedReply:
     name: str
     text: str
 
-    def fill(self, handle: str, team: str, account: str) -> str:
-        """Return the text with the author's @handle, the team's name and the sending @account in place."""
-        return self.text.format(handle=f"@{handle.lstrip('@')}", team=team, account=f"@{account.lstrip('@')}")
+    def fill(self, handle: str, team: str, account: str, at: bool = True) -> str:
+        """Return the text with the author's @handle, the team's name and the sending @account in place.
+
+        With `at` False both go in as given: a Facebook commenter has a name, not a handle, and a page has a name.
+        """
+        if at:
+            handle, account = f"@{handle.lstrip('@')}", f"@{account.lstrip('@')}"
+        return self.text.format(handle=handle, team=team, account=account).strip()
 
 
 DEFAULT_REPLIES = (
