@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,14 +13,7 @@ from bot.core.meta import AccountReply, Comment
 from bot.core.models import Platform
 from bot.sandbox.graph_api import GraphSandbox
 from bot.sandbox.meta_webhooks import APP_SECRET
-from tests.support.meta import CITIZEN, NORTH_IG, NORTH_PAGE, TOKENS, populate
-
-
-@pytest.fixture
-def graph() -> Iterator[GraphSandbox]:
-    with GraphSandbox() as sandbox:
-        populate(sandbox)
-        yield sandbox
+from tests.support.meta import CITIZEN, NORTH_IG, NORTH_PAGE, TOKENS
 
 
 def source_for(graph: GraphSandbox, sleeps: list[float] | None = None, **kwargs: object) -> GraphMetaSource:

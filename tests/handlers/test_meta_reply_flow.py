@@ -7,7 +7,6 @@ made on. The invariants are read back from the Graph stand-in's store, Redis, th
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,23 +15,22 @@ from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.outbox import RedisOutbox
 from bot.adapters.reply_book import RedisReplyBook
 from bot.adapters.store import AuditLog, Keys
-from bot.blocks.ids import MentionAction, ReplyAction, ReplyBlock, ReplyView
+from bot.blocks.ids import MentionAction, ReplyBlock
 from bot.core.meta import Comment, read_delivery
 from bot.core.replies.intents import IntentState
 from bot.core.tracking import CardRef, MentionState, TrackedMention
 from bot.sandbox import SlackSandbox
 from bot.sandbox._graph_store import GraphObject
-from bot.sandbox.block_kit import state_values
 from bot.sandbox.graph_api import GraphSandbox
-from bot.sandbox.signed import TEAM, SlackRequests, eventually
+from bot.sandbox.signed import SlackRequests, eventually
 from bot.services import Services
 from bot.worker import build_worker
 from config.settings import Settings
 from tests.support.factories import tracked
-from tests.support.meta import CITIZEN, NORTH_PAGE, link_tokens, populate, with_meta
+from tests.support.meta import CITIZEN, NORTH_PAGE, link_tokens, with_meta
+from tests.support.reply_modal import ALICE, pick_saved, submit
 
 TEAM_CHANNEL = "C0NORTH0001"
-ALICE = "U0ALICE0001"
 PAGE_NAME = "Northtown Neighbourhood Police"
 QUESTION = "Is the Northtown street surgery still on Saturday if it rains? My mum wants to come."
 # Over X's 280, well within Facebook's 8,000: the budget is the comment's platform's, not X's.
@@ -42,13 +40,6 @@ LONG_ANSWER = (
     "there to talk about anything on your mum's mind. If she cannot make it, the next surgery is two weeks "
     "later at the library, and you can always report things online at police.uk or call 101."
 )
-
-
-@pytest.fixture
-def graph() -> Iterator[GraphSandbox]:
-    with GraphSandbox() as sandbox:
-        populate(sandbox)
-        yield sandbox
 
 
 @pytest.fixture
@@ -91,33 +82,6 @@ def open_modal(slack: SlackRequests, sandbox: SlackSandbox, mention_id: str) -> 
     assert answer.status_code == 200
     call = eventually(lambda: sandbox.calls_to("views.open"))[-1]
     return next(v for v in sandbox.views().values() if v["private_metadata"] == call.params["view"]["private_metadata"])
-
-
-def pick_saved(slack: SlackRequests, sandbox: SlackSandbox, view: dict[str, Any], name: str) -> dict[str, Any]:
-    picked = {"value": name, "text": {"type": "plain_text", "text": name}}
-    action = {"action_id": ReplyAction.PICK_SAVED, "block_id": ReplyBlock.SAVED, "type": "static_select"}
-    payload = {
-        "type": "block_actions",
-        "team": TEAM,
-        "user": {"id": ALICE, "username": "alice", "team_id": TEAM["id"]},
-        "api_app_id": "A0COMMSDESK",
-        "token": "legacy",
-        "trigger_id": "1337.1.abc",
-        "container": {"type": "view", "view_id": view["id"]},
-        "view": {**view, "state": {"values": state_values(view)}},
-        "actions": [action | {"selected_option": picked}],
-    }
-    assert slack.interaction(payload).status_code == 200
-    eventually(lambda: sandbox.calls_to("views.update"))
-    return sandbox.views()[view["id"]]
-
-
-def submit(slack: SlackRequests, view: dict[str, Any], text: str) -> dict[str, Any]:
-    version = json.loads(view["private_metadata"])["version"]
-    values = state_values(view, {f"{ReplyBlock.TEXT}{version}": text})
-    answer = slack.view_submission(ReplyView.COMPOSE, values, user_id=ALICE, private_metadata=view["private_metadata"])
-    assert answer.status_code == 200
-    return dict(answer.json()) if answer.content else {}
 
 
 def page_replies(graph: GraphSandbox, comment: GraphObject) -> list[GraphObject]:

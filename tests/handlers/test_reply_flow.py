@@ -7,7 +7,6 @@ rules and injected faults; the invariants are read back from X's store, Redis, t
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -21,20 +20,20 @@ from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.store import AuditLog, Keys
 from bot.adapters.x import build_x_client
 from bot.adapters.x_oauth import Tokens
-from bot.blocks.ids import MentionAction, ReplyAction, ReplyBlock, ReplyView
+from bot.blocks.ids import MentionAction, ReplyAction, ReplyBlock
 from bot.core.replies.intents import IntentState
 from bot.core.tracking import CardRef, MentionState, TrackedMention
 from bot.sandbox import SlackSandbox, XSandbox
-from bot.sandbox.block_kit import state_values
-from bot.sandbox.signed import TEAM, SlackRequests, eventually
+from bot.sandbox.signed import SlackRequests, eventually
 from bot.services import Services, build_token_vault
 from bot.worker import build_worker
 from config.settings import Settings
 from tests.support.factories import tracked
+from tests.support.reply_modal import ALICE, in_modal, pick_saved, submit
 
 NORTHTOWN_ID = "1400000000000000003"
 TEAM_CHANNEL, DESK_CHANNEL, ROADS_CHANNEL = "C0NORTH0001", "C0DESK00001", "C0ROADS0001"
-ALICE, BOB, CAROL, DAVE = "U0ALICE0001", "U0BOB000001", "U0CAROL0001", "U0DAVE00001"  # team, desk, desk, roads
+BOB, CAROL, DAVE = "U0BOB000001", "U0CAROL0001", "U0DAVE00001"  # desk, desk, roads (ALICE: the team)
 SAFE = "@nina_rowe Thanks for telling us. Please report it at police.uk or call 101; if it is happening now, call 999."
 FLAGGED = "@nina_rowe We know it was Mr Jones at 34 Canal Street; he has been arrested."
 
@@ -85,43 +84,6 @@ def open_modal(slack: SlackRequests, sandbox: SlackSandbox, tweet: str, user: st
     assert answer.status_code == 200
     call = eventually(lambda: sandbox.calls_to("views.open")[before:])[0]
     return next(v for v in sandbox.views().values() if v["private_metadata"] == call.params["view"]["private_metadata"])
-
-
-def submit(slack: SlackRequests, view: dict[str, Any], text: str, user: str = ALICE) -> dict[str, Any]:
-    version = json.loads(view["private_metadata"])["version"]
-    values = state_values(view, {f"{ReplyBlock.TEXT}{version}": text})
-    answer = slack.view_submission(ReplyView.COMPOSE, values, user_id=user, private_metadata=view["private_metadata"])
-    assert answer.status_code == 200
-    return dict(answer.json()) if answer.content else {}
-
-
-def in_modal(
-    slack: SlackRequests, sandbox: SlackSandbox, view: dict[str, Any], action: dict[str, Any], typed: str | None = None
-) -> dict[str, Any]:
-    """Send a block action from inside the open modal (with what is typed so far); return the modal it redrew."""
-    before = len(sandbox.calls_to("views.update"))
-    version = json.loads(view["private_metadata"])["version"]
-    state = state_values(view, {f"{ReplyBlock.TEXT}{version}": typed} if typed is not None else {})
-    payload = {
-        "type": "block_actions",
-        "team": TEAM,
-        "user": {"id": ALICE, "username": "alice", "team_id": TEAM["id"]},
-        "api_app_id": "A0COMMSDESK",
-        "token": "legacy",
-        "trigger_id": "1337.1.abc",
-        "container": {"type": "view", "view_id": view["id"]},
-        "view": {**view, "state": {"values": state}},
-        "actions": [{**action, "action_ts": f"{time.time():.6f}"}],
-    }
-    assert slack.interaction(payload).status_code == 200
-    eventually(lambda: sandbox.calls_to("views.update")[before:])
-    return sandbox.views()[view["id"]]
-
-
-def pick_saved(slack: SlackRequests, sandbox: SlackSandbox, view: dict[str, Any], name: str) -> dict[str, Any]:
-    picked = {"value": name, "text": {"type": "plain_text", "text": name}}
-    action = {"action_id": ReplyAction.PICK_SAVED, "block_id": ReplyBlock.SAVED, "type": "static_select"}
-    return in_modal(slack, sandbox, view, action | {"selected_option": picked})
 
 
 def stored(services: Services, tweet: str) -> TrackedMention:
