@@ -69,17 +69,24 @@ def seed(client: redis.Redis, slack_url: str, count: int) -> list[tuple[str, str
     return seeded
 
 
-def start_web(workdir: Path, redis_url: str, slack_url: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_web(
+    workdir: Path, redis_url: str, slack_url: str, extra: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `commsdesk web` on a free port with the bench's settings (and `extra` variables); return it and its URL."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "X_", "COMMSDESK_", "REDIS_"))} | {
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": slack_url,
-        "REDIS_URL": redis_url,
-        "COMMSDESK_CONFIG": str(example_desk_path()),
-        "PORT": str(port),
-        "LOG_LEVEL": "WARNING",
-    }
+    env = (
+        {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "X_", "COMMSDESK_", "REDIS_"))}
+        | {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": slack_url,
+            "REDIS_URL": redis_url,
+            "COMMSDESK_CONFIG": str(example_desk_path()),
+            "PORT": str(port),
+            "LOG_LEVEL": "WARNING",
+        }
+        | (extra or {})
+    )
     log = open(workdir / "web.log", "wb")  # noqa: SIM115 - kept open for the process's lifetime
     process = subprocess.Popen([sys.executable, "-m", "bot", "web"], env=env, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -15,19 +15,25 @@ from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.correction_store import RedisCorrectionLog
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.meta_inbox import RedisMetaInbox
-from bot.adapters.outbox import trim_dead_letters
+from bot.adapters.meta_tokens import RedisMetaTokens
+from bot.adapters.outbox import RedisOutbox, trim_dead_letters
+from bot.adapters.reply_book import RedisReplyBook
 from bot.adapters.request_store import RedisRequestRepository
 from bot.adapters.retention_index import RedisRetentionIndex
 from bot.adapters.slack_cards import LINE_LOCK_SECONDS, SlackCardPublisher
 from bot.adapters.slack_membership import SlackMembership
 from bot.adapters.slack_messages import SlackMessages
 from bot.adapters.store import AuditLog, Heartbeats, Leases, StateReader, connect
+from bot.adapters.token_vault import RedisTokenVault
+from bot.adapters.x_oauth import XOAuth
 from bot.core.access import AccessPolicy, Place
 from bot.core.clock import utc_now
 from bot.core.desk_status import DeskViews
 from bot.core.gatekeeper import Gatekeeper
 from bot.core.mention_desk import MentionDesk, MentionPolicy
-from bot.core.models import CONTROL_ROOM, DESK
+from bot.core.models import CONTROL_ROOM, DESK, Platform
+from bot.core.replies.desk import ReplyAccount, ReplyDesk, ReplyPolicy
+from bot.core.replies.saved import DEFAULT_REPLIES, SavedReply
 from bot.core.request_flow import PlatformRequests, RequestPolicy
 from bot.core.triage.decide import Triage
 from bot.jobs.build_digest import DigestBuilder, pending_requests_from
@@ -38,7 +44,7 @@ from bot.jobs.retention import RetentionStores, RetentionSweeper, TweetLookup
 from bot.learning.model import SklearnTriageModel, load_model
 from bot.web.meta_door import MetaWebhooks
 from config.desk import Desk
-from config.settings import Settings
+from config.settings import Settings, SettingsError
 
 SLACK_TIMEOUT_SECONDS = 10
 
@@ -56,6 +62,7 @@ class Services:
     platform_requests: PlatformRequests
     mentions: MentionDesk
     desk_views: DeskViews
+    replies: ReplyDesk
 
     def for_listeners(self) -> dict[str, object]:
         """Services put into Bolt's context, each injected into listeners by this name."""
@@ -65,6 +72,7 @@ class Services:
             "platform_requests": self.platform_requests,
             "mention_desk": self.mentions,
             "desk_views": self.desk_views,
+            "reply_desk": self.replies,
         }
 
 
@@ -115,6 +123,7 @@ def build_services(settings: Settings, desk: Desk) -> Services:
             build_digest_preview(desk, client),
             AuditLog(client).record,
         ),
+        replies=build_reply_desk(settings, desk, client, gate),
     )
 
 
@@ -166,6 +175,67 @@ def build_mention_desk(settings: Settings, desk: Desk, client: redis.Redis, gate
     cards = SlackCardPublisher(SlackMessages(build_slack_client(settings)), desk)
     corrections = RedisCorrectionLog(client, desk.retention.audit_days)
     return MentionDesk(store, cards, AuditLog(client).record, policy, gate, corrections)
+
+
+def build_token_vault(settings: Settings, client: redis.Redis) -> RedisTokenVault | None:
+    """The desk accounts' encrypted X tokens, or None until COMMSDESK_SECRET_KEY is set (replying is then off)."""
+    if settings.secret_key is None:
+        return None
+    return RedisTokenVault(client, settings.secret_key, build_x_oauth(settings))
+
+
+def build_meta_tokens(settings: Settings, client: redis.Redis) -> RedisMetaTokens:
+    """The pages' and Instagram accounts' encrypted tokens; Meta needs COMMSDESK_SECRET_KEY to store them."""
+    if settings.secret_key is None:
+        raise SettingsError("COMMSDESK_SECRET_KEY is not set: Meta page tokens are stored encrypted with it")
+    return RedisMetaTokens(client, settings.secret_key)
+
+
+def build_x_oauth(settings: Settings) -> XOAuth | None:
+    """X's OAuth 2.0 endpoints for linking and refreshing, or None without X_CLIENT_ID."""
+    if not settings.x_client_id:
+        return None
+    secret = settings.x_client_secret.get_secret_value() if settings.x_client_secret else None
+    return XOAuth(
+        settings.x_client_id, secret, settings.x_redirect_uri, str(settings.x_authorize_url), str(settings.x_api_url)
+    )
+
+
+def reply_policy(desk: Desk) -> ReplyPolicy:
+    """Turn the desk's accounts, `[[replies]]` (or the defaults) and `[reply]` into the reply policy."""
+    saved = tuple(SavedReply(r.name, r.text) for r in desk.replies) or DEFAULT_REPLIES
+    approval = desk.reply.approval_for if desk.reply.require_approval else ()
+    meta = [(t, a, Platform.FACEBOOK) for t, a in desk.facebook_pages()]
+    meta += [(t, a, Platform.INSTAGRAM) for t, a in desk.instagram_accounts()]
+    return ReplyPolicy(
+        accounts=(
+            *(ReplyAccount(a.handle, a.id, t.key) for t, a in desk.accounts()),
+            *(ReplyAccount(a.name, a.id, t.key, platform) for t, a, platform in meta),
+        ),
+        saved=saved,
+        team_names={t.key: t.name for t in desk.teams},
+        desk_channel=desk.desk.channel,
+        approval_when_flagged="flagged" in approval,
+        approval_outside_desk="outside_desk" in approval,
+    )
+
+
+def build_reply_desk(settings: Settings, desk: Desk, client: redis.Redis, gate: Gatekeeper) -> ReplyDesk:
+    """Wire the Reply button to the mention records, reply intents (queued through the outbox) and linked accounts."""
+    vault = build_token_vault(settings, client)
+    book = RedisReplyBook(client, RedisOutbox(client, "web"), desk.retention.mention_days)
+    mentions = RedisMentionStore(client, desk.retention.mention_days)
+    policy = reply_policy(desk)
+
+    def linked() -> Collection[str]:
+        """X handles and Meta `platform:id` keys that can post now (Meta only while META_APP_SECRET is set)."""
+        if vault is None:
+            return frozenset()
+        meta = [a for a in policy.accounts if a.platform is not Platform.X] if settings.meta_enabled else []
+        usable = build_meta_tokens(settings, client).usable([a.id for a in meta]) if meta else set()
+        return {*vault.can_post(), *(a.link_key for a in meta if a.id in usable)}
+
+    return ReplyDesk(mentions, book, gate, policy, linked, AuditLog(client).record, utc_now)
 
 
 def build_digest_preview(desk: Desk, client: redis.Redis) -> YesterdaysDigest:

@@ -20,15 +20,17 @@ from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.meta import GraphMetaSource
 from bot.adapters.meta_inbox import RedisMetaInbox
-from bot.adapters.meta_tokens import RedisMetaTokens
 from bot.adapters.outbox import RedisOutbox
 from bot.adapters.pacer import ChannelPacer
+from bot.adapters.reply_book import RedisReplyBook
 from bot.adapters.slack_cards import LINE_LOCK_SECONDS, SlackCardPublisher
 from bot.adapters.slack_messages import SlackMessages
 from bot.adapters.store import DigestMarks, Heartbeats, XReadLedger
 from bot.adapters.x import TweepyMentionSource, build_x_client
+from bot.adapters.x_replies import XReplyPoster
 from bot.core.clock import utc_now
 from bot.core.errors import UpstreamError
+from bot.core.tracking import TrackedMention
 from bot.jobs.chase_sla import SlaChaser
 from bot.jobs.deliver_cards import OutboxDrainer
 from bot.jobs.detect_replies import OwnPostPoller
@@ -37,13 +39,21 @@ from bot.jobs.meta_ingest import MetaInboxConsumer, MetaIngest, MetaPoller
 from bot.jobs.platform_lookup import PlatformLookup
 from bot.jobs.poll_mentions import MentionPoller, PollReport
 from bot.jobs.post_digest import DigestPoster, catch_up, schedule_digest
-from bot.jobs.record_outcomes import OutcomeRecorder
+from bot.jobs.record_outcomes import ObservedMentions, OutcomeRecorder
 from bot.jobs.retention import RetentionSweeper
+from bot.jobs.send_replies import ReplySender
 from bot.jobs.x_reads import XReadMeter
 from bot.logs import get_logger
-from bot.services import Services, build_digest_builder, build_retention_sweeper, build_slack_client, build_triage
+from bot.services import (
+    Services,
+    build_digest_builder,
+    build_meta_tokens,
+    build_retention_sweeper,
+    build_slack_client,
+    build_token_vault,
+    build_triage,
+)
 from bot.web.metrics import UPSTREAM_429
-from config.settings import SettingsError
 
 log = get_logger(__name__)
 SLA_EVERY_SECONDS = 60
@@ -237,10 +247,7 @@ def build_meta_source(services: Services) -> GraphMetaSource | None:
     settings, desk = services.settings, services.desk
     if settings.meta_app_secret is None:
         return None
-    key = settings.commsdesk_secret_key
-    if key is None:
-        raise SettingsError("COMMSDESK_SECRET_KEY is not set: Meta page tokens are stored encrypted with it")
-    tokens = RedisMetaTokens(services.redis, key.get_secret_value())
+    tokens = build_meta_tokens(settings, services.redis)
     return GraphMetaSource(
         str(settings.meta_api_url),
         settings.meta_app_secret.get_secret_value(),
@@ -275,6 +282,32 @@ def consumer_name() -> str:
     return f"{socket.gethostname()}-{os.getpid()}"
 
 
+def build_reply_sender(
+    services: Services,
+    outbox: RedisOutbox,
+    pacer: ChannelPacer,
+    refresh: Callable[[TrackedMention], None],
+    meta: GraphMetaSource | None = None,
+) -> ReplySender | None:
+    """Wire sending replies: intents, X tokens, `meta` (the worker's Graph source) for Facebook and Instagram."""
+    settings, desk, client = services.settings, services.desk, services.redis
+    vault = build_token_vault(settings, client)
+    if vault is None:
+        return None
+    recorder = OutcomeRecorder(RedisAggregates(client, desk.zone), desk)
+    return ReplySender(
+        RedisReplyBook(client, outbox, desk.retention.mention_days),
+        XReplyPoster(vault, str(settings.x_api_url), desk.x.timeout_seconds),
+        ObservedMentions(RedisMentionStore(client, desk.retention.mention_days), recorder),
+        refresh,
+        SlackMessages(services.slack),
+        services.audit.record,
+        pacer,
+        utc_now,
+        meta,
+    )
+
+
 def build_worker(services: Services, pace_ms: int | None = None) -> Worker:
     """Wire the worker's jobs; `pace_ms` (default: desk `[outbox] pace_ms`) is the gap between posts to a channel."""
     settings, desk, client = services.settings, services.desk, services.redis
@@ -306,7 +339,12 @@ def build_worker(services: Services, pace_ms: int | None = None) -> Worker:
         own_posts=OwnPostPoller(source, mentions, aggregates, desk, OutcomeRecorder(aggregates, desk), cards.refresh),
         sla=SlaChaser(mentions, outbox, desk),
         drainer=OutboxDrainer(
-            outbox, mentions, SlackMessages(build_slack_client(settings, retries=False)), pacer, desk
+            outbox,
+            mentions,
+            SlackMessages(build_slack_client(settings, retries=False)),
+            pacer,
+            desk,
+            replies=build_reply_sender(services, outbox, pacer, cards.refresh, meta_source),
         ),
         digests=DigestPoster(slack, DigestMarks(client), services.leases, mentions, desk, builder),
         retention=retention,

@@ -7,6 +7,7 @@ Every table forbids unknown keys; new keys always have defaults, so an older fil
 from __future__ import annotations
 
 import re
+import string
 import tomllib
 from datetime import time
 from pathlib import Path
@@ -181,6 +182,34 @@ class AccessTable(_Strict):
     teams: dict[TeamKey, Principals] = {}
 
 
+REPLY_PLACEHOLDERS = ("handle", "team", "account")  # as bot.core.replies.saved fills them
+
+
+def _known_placeholders(text: str) -> str:
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError as exc:
+        raise ValueError(f"{exc}; write a literal brace as {{{{ or }}}}") from None
+    if unknown := sorted({n for n in names if n not in REPLY_PLACEHOLDERS}):
+        known = ", ".join("{" + n + "}" for n in REPLY_PLACEHOLDERS)
+        raise ValueError(f"unknown placeholder {', '.join('{' + n + '}' for n in unknown)}; use {known}")
+    return text
+
+
+class SavedReplyTable(_Strict):
+    """One saved reply (`[[replies]]`): the name the picker shows and its text with placeholders."""
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=75)]
+    text: Annotated[str, StringConstraints(min_length=1, max_length=1000), AfterValidator(_known_placeholders)]
+
+
+class ReplyTable(_Strict):
+    """Replying from Slack: when a draft needs the desk's approval before it goes to X."""
+
+    require_approval: bool = False
+    approval_for: tuple[Literal["flagged", "outside_desk"], ...] = ("flagged", "outside_desk")
+
+
 class RedisTable(_Strict):
     # The provider refuses CONFIG (ElastiCache, Azure, Memorystore, Redis Cloud): the operator asserts noeviction.
     assume_noeviction: bool = False
@@ -201,6 +230,8 @@ class Desk(_Strict):
     requests: RequestsTable = RequestsTable()
     access: AccessTable = AccessTable()
     redis: RedisTable = RedisTable()
+    reply: ReplyTable = ReplyTable()
+    replies: tuple[SavedReplyTable, ...] = ()  # empty: the built-in UK defaults
     teams: tuple[Team, ...] = Field(min_length=1)
 
     @field_validator("timezone")

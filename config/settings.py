@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from pathlib import Path
 from typing import Literal
@@ -32,7 +33,11 @@ class Settings(BaseSettings):
     meta_app_secret: SecretStr | None = None  # unset: Meta off (no webhooks, no polling)
     meta_verify_token: SecretStr | None = None
     meta_api_url: AnyHttpUrl = AnyHttpUrl("https://graph.facebook.com")  # the Graph version is pinned in the adapter
-    commsdesk_secret_key: SecretStr | None = None  # Fernet key that encrypts stored page tokens
+    commsdesk_secret_key: SecretStr | None = None  # Fernet key encrypting stored tokens (X accounts, Meta pages)
+    x_client_id: str | None = None  # OAuth 2.0 client of the X app, for linking accounts that post replies
+    x_client_secret: SecretStr | None = None  # unset for a public client (PKCE alone)
+    x_redirect_uri: str = "http://127.0.0.1:8765/x-callback"  # must match the X app's callback URL
+    x_authorize_url: AnyHttpUrl = AnyHttpUrl("https://x.com/i/oauth2/authorize")
     redis_url: str = "redis://localhost:6379/0"
     commsdesk_config: str = "config/desk.toml"
     port: int = Field(default=3000, ge=1, le=65535)
@@ -67,6 +72,27 @@ class Settings(BaseSettings):
     def meta_enabled(self) -> bool:
         """Meta is on once its app secret is set: webhooks are checked with it and polling needs it too."""
         return self.meta_app_secret is not None
+
+    @property
+    def secret_key(self) -> str | None:
+        """COMMSDESK_SECRET_KEY's value: the one Fernet key for every stored token (X accounts, Meta pages)."""
+        return self.commsdesk_secret_key.get_secret_value() if self.commsdesk_secret_key else None
+
+    @field_validator("commsdesk_secret_key")
+    @classmethod
+    def _fernet_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return value
+        try:
+            raw = base64.urlsafe_b64decode(value.get_secret_value().encode("ascii"))
+        except (ValueError, UnicodeEncodeError):
+            raw = b""
+        if len(raw) != 32:
+            raise ValueError(
+                "must be a Fernet key (32 url-safe base64 bytes); make one with "
+                '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`'
+            )
+        return value
 
     @field_validator("redis_url")
     @classmethod

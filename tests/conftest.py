@@ -12,6 +12,7 @@ import redis
 from bot.adapters.store import SeenRequests
 from bot.app import create_app
 from bot.sandbox import SlackSandbox, XSandbox
+from bot.sandbox.graph_api import GraphSandbox
 from bot.sandbox.redis_server import RedisServer
 from bot.sandbox.signed import SIGNING_SECRET, SlackRequests
 from bot.sandbox.wsgi import serve_wsgi
@@ -20,6 +21,7 @@ from bot.web.front_door import WebApp
 from config.desk import Desk, load_desk
 from config.settings import Settings
 from tests.support import network_guard
+from tests.support.meta import populate
 
 REPO = Path(__file__).resolve().parents[1]
 DEV = REPO / "data" / "mentions" / "dev"
@@ -70,6 +72,14 @@ def slack_sandbox() -> Iterator[SlackSandbox]:
 @pytest.fixture
 def x_sandbox() -> Iterator[XSandbox]:
     with XSandbox() as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
+def graph() -> Iterator[GraphSandbox]:
+    """The Graph API stand-in with the example desk's pages and Instagram account, each with its token."""
+    with GraphSandbox() as sandbox:
+        populate(sandbox)
         yield sandbox
 
 

@@ -16,6 +16,9 @@ ADAPTER_SDKS = {
     "x.py": {"tweepy", "requests"},
     "meta.py": {"requests"},
     "secret_box.py": {"cryptography"},
+    "x_replies.py": {"tweepy", "requests"},
+    "x_oauth.py": {"requests"},
+    "token_vault.py": {"redis"},
     "slack_messages.py": {"slack_sdk"},
     "slack_membership.py": {"slack_sdk"},
     "chart.py": {"matplotlib"},
@@ -33,6 +36,7 @@ REDIS_ADAPTERS = {
     "subject_records.py",
     "meta_inbox.py",
     "meta_tokens.py",
+    "reply_book.py",
 }
 SDKS = {"redis", "slack_sdk", "slack_bolt", "tweepy", "requests", "matplotlib", "cryptography"}
 # The application layer: the Slack messaging and store adapters come in through their classes, never an SDK.

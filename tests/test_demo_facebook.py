@@ -1,4 +1,4 @@
-"""The demo shows a Facebook comment arriving by signed webhook, carded, claimed in Slack and answered as the page."""
+"""The demo shows a Facebook comment arriving by signed webhook, carded, claimed and answered from Slack as the page."""
 
 from __future__ import annotations
 
@@ -14,4 +14,5 @@ def test_the_demo_cards_claims_and_answers_a_facebook_comment(redis_server: Redi
     assert "Facebook page; Meta's signed webhook is answered\n" in "\n".join(said)
     assert "HTTP 200 and a worker turns it into a mention" in facebook
     assert "carded in #northtown; U0DEMOPC001 claims it: HTTP 200, claimed: True." in facebook
-    assert "the comment is now replied." in facebook
+    assert "presses Reply (Reply on Facebook) and Send: HTTP 200" in facebook
+    assert "once (page replies: 1); the comment is now replied." in facebook

@@ -25,16 +25,9 @@ from bot.web.front_door import WebApp
 from bot.worker import Worker, build_worker
 from config.desk import Desk
 from config.settings import Settings
-from tests.support.meta import CITIZEN, HQ_PAGE, NORTH_IG, NORTH_PAGE, SECRET_KEY, link_tokens, populate, with_meta
+from tests.support.meta import CITIZEN, HQ_PAGE, NORTH_IG, NORTH_PAGE, SECRET_KEY, link_tokens, with_meta
 
 QUESTION = "Will the Northtown street surgery still be on Saturday if it rains? My mum wants to come."
-
-
-@pytest.fixture
-def graph() -> Iterator[GraphSandbox]:
-    with GraphSandbox() as sandbox:
-        populate(sandbox)
-        yield sandbox
 
 
 @pytest.fixture

@@ -65,6 +65,7 @@ def desk_data(redis_client: redis.Redis, slack_sandbox: SlackSandbox) -> dict[st
     ):
         store.record_new(record)
     AuditLog(redis_client).record("U0DESK00001", "mention.claimed", "1993000000000000001")
+    redis_client.set(Keys.reply("1993000000000000001"), json.dumps({"text": "@jo_canal Please DM us"}))
     AuditLog(redis_client).record("U0DESK00001", "mention.claimed", "1993000000000000003")
     correction = {"tweet_id": "1993000000000000002", "label": "category", "desk": "information"}
     redis_client.xadd(CORRECTIONS_STREAM, {"json": json.dumps(correction)})
@@ -105,6 +106,7 @@ def test_find_exports_everything_held_about_an_author(cli: CliRunner, desk_data:
     assert [(e["action"], e["subject"]) for e in found["audit"]] == [("mention.claimed", "1993000000000000001")]
     assert [json.loads(e["json"])["label"] for e in found["corrections"]] == ["category"]
     assert [e["error"] for e in found["queued_slack_posts"]] == ["channel_not_found"]
+    assert found["replies_from_slack"] == [{"text": "@jo_canal Please DM us"}]
 
 
 def test_erase_redacts_records_and_cards_and_audits_without_content(
@@ -126,6 +128,7 @@ def test_erase_redacts_records_and_cards_and_audits_without_content(
     assert sorted(e["subject"] for e in erasures) == ["1993000000000000001", "1993000000000000002"]
     assert not any("jo_canal" in json.dumps(e).casefold() or "Canal" in json.dumps(e) for e in erasures)
     assert redis_client.xlen(Keys.dead_letters()) == 0
+    assert redis_client.get(Keys.reply("1993000000000000001")) is None
     again = cli.invoke(main, ["subject", "erase", "jo_canal", "--yes"])
     assert again.output == "Nothing held about @jo_canal.\n"
 

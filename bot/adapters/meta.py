@@ -188,11 +188,25 @@ class GraphMetaSource:
     def reply(self, platform: Platform, account_id: str, comment_id: str, text: str) -> str:
         """Reply to a comment as the page or account; return the new comment's Graph id.
 
-        Facebook: `POST /{comment-id}/comments`; Instagram: `POST /{comment-id}/replies`.
+        Facebook: `POST /{comment-id}/comments`; Instagram: `POST /{comment-id}/replies`. Tried once: after a
+        timeout or a 5xx the reply may exist, so the caller looks for it (`find_reply`) before sending again.
         """
         edge = "replies" if platform is Platform.INSTAGRAM else "comments"
-        answer = self._call("POST", account_id, f"{comment_id}/{edge}", {"message": text})
+        answer = self._call("POST", account_id, f"{comment_id}/{edge}", {"message": text}, retries=0)
         return str(answer.get("id") or "")
+
+    def find_reply(self, platform: Platform, account_id: str, comment_id: str, since: datetime) -> str | None:
+        """Return the id of a reply by the page or account itself to `comment_id` since `since`, if there is one.
+
+        Graph has no idempotency key: this is how the sender learns whether an attempt cut short landed.
+        """
+        instagram = platform is Platform.INSTAGRAM
+        edge, stamp = ("replies", "timestamp") if instagram else ("comments", "created_time")
+        for item in self._list(account_id, f"{comment_id}/{edge}", fields=f"id,from,{stamp}"):
+            by = str((item.get("from") or {}).get("id") or "")
+            if by == account_id and graph_time(item.get(stamp), f"reply {item.get('id')}") >= since:
+                return str(item["id"])
+        return None
 
     # -- plumbing --------------------------------------------------------------------------------------
 
@@ -212,7 +226,9 @@ class GraphMetaSource:
     def _get(self, account_id: str, path: str, **params: Any) -> Json:
         return self._call("GET", account_id, path, params)
 
-    def _call(self, method: str, account_id: str, path: str, params: dict[str, Any]) -> Json:
+    def _call(
+        self, method: str, account_id: str, path: str, params: dict[str, Any], retries: int | None = None
+    ) -> Json:
         token = self._token_for(account_id)
         if not token:
             raise ConfigurationError(f"no token is linked for Meta account {account_id}: run `commsdesk meta link`")
@@ -221,7 +237,8 @@ class GraphMetaSource:
             "appsecret_proof": hmac.new(self._secret, token.encode(), hashlib.sha256).hexdigest(),
         }
         url = f"{self._base}/{path}"
-        for attempt in range(self._max_retries + 1):
+        retries = self._max_retries if retries is None else retries
+        for attempt in range(retries + 1):
             try:
                 if method == "GET":
                     response = self._session.get(url, params=params | auth, timeout=self._timeout)
@@ -233,9 +250,9 @@ class GraphMetaSource:
                 if response.status_code < 500:
                     return self._read(response)
                 failure = f"Graph API answered {response.status_code}"
-            if attempt < self._max_retries:
+            if attempt < retries:
                 self._sleep(min(self._max_wait, 0.5 * 2.0**attempt))
-        raise UpstreamError(f"{failure} after {self._max_retries + 1} attempts")
+        raise UpstreamError(f"{failure} after {retries + 1} attempts")
 
     def _read(self, response: requests.Response) -> Json:
         self.usage, regain = usage_percent(response.headers)

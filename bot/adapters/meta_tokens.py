@@ -6,7 +6,7 @@ import redis
 
 from bot.adapters import secret_box
 from bot.adapters.store import Keys
-from bot.core.errors import UpstreamError
+from bot.core.errors import UnreadableSecret, UpstreamError
 
 
 class RedisMetaTokens:
@@ -30,3 +30,14 @@ class RedisMetaTokens:
         except redis.RedisError as exc:
             raise UpstreamError(f"Redis did not answer for a Meta token: {exc}") from exc
         return secret_box.decrypt(self._key, str(stored)) if stored else None
+
+    def usable(self, account_ids: list[str]) -> set[str]:
+        """Which of these accounts have a token the key can read: the ones that can answer from Slack."""
+        found = set()
+        for account_id in account_ids:
+            try:
+                if self.token(account_id):
+                    found.add(account_id)
+            except UnreadableSecret:
+                continue
+        return found

@@ -1,6 +1,6 @@
-"""Encrypt platform tokens at rest with Fernet (AES-128-CBC plus HMAC-SHA256), keyed by COMMSDESK_SECRET_KEY.
+"""Encrypt tokens at rest with Fernet (AES-128-CBC plus HMAC-SHA256), keyed by COMMSDESK_SECRET_KEY.
 
-A small seam on purpose: the reply issue stores X account tokens the same way, and both can share this.
+The one place the desk encrypts: the X accounts' tokens (`token_vault`) and the Meta pages' (`meta_tokens`).
 Generate a key with `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from bot.core.errors import ConfigurationError
+from bot.core.errors import ConfigurationError, UnreadableSecret
 
 
 def _fernet(key: str) -> Fernet:
@@ -27,11 +27,11 @@ def encrypt(key: str, plaintext: str) -> str:
 
 
 def decrypt(key: str, token: str) -> str:
-    """Decrypt a token made by `encrypt`; a wrong key or a tampered token is a ConfigurationError."""
+    """Decrypt a token made by `encrypt`; a wrong key or a tampered token is UnreadableSecret."""
     try:
         return _fernet(key).decrypt(token.encode()).decode()
     except InvalidToken:
-        raise ConfigurationError(
+        raise UnreadableSecret(
             "a stored token cannot be decrypted with COMMSDESK_SECRET_KEY: the key changed or the record was "
             "altered; restore the old key or link the account again"
         ) from None

@@ -115,3 +115,15 @@ class SlackMessages:
             self._client.files_upload_v2(
                 channel=channel, thread_ts=thread_ts, file=file, filename=filename, title=title, alt_txt=alt_txt
             )
+
+    def tell(self, user: str, channel: str, text: str) -> None:
+        """Tell `user` something only they see: in `channel` when the bot is there, else by direct message."""
+        if channel:
+            try:
+                with _translated():
+                    self._client.chat_postEphemeral(channel=channel, user=user, text=text)
+                return
+            except SlackRefused:
+                pass
+        with _translated():
+            self._client.chat_postMessage(channel=user, text=text, unfurl_links=False, unfurl_media=False)

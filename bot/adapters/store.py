@@ -217,6 +217,25 @@ class Keys:
     def meta_token(graph_id: str) -> str:
         return f"{PREFIX}meta:token:{graph_id}"
 
+    @staticmethod
+    def reply(tweet_id: str) -> str:
+        """The reply intent for a mention (kept as long as the mention's text)."""
+        return f"{PREFIX}reply:{tweet_id}"
+
+    @staticmethod
+    def x_tokens(handle: str) -> str:
+        """A desk account's X tokens, Fernet-encrypted."""
+        return f"{PREFIX}xtokens:{handle.casefold()}"
+
+    @staticmethod
+    def every_x_token() -> str:
+        return f"{PREFIX}xtokens:*"
+
+    @staticmethod
+    def x_token_refresh(handle: str) -> str:
+        """Lock held while one worker refreshes an account's token (X rotates refresh tokens)."""
+        return f"{PREFIX}xrefresh:{handle.casefold()}"
+
 
 def connect(url: str) -> redis.Redis:
     """Build a client that decodes to str and fails fast instead of hanging."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import redis
 
@@ -38,6 +39,16 @@ class RedisSubjectRecords:
 
     def dead_letters_naming(self, ids: set[str]) -> list[dict[str, str]]:
         return self._stream_naming(Keys.dead_letters(), ids)
+
+    def replies_to(self, tweet_ids: set[str]) -> list[dict[str, Any]]:
+        """The reply intents (drafts, who wrote them, how they went) for these mentions."""
+        found = [self._client.get(Keys.reply(tweet_id)) for tweet_id in sorted(tweet_ids)]
+        return [json.loads(str(raw)) for raw in found if raw]
+
+    def drop_replies(self, tweet_ids: list[str]) -> None:
+        """Forget the replies written to these mentions (their drafts address the author by handle)."""
+        if tweet_ids:
+            self._client.delete(*(Keys.reply(tweet_id) for tweet_id in tweet_ids))
 
     def drop_dead_letters(self, entry_ids: list[str]) -> None:
         if entry_ids:

@@ -15,6 +15,7 @@ class MetadataType(StrEnum):
     PLATFORM_REQUEST = "commsdesk_platform_request"
     DIGEST = "commsdesk_digest"
     SURGE_SUMMARY = "commsdesk_surge_summary"
+    REPLY_APPROVAL = "commsdesk_reply_approval"
 
 
 class MentionAction(StrEnum):
@@ -32,6 +33,36 @@ class MentionAction(StrEnum):
     NOT_URGENT = "mention_not_urgent"
     RECATEGORISE = "mention_recategorise"
     TRANSLATE = "mention_translate"
+    REPLY = "mention_reply"  # opens the reply modal
+
+
+class ReplyAction(StrEnum):
+    """Controls of the reply modal and buttons of a reply's approval card."""
+
+    PICK_SAVED = "reply_pick_saved"
+    CHECK = "reply_check"  # count the draft and run the second look without sending
+    TEXT = "reply_text"
+    ACCOUNT = "reply_account"
+    APPROVE = "reply_approve"
+    EDIT = "reply_edit"
+    REJECT = "reply_reject"
+
+
+class ReplyView(StrEnum):
+    COMPOSE = "reply_compose"
+
+
+class ReplyBlock(StrEnum):
+    """Block ids of the reply modal; the text block's id gains a number each time a saved reply refills it."""
+
+    POST = "reply_post"
+    SAVED = "reply_saved"
+    TEXT = "reply_text"
+    BUDGET = "reply_budget"
+    CHECK = "reply_check"
+    ACCOUNT = "reply_account"
+    FLAGS = "reply_flags"
+    DECISION = "reply_decision"
 
 
 class RequestAction(StrEnum):

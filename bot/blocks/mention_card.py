@@ -30,6 +30,7 @@ from bot.blocks.mention_parts import (
     user,
     when,
 )
+from bot.blocks.replies import sent_line
 from bot.blocks.safe import inert
 from bot.core.desk import TeamView
 from bot.core.errors import InvalidInput
@@ -212,10 +213,19 @@ def _urgency(tracked: TrackedMention) -> str:
 def _state_line(tracked: TrackedMention, now: datetime) -> str:
     if tracked.state is MentionState.REPLIED:
         line = ":white_check_mark: *Replied*"
-        line += f" by {handle(tracked.replied_by)}" if tracked.replied_by else ""
-        line += f", marked by {user(tracked.handled_by)}" if tracked.handled_by else ""
+        if not tracked.reply_text:  # a reply from Slack says who and as which account in its own line below
+            line += f" by {handle(tracked.replied_by)}" if tracked.replied_by else ""
+            line += f", marked by {user(tracked.handled_by)}" if tracked.handled_by else ""
         rt = tracked.response_time
         line += f" in {duration(rt)}" if rt is not None else ""
+        if tracked.reply_text:
+            line += sent_line(
+                tracked.reply_text,
+                tracked.replied_by,
+                tracked.handled_by,
+                tracked.reply_post_id,
+                tracked.mention.platform,
+            )
     elif tracked.state is MentionState.CLOSED:
         line = f":no_entry_sign: *Closed, no reply needed*: {user(tracked.handled_by) or 'by the desk'}"
     elif holder := tracked.claimant(now):
@@ -242,6 +252,8 @@ def _buttons(tracked: TrackedMention, role: str, teams: Sequence[TeamView], now:
         elements.append(_button("No reply needed", MentionAction.NO_REPLY_NEEDED, tweet_id))
     else:
         elements.append(_button("Reopen", MentionAction.REOPEN, tweet_id))
+    if tracked.is_open and tracked.decision.needs_reply:
+        elements.append(_button("Reply", MentionAction.REPLY, tweet_id, "primary" if tracked.claimant(now) else ""))
     if url := reply_url(tweet_id):
         elements.append({**_button("Reply on X", MentionAction.REPLY_ON_X, tweet_id), "url": url})
     if tracked.decision.possible:

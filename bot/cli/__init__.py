@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from bot.cli.accounts import accounts
 from bot.cli.audit import audit
 from bot.cli.check import check
 from bot.cli.demo import demo
@@ -31,3 +32,4 @@ main.add_command(migrate)
 main.add_command(subject)
 main.add_command(audit)
 main.add_command(meta)
+main.add_command(accounts)

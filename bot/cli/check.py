@@ -17,10 +17,11 @@ from bot.adapters.store import check_redis, connect
 from bot.blocks.x_reads import build_forecast_line
 from bot.cli import _slack_checks as slack_checks
 from bot.cli._slack_checks import Line
+from bot.cli.accounts import describe
 from bot.cli.meta import meta_lines
 from bot.core.errors import CommsDeskError
 from bot.jobs.x_reads import desk_read_forecast
-from bot.services import packaged_triage_model
+from bot.services import build_token_vault, packaged_triage_model
 from config.desk import Desk, DeskConfigError, load_desk
 from config.settings import Settings, SettingsError, load_settings
 
@@ -104,6 +105,23 @@ def _x(settings: Settings, desk: Desk) -> Iterable[Line]:
         yield Line(True, "x accounts", f"{len(accounts)} desk accounts match their handles on X")
 
 
+def _posting(settings: Settings, desk: Desk) -> Iterable[Line]:
+    """Say which desk accounts can post replies from Slack; a link the key cannot read, or a dead token, fails."""
+    vault = build_token_vault(settings, connect(settings.redis_url))
+    if vault is None:
+        yield Line(True, "x posting", "replying from Slack is off: set COMMSDESK_SECRET_KEY, then `accounts link`")
+        return
+    linked = {a.handle.casefold(): a for a in vault.linked()}
+    said = {a.handle: describe(linked.get(a.handle.casefold()), True) for _, a in desk.accounts()}
+    can = [f"@{h}" for h, s in said.items() if s.startswith("can post")]
+    broken = [f"@{h} {s}" for h, s in said.items() if s.startswith("cannot post")]
+    unlinked = [f"@{h}" for h, s in said.items() if s.startswith("not linked")]
+    detail = f"can post: {', '.join(can) or 'none'}"
+    detail += f"; not linked: {', '.join(unlinked)}" if unlinked else ""
+    detail += f"; {'; '.join(broken)}" if broken else ""
+    yield Line(not broken, "x posting", detail)
+
+
 def _slas(desk: Desk) -> Line:
     """Check the SLAs against each other and against how often X is polled."""
     triage, poll = desk.triage, desk.x.poll_seconds
@@ -174,6 +192,8 @@ def check() -> None:
         meta_desk = desk
         lines += _attempt("meta", lambda: meta_lines(settings, meta_desk))
     if desk is not None:
+        checked_desk = desk
+        lines += _attempt("x posting", lambda: _posting(settings, checked_desk))
         lines += [_slas(desk), _budget(desk)]
     lines += _attempt("triage model", _triage_model)
     results = [_echo(line) for line in lines]

@@ -12,14 +12,13 @@ from bot.adapters.store import connect
 from bot.cli._common import desk_or_exit, fail, settings_or_exit
 from bot.cli._slack_checks import Line
 from bot.core.errors import CommsDeskError
+from bot.services import build_meta_tokens
 from config.desk import Desk
 from config.settings import Settings
 
 
 def _tokens(settings: Settings) -> RedisMetaTokens:
-    if settings.commsdesk_secret_key is None:
-        raise CommsDeskError("COMMSDESK_SECRET_KEY is not set: page tokens are stored encrypted with it")
-    return RedisMetaTokens(connect(settings.redis_url), settings.commsdesk_secret_key.get_secret_value())
+    return build_meta_tokens(settings, connect(settings.redis_url))
 
 
 def _source(settings: Settings, desk: Desk, tokens: RedisMetaTokens) -> GraphMetaSource:

@@ -3,7 +3,8 @@
     CommsDeskError                 base: every error we raise on purpose
     ├── ConfigurationError         settings or desk config unusable; message says what to fix
     │   ├── SettingsError          (config.settings) environment variables missing or invalid
-    │   └── DeskConfigError        (config.desk) the desk config file unreadable or invalid
+    │   ├── DeskConfigError        (config.desk) the desk config file unreadable or invalid
+    │   └── UnreadableSecret       a stored token COMMSDESK_SECRET_KEY cannot decrypt (key changed, record altered)
     ├── PageError                  (bot.core.pages) not shaped like an X API v2 response; also a ValueError
     ├── Rejected                   (bot.web.front_door) a Slack request refused at the door; `status`, `reason`
     ├── NotFound                   a mention, request or card that does not exist (or expired)
@@ -12,7 +13,8 @@
     ├── InvalidInput               user or payload input rejected; `errors` maps field -> message
     └── UpstreamError              Slack, X or Redis failed after bounded retries
         ├── RateLimited            429 from an upstream; `retry_after` seconds when known
-        └── SlackRefused           Slack's Web API refused a call; `error`, `status`, `retry_after` say why
+        ├── SlackRefused           Slack's Web API refused a call; `error`, `status`, `retry_after` say why
+        └── XRefused               X refused a post for good (deleted post, not allowed, duplicate); `reason`
 
 Handlers catch `CommsDeskError` subclasses to tell the user something useful; anything else reaches the
 global error handler, which logs it with the traceback. This module imports nothing, so `config` (which must not
@@ -28,6 +30,10 @@ class CommsDeskError(Exception):
 
 class ConfigurationError(CommsDeskError):
     """Settings or desk config cannot be used."""
+
+
+class UnreadableSecret(ConfigurationError):
+    """A stored token cannot be decrypted with COMMSDESK_SECRET_KEY: the key changed or the record was altered."""
 
 
 class NotFound(CommsDeskError):
@@ -87,3 +93,12 @@ class SlackRefused(UpstreamError):
     def gone(self) -> bool:
         """The message or its channel no longer exists, so there is nothing left to change."""
         return self.error in self.GONE
+
+
+class XRefused(UpstreamError):
+    """X refused a post for good: `reason` is X's own explanation, shown to the person who wrote it."""
+
+    def __init__(self, reason: str, status: int) -> None:
+        super().__init__(f"X refused the reply ({status}): {reason}")
+        self.reason = reason
+        self.status = status

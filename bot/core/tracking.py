@@ -73,6 +73,8 @@ class TrackedMention(BaseModel):
     handled_by: str = ""  # Slack user who marked replied / no reply
     replied_by: str = ""  # force account handle that replied on X
     replied_at: datetime | None = None
+    reply_text: str = ""  # what the desk replied from Slack (kept under the mention's retention)
+    reply_post_id: str = ""  # the reply's id on X
     escalated_by: str = ""
     out_of_hours: bool = False  # arrived outside the desk's staffed hours
     reminded: bool = False  # SLA reminder already sent

@@ -1,5 +1,5 @@
-"""The demo's Facebook step: a comment on a neighbourhood page arrives by signed webhook, is carded, claimed and
-answered through the Graph API, and the page's reply closes it."""
+"""The demo's Facebook step: a comment on a neighbourhood page arrives by signed webhook, is carded, claimed, and
+answered from Slack as the page: the same Reply modal and outbox as X, sent through the Graph API once."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from collections.abc import Callable
 
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.meta_tokens import RedisMetaTokens
-from bot.blocks.ids import MentionAction
+from bot.blocks.ids import MentionAction, ReplyBlock, ReplyView
 from bot.blocks.mention_card import read_card_metadata
 from bot.core.models import Platform, desk_id
 from bot.sandbox import SlackSandbox
+from bot.sandbox.block_kit import state_values
 from bot.sandbox.graph_api import GraphSandbox
 from bot.sandbox.meta_webhooks import MetaDeliveries
 from bot.sandbox.signed import SlackRequests, eventually
@@ -20,6 +21,7 @@ from bot.worker import Worker
 Say = Callable[[str], None]
 RESIDENT = {"id": "6100000000000077", "name": "Ann Example"}
 QUESTION = "Is the street surgery at Northtown library still on this Saturday? My mum wants to ask about the parking."
+ANSWER = "Yes, still on! Parking is free on Saturdays, and the officers will be glad to see your mum."
 
 
 def seed_pages(graph: GraphSandbox, services: Services, secret_key: str) -> None:
@@ -43,7 +45,7 @@ def show_facebook_comment(
     officer: str,
     say: Say,
 ) -> None:
-    """Deliver one signed comment webhook, card it, claim it in Slack, reply as the page, see it closed."""
+    """Deliver one signed comment webhook, card it, claim it and reply from Slack as the page, see it closed."""
     if worker.meta is None or not services.desk.facebook_pages():
         return
     meta = worker.meta
@@ -70,9 +72,15 @@ def show_facebook_comment(
     store = RedisMentionStore(services.redis, services.desk.retention.mention_days)
     claimed = eventually(lambda: (t := store.get(mention_id)) is not None and t.claimed_by == officer)
     say(f"    carded in #{team.key}; {officer} claims it: HTTP {response.status_code}, claimed: {bool(claimed)}.")
-    reply_id = meta.source.reply(Platform.FACEBOOK, page.id, comment.id, "Yes, still on! Parking is free on Saturdays.")
-    deliveries.send(graph.feed_change(graph.store.get(reply_id) or comment))
-    meta.inbox.drain()
+    signed.block_action(
+        MentionAction.REPLY, mention_id, user_id=officer, channel=team.channel, message_ts=card["ts"], message=card
+    )
+    view = eventually(lambda: [v for v in slack.views().values() if mention_id in v.get("private_metadata", "")])[-1]
+    values = state_values(view, {f"{ReplyBlock.TEXT}0": ANSWER})
+    sent = signed.view_submission(ReplyView.COMPOSE, values, user_id=officer, private_metadata=view["private_metadata"])
+    worker.drainer.drain(30)
+    replies = [c for c in graph.store.children(comment.id, "comment") if c.author.get("id") == page.id]
     after = store.get(mention_id)
     state = after.state.value if after else "gone"
-    say(f"    the page replies through the Graph API (comment {reply_id}); the comment is now {state}.")
+    say(f"    {officer} presses Reply ({view['title']['text']}) and Send: HTTP {sent.status_code}; the outbox answers")
+    say(f"    as {page.name} through the Graph API, once (page replies: {len(replies)}); the comment is now {state}.")

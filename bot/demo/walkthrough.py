@@ -2,9 +2,10 @@
 
 Starts Redis (a throwaway redis-server unless REDIS_URL is set), the Slack, X and Graph API stand-ins, the web app
 and one worker cycle; relays the sample mentions, clicks a card's Claim through a signed request, files a platform
-request that an approver questions and approves, answers one mention on X so reply detection closes it, cards,
-claims and answers a Facebook comment that arrived by signed webhook, posts the digest, asks `/commsdesk status`,
-and prints what every channel and direct message received.
+request that an approver questions and approves, answers one mention from Slack (Reply, a saved reply, sent to X
+once through the outbox), cards and claims a Facebook comment that arrived by signed webhook and answers it from
+Slack as the page, posts the digest, asks `/commsdesk status`, and prints what every channel and direct message
+received.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bot.app import create_app
 from bot.blocks.ids import Command, MentionAction
 from bot.demo.facebook import seed_pages, show_facebook_comment
 from bot.demo.platform_request import REQUESTER, file_question_and_approve
+from bot.demo.reply import reply_from_slack
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.sandbox.graph_api import GraphSandbox
 from bot.sandbox.meta_webhooks import APP_SECRET, VERIFY_TOKEN, MetaDeliveries
@@ -111,7 +113,7 @@ def run_demo(env_settings: Settings, say: Say = print) -> None:
         signed = SlackRequests(web_url, secret)
         _claim_first_urgent(services, slack, signed, say)
         file_question_and_approve(services, slack, signed, say)
-        _reply_on_x(services, x, worker.own_posts.poll, say)
+        reply_from_slack(services, slack, x, signed, OFFICER, lambda: worker.drainer.drain(30), say)
         show_facebook_comment(services, graph, MetaDeliveries(web_url), worker, slack, signed, OFFICER, say)
         worker.drainer.drain(30)
         today = datetime.now(desk.zone).date()
@@ -144,26 +146,6 @@ def _claim_first_urgent(services: Services, slack: SlackSandbox, signed: SlackRe
     store = RedisMentionStore(services.redis, services.desk.retention.mention_days)
     claimed = eventually(lambda: (t := store.get(tweet_id)) is not None and t.claimed_by == OFFICER)
     say(f"   HTTP {response.status_code}; claimed in Redis: {bool(claimed)}; card updated in place.")
-
-
-def _reply_on_x(services: Services, x: XSandbox, poll_own_posts: Callable[[], int], say: Say) -> None:
-    store = RedisMentionStore(services.redis, services.desk.retention.mention_days)
-    waiting = [t for t in store.get_many(store.open_ids()) if not t.decision.urgent]
-    if not waiting:
-        return
-    tracked = waiting[0]
-    team = services.desk.team(tracked.team) or services.desk.teams[0]
-    account = team.accounts[0] if team.accounts else services.desk.teams[0].accounts[0]
-    x.add_own_post(
-        account.id,
-        f"@{tracked.mention.author.username} Thanks for getting in touch, we'll DM you.",
-        in_reply_to_tweet_id=tracked.mention.id,
-    )
-    say(f"\n6. @{account.handle} replies on X to post {tracked.mention.id}; the worker notices on its next poll.")
-    answered = poll_own_posts()
-    after = store.get(tracked.mention.id)
-    state = after.state.value if after else "gone"
-    say(f"   replies detected: {answered}; mention is now {state} (replied by @{after.replied_by if after else '?'}).")
 
 
 def _show_status(signed: SlackRequests, say: Say) -> None:

@@ -13,11 +13,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.outbox import OutboxEntry, RedisOutbox
 from bot.adapters.pacer import ChannelPacer
+from bot.adapters.reply_book import X_REPLY
 from bot.adapters.slack_messages import Message, SlackMessages, metadata, metadata_of
 from bot.adapters.store import OUTBOX_LANES
 from bot.blocks.ids import MetadataType
@@ -36,6 +37,14 @@ from config.desk import Desk
 log = get_logger(__name__)
 
 HISTORY_PAGES = 5
+
+
+class ReplyDelivery(Protocol):
+    """Sends one queued reply to X (`bot.jobs.send_replies.ReplySender`); True when done with the entry."""
+
+    def deliver(self, entry: OutboxEntry) -> bool: ...
+
+
 POSTERS = 8  # channels posted to at once
 TOUCH_EVERY_SECONDS = 10.0  # well inside the reclaim idle time, so held entries are never taken over
 
@@ -52,6 +61,7 @@ class OutboxDrainer:
         desk: Desk,
         clock: Clock = utc_now,
         buffer_limit: int = 500,
+        replies: ReplyDelivery | None = None,
     ) -> None:
         self._outbox = outbox
         self._mentions = mentions
@@ -59,6 +69,7 @@ class OutboxDrainer:
         self._pacer = pacer
         self._desk = desk
         self._clock = clock
+        self._replies = replies  # sends replies to X; None where replying from Slack is not set up
         self._buffer: dict[str, OutboxEntry] = {}  # by `ref`: stream ids repeat across lanes
         self._buffer_limit = buffer_limit  # per lane
         self._posters = ThreadPoolExecutor(max_workers=POSTERS, thread_name_prefix="outbox-post")
@@ -139,6 +150,8 @@ class OutboxDrainer:
 
     def _deliver(self, entry: OutboxEntry) -> bool:
         """Post one entry; True when it is done with (posted, already there, or parked), False to retry."""
+        if entry.kind == X_REPLY:
+            return self._deliver_reply(entry)
         try:
             if entry.kind == "card":
                 self._post_card(entry)
@@ -157,6 +170,18 @@ class OutboxDrainer:
         self._outbox.ack(entry)
         self._pacer.posted(entry.channel)
         return True
+
+    def _deliver_reply(self, entry: OutboxEntry) -> bool:
+        """Hand a reply to X to its sender, which paces and holds the sending account itself."""
+        if self._replies is None:
+            log.error("a reply is queued but replying is not set up (COMMSDESK_SECRET_KEY); parked")
+            self._outbox.dead_letter(entry, "replying not configured")
+            return True
+        done = self._replies.deliver(entry)
+        if done:
+            self._outbox.ack(entry)
+            self._pacer.posted(entry.channel)
+        return done
 
     def _on_slack_error(self, entry: OutboxEntry, exc: SlackRefused) -> bool:
         if exc.rate_limited:

@@ -89,7 +89,8 @@ def redacted(tracked: TrackedMention) -> TrackedMention:
         }
     )
     decision = tracked.decision.model_copy(update={"reasons": ()})
-    return tracked.model_copy(update={"mention": mention, "decision": decision, "state": MentionState.REDACTED})
+    gone = {"mention": mention, "decision": decision, "state": MentionState.REDACTED, "reply_text": ""}
+    return tracked.model_copy(update=gone)
 
 
 def _awaits_reply(tracked: TrackedMention) -> bool:

@@ -33,6 +33,7 @@ class Holdings:
     audit: tuple[dict[str, str], ...]
     corrections: tuple[dict[str, str], ...]
     queued: tuple[dict[str, str], ...]  # outbox and dead-letter entries carrying their cards
+    replies: tuple[dict[str, Any], ...] = ()  # replies written from Slack to these mentions
 
     @property
     def ids(self) -> set[str]:
@@ -48,6 +49,7 @@ class Holdings:
             "audit": list(self.audit),
             "corrections": list(self.corrections),
             "queued_slack_posts": list(self.queued),
+            "replies_from_slack": list(self.replies),
         }
 
 
@@ -85,10 +87,11 @@ class SubjectRights:
         audit = tuple(e for e in self._audit.entries(count=10_000_000) if e.get("subject") in ids)
         corrections = tuple(self._records.corrections_naming(ids))
         queued = self._records.queued_naming(ids) + self._records.dead_letters_naming(ids)
-        return Holdings(handle.strip().lstrip("@"), mentions, audit, corrections, tuple(queued))
+        replies = tuple(self._records.replies_to(ids))
+        return Holdings(handle.strip().lstrip("@"), mentions, audit, corrections, tuple(queued), replies)
 
     def erase(self, holdings: Holdings) -> Erasure:
-        """Redact each record found, redraw its cards, drop its dead letters; audit each by post id only.
+        """Redact each record found, redraw its cards, drop its replies and dead letters; audit by post id only.
 
         Safe to repeat: a record already redacted is not audited again, but its cards are redrawn, so a run
         that Slack interrupted finishes on the next.
@@ -109,6 +112,7 @@ class SubjectRights:
                 cards += len(after.cards)
             except UpstreamError:
                 failed += 1
+        self._records.drop_replies([tracked.mention.id for tracked in holdings.mentions])
         dead = [e["id"] for e in self._records.dead_letters_naming(holdings.ids)]
         self._records.drop_dead_letters(dead)
         queued = len(self._records.queued_naming(holdings.ids))

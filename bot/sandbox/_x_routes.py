@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -40,8 +39,6 @@ def _not_found(kind: str, parameter: str, value: str) -> dict[str, Any]:
 
 def route(x: XSandbox, request: Request) -> Answer:
     path, q = request.path, request.query
-    if request.method == "POST" and path == "/2/tweets":
-        return _create(x, request)
     if request.method != "GET":
         return 404, {"title": "Not Found", "status": 404}
     if match := MENTIONS.match(path):
@@ -114,17 +111,3 @@ def _users_by(x: XSandbox, usernames: list[str]) -> Answer:
     if missing:
         body["errors"] = missing
     return 200, body
-
-
-def _create(x: XSandbox, request: Request) -> Answer:
-    try:
-        payload = json.loads(request.body or b"{}")
-    except ValueError:
-        return _bad_request("body is not JSON")
-    text = payload.get("text") if isinstance(payload, dict) else None
-    if not isinstance(text, str) or not text.strip():
-        return _bad_request("text is required")
-    reply_to = (payload.get("reply") or {}).get("in_reply_to_tweet_id")
-    author = request.headers.get("x-sandbox-author-id") or x.default_author_id
-    tweet = x.store.new_post(author, text, str(reply_to) if reply_to else None)
-    return 201, {"data": {"id": tweet["id"], "text": tweet["text"], "edit_history_tweet_ids": [tweet["id"]]}}

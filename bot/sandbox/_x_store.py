@@ -128,3 +128,8 @@ class XStore:
                     tweet["in_reply_to_user_id"] = str(parent.get("author_id") or "")
             self.add_own(author_id, tweet)
             return copy.deepcopy(tweet)
+
+    def replies_to(self, tweet_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            replied = {"type": "replied_to", "id": tweet_id}
+            return [copy.deepcopy(t) for t in self.tweets.values() if replied in (t.get("referenced_tweets") or [])]

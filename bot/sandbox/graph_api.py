@@ -3,9 +3,10 @@
 Pages and Instagram accounts each have a token; every request must carry the owning account's token as
 `access_token` (else error 190). It serves the page feed and posts, post comments (`filter=stream` for the
 whole thread), Instagram media and media comments (with `replies`), object reads, `mentioned_comment`, and
-replies (`POST /{comment}/comments`, `POST /{ig-comment}/replies`). Lists page with `limit` and `after`
-cursors and honour `since`. Every answer carries `X-App-Usage` and `X-Business-Use-Case-Usage` computed from
-the calls made in the current window against `capacity`; past it, Graph's throttle (error 4, HTTP 403).
+replies (`POST /{comment}/comments`, `POST /{ig-comment}/replies`, read back with `GET`). Lists page with
+`limit` and `after` cursors and honour `since`. Every answer carries `X-App-Usage` and
+`X-Business-Use-Case-Usage` computed from the calls made in the current window against `capacity`; past it,
+Graph's throttle (error 4, HTTP 403).
 
     with GraphSandbox() as graph:
         graph.add_page("1500000000000003", "Northtown Neighbourhood Police", token="page-token")
@@ -241,6 +242,8 @@ class GraphSandbox(LoopbackServer):
         elif edge == "comments":
             kind = "ig_comment" if self._owner(object_id) in self.store.instagram else "comment"
             items = [o for o in self.store.children(object_id, kind) if o.created >= since]
+        elif edge == "replies":
+            items = self.store.children(object_id, "ig_comment")
         else:
             return _error(2500, f"Unknown edge {edge}")
         return Reply(200, self._page([self._with_extras(o, fields) for o in items], params))

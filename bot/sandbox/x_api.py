@@ -1,9 +1,10 @@
 """A local stand-in for the X API v2 endpoints the bot uses: point tweepy (via `X_API_URL`) at `sandbox.url`.
 
 Tweets come from JSONL response pages (the shape of `GET /2/users/:id/mentions`), from `add_mentions` at run
-time, and from `POST /2/tweets`. Which account posts through `POST /2/tweets`: the `X-Sandbox-Author-Id`
-request header when present, else `default_author_id`. Every answer carries x-rate-limit-* headers; 429s,
-hangs and `errors[]` in a 200 are injected per path prefix.
+time, and from `POST /2/tweets`, which needs a user-context token from the OAuth 2.0 stand-in (`_x_oauth.py`:
+`issue_token`, or the authorize/token flow after `consent_as`) and follows X's reply rules (`_x_posts.py`).
+Every answer carries x-rate-limit-* headers; 429s, hangs and `errors[]` in a 200 are injected per path prefix,
+and posts have their own faults (`rate_limit_posts`, `fail_posts`, `reset_after_accept`).
 
     with XSandbox() as x:
         x.load_pages(SHARED / "data" / "mentions_dev.jsonl")
@@ -22,6 +23,8 @@ from typing import Any
 
 from bot.sandbox._faults import Fault, FaultQueue
 from bot.sandbox._http import LoopbackServer, Reply, Request
+from bot.sandbox._x_oauth import OAuthStandIn
+from bot.sandbox._x_posts import PostDesk
 from bot.sandbox._x_routes import route
 from bot.sandbox._x_store import XStore, now_iso
 
@@ -42,10 +45,11 @@ class XCall:
 class XSandbox(LoopbackServer):
     """X API v2 stand-in on 127.0.0.1; `url` has no trailing slash (requests go to `{url}/2/...`)."""
 
-    def __init__(self, default_author_id: str = "1400000000000000001", rate_limit: int = 450) -> None:
+    def __init__(self, rate_limit: int = 450, post_limit: int = 100) -> None:
         super().__init__()
         self.store = XStore()
-        self.default_author_id = default_author_id
+        self.oauth = OAuthStandIn()
+        self.posts = PostDesk(post_limit)
         self.rate_limit = rate_limit
         self._lock = threading.Lock()
         self._calls: list[XCall] = []
@@ -122,6 +126,35 @@ class XSandbox(LoopbackServer):
     def own_posts(self, account_id: str) -> list[dict[str, Any]]:
         return self.store.get(str(i) for i in self.store.own_ids(account_id))
 
+    # -- accounts and posting --------------------------------------------------------------------------
+
+    def consent_as(self, user_id: str) -> None:
+        """Sign `user_id` in: the next authorisation request is approved as that account."""
+        self.oauth.consenting_user = user_id
+
+    def issue_token(self, user_id: str, seconds: int = 7200) -> dict[str, Any]:
+        """Mint user-context tokens for `user_id` as the token endpoint would (access, refresh, expiry)."""
+        return self.oauth.issue(user_id, seconds)
+
+    def restrict_replies(self, tweet_id: str) -> None:
+        """Make X refuse replies to `tweet_id` (its author limited who may reply)."""
+        self.posts.restricted.add(tweet_id)
+
+    def rate_limit_posts(self, times: int = 1, reset_header: bool = True, reset_in: int = 2) -> None:
+        """Answer 429 to the next `times` posts, with x-rate-limit-reset `reset_in` s ahead unless told not to."""
+        self.posts.queue(Fault("rate_limit", retry_after=reset_in if reset_header else None), times)
+
+    def fail_posts(self, status: int = 503, times: int = 1) -> None:
+        self.posts.queue(Fault("status", status=status), times)
+
+    def reset_after_accept(self, times: int = 1) -> None:
+        """Accept the next `times` posts, then drop the connection before answering (the post exists)."""
+        self.posts.queue(Fault("reset"), times)
+
+    def replies_to(self, tweet_id: str) -> list[dict[str, Any]]:
+        """Every stored post replying to `tweet_id`."""
+        return self.store.replies_to(tweet_id)
+
     # -- inspection and faults -------------------------------------------------------------------------
 
     @property
@@ -155,6 +188,7 @@ class XSandbox(LoopbackServer):
             self._used.clear()
             self._window_start = time.time()
         self._faults.clear()
+        self.posts.faults.clear()
 
     # -- serving ---------------------------------------------------------------------------------------
 
@@ -168,9 +202,18 @@ class XSandbox(LoopbackServer):
         return reply
 
     def _answer(self, request: Request) -> Reply:
+        if request.path == "/i/oauth2/authorize":
+            return self.oauth.authorize(request)
+        if request.method == "POST" and request.path == "/2/oauth2/token":
+            return self.oauth.token(request)
         headers = self._rate_headers(request.path)
-        if not request.bearer_token() or self.bearer_token not in (None, request.bearer_token()):
+        token = request.bearer_token()
+        if not token or (self.bearer_token not in (None, token) and not self.oauth.is_user_token(token)):
             return Reply(401, {"title": "Unauthorized", "type": "about:blank", "status": 401}, headers)
+        if request.method == "POST" and request.path == "/2/tweets":
+            return self.posts.answer(self, request, headers)
+        if request.path == "/2/users/me":
+            return self._me(token, headers)
         fault = self._faults.take(request.path, ("rate_limit", "status"))
         if fault is not None and fault.kind == "rate_limit":
             headers["x-rate-limit-remaining"] = "0"
@@ -186,6 +229,13 @@ class XSandbox(LoopbackServer):
         if extra is not None:
             body.setdefault("errors", []).extend(extra.errors)
         return Reply(status, body, headers)
+
+    def _me(self, token: str, headers: dict[str, str]) -> Reply:
+        user = self.oauth.user_of(token)
+        found = self.store.users.get(user or "")
+        if found is None:
+            return Reply(403, {"title": "Unsupported Authentication", "status": 403, "type": "about:blank"}, headers)
+        return Reply(200, {"data": {k: found[k] for k in ("id", "username", "name") if k in found}}, headers)
 
     def _rate_headers(self, path: str) -> dict[str, str]:
         family = "/".join(part if not part.isdigit() else ":id" for part in path.split("/"))

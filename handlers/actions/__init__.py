@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.blocks.ids import MentionAction, RequestAction
-from handlers.actions import mentions, platform_requests
+from bot.blocks.ids import MentionAction, ReplyAction, RequestAction
+from handlers.actions import mentions, platform_requests, replies
 
 
 def register(app: App) -> None:
@@ -19,3 +19,8 @@ def register(app: App) -> None:
         app.action(action)(mentions.work_mention_card)
     for link in (MentionAction.REPLY_ON_X, MentionAction.TRANSLATE):
         app.action(link)(mentions.acknowledge_link)
+    app.action(MentionAction.REPLY)(replies.open_reply_modal)
+    app.action(ReplyAction.PICK_SAVED)(replies.fill_saved_reply)
+    app.action(ReplyAction.CHECK)(replies.check_reply)
+    for decision in (ReplyAction.APPROVE, ReplyAction.EDIT, ReplyAction.REJECT):
+        app.action(decision)(replies.decide_reply)

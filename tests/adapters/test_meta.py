@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
 
-from bot.adapters.meta import GraphMetaSource, GraphRefused, usage_percent
+from bot.adapters.meta import GRAPH_VERSION, GraphMetaSource, GraphRefused, usage_percent
 from bot.core.errors import ConfigurationError, RateLimited, UpstreamError
 from bot.core.meta import AccountReply, Comment
 from bot.core.models import Platform
 from bot.sandbox.graph_api import GraphSandbox
 from bot.sandbox.meta_webhooks import APP_SECRET
-from tests.support.meta import CITIZEN, NORTH_IG, NORTH_PAGE, TOKENS, populate
-
-
-@pytest.fixture
-def graph() -> Iterator[GraphSandbox]:
-    with GraphSandbox() as sandbox:
-        populate(sandbox)
-        yield sandbox
+from tests.support.meta import CITIZEN, NORTH_IG, NORTH_PAGE, TOKENS
 
 
 def source_for(graph: GraphSandbox, sleeps: list[float] | None = None, **kwargs: object) -> GraphMetaSource:
@@ -142,6 +134,28 @@ def test_replies_post_as_the_page_and_as_the_instagram_account(graph: GraphSandb
     ig_reply = graph.store.get(source.reply(Platform.INSTAGRAM, NORTH_IG, asked.id, "Next Sunday!"))
     assert ig_reply is not None and ig_reply.parent == asked.id and ig_reply.author["id"] == NORTH_IG
     assert graph.calls_to(f"/{asked.id}/replies")[-1].method == "POST"
+
+
+def test_a_reply_is_posted_once_and_found_again_only_when_the_account_itself_made_it(graph: GraphSandbox) -> None:
+    source, since = source_for(graph), datetime.now(UTC) - timedelta(minutes=1)
+    post = graph.add_post(NORTH_PAGE, "Street surgery on Saturday")
+    comment = graph.add_comment(post.id, "Is it still on?", CITIZEN)
+    graph.add_comment(comment.id, "I think so", {"id": "6100000000000099", "name": "A Neighbour"})
+    assert source.find_reply(Platform.FACEBOOK, NORTH_PAGE, comment.id, since) is None
+    graph.fail_next(f"/{GRAPH_VERSION}/{comment.id}/comments", times=1)
+    with pytest.raises(UpstreamError, match="after 1 attempts"):  # not retried: the sender reconciles first
+        source.reply(Platform.FACEBOOK, NORTH_PAGE, comment.id, "Yes, see you there")
+    assert [c.method for c in graph.calls_to(f"/{comment.id}/comments")] == ["GET", "POST"]
+    reply_id = source.reply(Platform.FACEBOOK, NORTH_PAGE, comment.id, "Yes, see you there")
+    assert source.find_reply(Platform.FACEBOOK, NORTH_PAGE, comment.id, since) == reply_id
+    assert (
+        source.find_reply(Platform.FACEBOOK, NORTH_PAGE, comment.id, datetime.now(UTC) + timedelta(minutes=1)) is None
+    )
+    media = graph.add_media(NORTH_IG, "Meet the team")
+    asked = graph.add_comment(media.id, "When's the next one?", {"id": "55", "username": "kat"})
+    assert source.find_reply(Platform.INSTAGRAM, NORTH_IG, asked.id, since) is None
+    ig_reply = source.reply(Platform.INSTAGRAM, NORTH_IG, asked.id, "Next Sunday!")
+    assert source.find_reply(Platform.INSTAGRAM, NORTH_IG, asked.id, since) == ig_reply
 
 
 def test_instagram_comments_and_replies_since_the_cursor(graph: GraphSandbox) -> None:

@@ -85,6 +85,7 @@ def test_open_team_card_shows_the_post_and_offers_every_action(desk: Desk) -> No
         MentionAction.CLAIM,
         MentionAction.MARK_REPLIED,
         MentionAction.NO_REPLY_NEEDED,
+        MentionAction.REPLY,
         MentionAction.REPLY_ON_X,
         MentionAction.REASSIGN,
         MentionAction.ESCALATE,
@@ -292,3 +293,22 @@ def test_a_post_triage_could_not_read_says_so_with_an_inert_translate_link(desk:
     url = note["accessory"]["url"]
     assert url.startswith("https://translate.google.com/") and note["accessory"]["action_id"] == MentionAction.TRANSLATE
     assert not set("<>|@ ") & set(url.split("?", 1)[1])
+
+
+def test_a_reply_from_slack_shows_who_as_which_account_the_text_inert_and_a_link(desk: Desk) -> None:
+    record = tracked(TWEET).model_copy(
+        update={
+            "state": MentionState.REPLIED,
+            "replied_by": "MPNorthtown",
+            "handled_by": "U0ALICE0001",
+            "replied_at": NOW,
+            "reply_text": "@nina_rowe <!channel> please DM us",
+            "reply_post_id": "2130000000000000001",
+        }
+    )
+    card = build_mention_card(record, "team", desk.teams, NOW)
+    dumped = json.dumps(card)
+    assert "<@U0ALICE0001> replied as @MPNorthtown" in dumped
+    assert "https://x.com/MPNorthtown/status/2130000000000000001|View reply" in dumped
+    assert "please DM us" in dumped and "<!channel>" not in dumped
+    assert MentionAction.REPLY not in action_ids(card)  # answered: no Reply button

@@ -3,11 +3,16 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import redis
 from click.testing import CliRunner
+from cryptography.fernet import Fernet
 
+from bot.adapters.token_vault import RedisTokenVault
+from bot.adapters.x_oauth import Tokens
 from bot.cli import main
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.sandbox.redis_server import RedisServer, free_port
@@ -153,6 +158,7 @@ def test_a_valid_setup_passes_every_check(check: Callable[..., tuple[int, list[s
         ),
         "approvers",
         "x accounts",
+        "x posting",
         "slas",
         "x budget",
         "triage model",
@@ -269,3 +275,18 @@ def test_inconsistent_slas_are_named(check: Callable[..., tuple[int, list[str]]]
     assert code == 1
     [line] = failures(lines)
     assert line.startswith("FAIL slas: urgent_sla_minutes (90) must be shorter than reply_sla_minutes (60)")
+
+
+def test_check_says_which_accounts_can_post_and_fails_on_links_the_key_cannot_read(
+    check: Callable[..., tuple[int, list[str]]], redis_client: redis.Redis
+) -> None:
+    key = Fernet.generate_key().decode()
+    tokens = Tokens("access", "refresh", datetime.now(UTC) + timedelta(hours=2))
+    RedisTokenVault(redis_client, key, None).save("MPNorthtown", "1400000000000000003", tokens)
+    RedisTokenVault(redis_client, Fernet.generate_key().decode(), None).save(
+        "MPOldfield", "1400000000000000005", tokens
+    )
+    code, lines = check(COMMSDESK_SECRET_KEY=key)
+    [posting] = [line for line in lines if line[5:].startswith("x posting")]
+    assert posting.startswith("FAIL x posting: can post: @MPNorthtown; not linked: @MidshirePolice")
+    assert "@MPOldfield cannot post: its tokens do not decrypt" in posting and code == 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 import redis
@@ -15,16 +15,9 @@ from bot.sandbox.meta_webhooks import APP_SECRET, VERIFY_TOKEN
 from bot.sandbox.redis_server import RedisServer
 from tests.cli.test_check import check, failures, workspace
 from tests.conftest import EXAMPLE_DESK
-from tests.support.meta import HQ_PAGE, NORTH_IG, NORTH_PAGE, SECRET_KEY, TOKENS, populate
+from tests.support.meta import HQ_PAGE, NORTH_IG, NORTH_PAGE, SECRET_KEY, TOKENS
 
 __all__ = ["check", "workspace"]  # test_check's fixtures, used here by name
-
-
-@pytest.fixture
-def graph() -> Iterator[GraphSandbox]:
-    with GraphSandbox() as sandbox:
-        populate(sandbox)
-        yield sandbox
 
 
 @pytest.fixture

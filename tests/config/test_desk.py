@@ -85,3 +85,23 @@ def test_bad_access_lists_are_named(desk_text: str, extra: str, problem: str) ->
     with pytest.raises(DeskConfigError) as err:
         parse_desk(desk_text + "\n[access]\n" + extra + "\n", "desk.toml")
     assert problem in str(err.value)
+
+
+def test_saved_replies_and_approval_are_read(desk_text: str) -> None:
+    extra = '\n[[replies]]\nname = "DM us"\ntext = "{handle} Please DM us, {team} ({account})."\n'
+    desk = parse_desk(desk_text.replace("require_approval = false", "require_approval = true") + extra)
+    assert desk.reply.require_approval and desk.reply.approval_for == ("flagged", "outside_desk")
+    assert [(r.name, r.text) for r in desk.replies] == [("DM us", "{handle} Please DM us, {team} ({account}).")]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("{handle} ask {officer}", "replies[0].text: Value error, unknown placeholder {officer}; use {handle}"),
+        ("{handle", "replies[0].text: Value error, expected '}' before end of string"),
+    ],
+)
+def test_a_saved_reply_with_an_unknown_placeholder_is_an_error(desk_text: str, text: str, problem: str) -> None:
+    with pytest.raises(DeskConfigError) as err:
+        parse_desk(desk_text + f'\n[[replies]]\nname = "x"\ntext = "{text}"\n', "desk.toml")
+    assert str(err.value).startswith(f"desk.toml: {problem}")

@@ -35,6 +35,16 @@ def test_invalid_values_name_each_variable_without_the_secret(monkeypatch: pytes
     assert "xoxp-user-token-secret" not in str(err.value)
 
 
+def test_a_secret_key_that_is_not_a_fernet_key_says_how_to_make_one_without_echoing_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COMMSDESK_SECRET_KEY", "correct-horse-battery-staple")
+    with pytest.raises(SettingsError) as err:
+        load_settings()
+    assert str(err.value).startswith("COMMSDESK_SECRET_KEY is invalid: Value error, must be a Fernet key")
+    assert "Fernet.generate_key()" in str(err.value) and "correct-horse" not in str(err.value)
+
+
 def test_require_names_every_missing_variable() -> None:
     with pytest.raises(SettingsError) as err:
         load_settings().require("slack_bot_token", "slack_signing_secret")

@@ -75,7 +75,10 @@ def test_recent_search_matches_any_handle_in_the_query(client: tweepy.Client) ->
 
 def test_replies_posted_become_own_posts_with_metrics(x: XSandbox, client: tweepy.Client) -> None:
     mention = client.get_users_mentions(FORCE_ID)["data"][0]
-    created = client.create_tweet(text="Please DM us", in_reply_to_tweet_id=mention["id"], user_auth=False)
+    with pytest.raises(tweepy.Forbidden, match="Application-Only is forbidden"):
+        client.create_tweet(text="Please DM us", in_reply_to_tweet_id=mention["id"], user_auth=False)
+    as_force = build_x_client(x.issue_token(FORCE_ID)["access_token"], x.url, timeout=5)
+    created = as_force.create_tweet(text="Please DM us", in_reply_to_tweet_id=mention["id"], user_auth=False)
     x.add_own_post(FORCE_ID, "Road closed on the A1", public_metrics={"like_count": 7})
     posts = client.get_users_tweets(FORCE_ID)["data"]
     assert posts[1]["id"] == created["data"]["id"]
