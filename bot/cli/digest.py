@@ -18,7 +18,7 @@ from bot.blocks.digest_text import render_digest_text
 from bot.cli._common import desk_or_exit, fail, settings_or_exit
 from bot.core.clock import utc_now
 from bot.jobs.build_digest import DigestBuilder, local_yesterday, pending_requests_from
-from bot.jobs.post_digest import DigestPoster
+from bot.jobs.post_digest import DigestPoster, PostStatus
 from bot.logs import configure_logging
 
 
@@ -66,5 +66,5 @@ def digest(day: date | None, dry_run: bool) -> None:
         fail(f"another worker is posting the digest for {day.isoformat()} right now; try again in a minute", 1)
     for outcome in outcomes:
         click.echo(f"{outcome.team:<16} {outcome.channel:<12} {outcome.status}")
-    if any(o.status == "failed" for o in outcomes):
+    if any(o.status is PostStatus.FAILED for o in outcomes):
         raise SystemExit(1)

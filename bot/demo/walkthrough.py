@@ -24,6 +24,7 @@ from bot.adapters.store import SeenRequests
 from bot.app import create_app
 from bot.blocks.ids import Command, MentionAction
 from bot.demo.platform_request import REQUESTER, file_question_and_approve
+from bot.jobs.post_digest import PostStatus
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.sandbox.redis_server import RedisServer
 from bot.sandbox.signed import SlackRequests, eventually
@@ -101,9 +102,8 @@ def run_demo(env_settings: Settings, say: Say = print) -> None:
         today = datetime.now(desk.zone).date()
         say(f"\n7. The morning digest job runs (for {today}, so the sample day shows) and posts each channel once.")
         outcomes = worker.digests.post(today) or []
-        say(
-            f"   digests posted: {sum(o.status == 'posted' for o in outcomes)} (desk roll-up + {len(desk.teams)} teams)"
-        )
+        posted = sum(o.status is PostStatus.POSTED for o in outcomes)
+        say(f"   digests posted: {posted} (desk roll-up + {len(desk.teams)} teams)")
         _show_status(signed, say)
         say("\n9. What each Slack channel and direct message shows now:")
         say(render_channels(slack, _channel_names(desk, slack)))

@@ -16,7 +16,7 @@ from functools import partial
 from typing import Any
 
 from bot.adapters.mention_store import RedisMentionStore
-from bot.adapters.outbox import OutboxEntry, RedisOutbox
+from bot.adapters.outbox import OutboxEntry, OutboxKind, RedisOutbox
 from bot.adapters.pacer import ChannelPacer
 from bot.adapters.slack_messages import Message, SlackMessages, metadata, metadata_of
 from bot.adapters.store import OUTBOX_LANES
@@ -117,7 +117,9 @@ class OutboxDrainer:
             return
         window = self._surge.window(self._clock())
         folded = [
-            e for e in self._buffer.values() if e.channel in surging and e.lane == Priority.INFO and e.kind == "card"
+            e
+            for e in self._buffer.values()
+            if e.channel in surging and e.lane == Priority.INFO and e.kind is OutboxKind.CARD
         ]
         for entry in folded:
             self._outbox.fold(entry, window, self._surge.window_end(window))
@@ -140,11 +142,11 @@ class OutboxDrainer:
     def _deliver(self, entry: OutboxEntry) -> bool:
         """Post one entry; True when it is done with (posted, already there, or parked), False to retry."""
         try:
-            if entry.kind == "card":
+            if entry.kind is OutboxKind.CARD:
                 self._post_card(entry)
-            elif entry.kind == "summary":
+            elif entry.kind is OutboxKind.SUMMARY:
                 self._post_summary(entry)
-            elif entry.kind == "notice":
+            elif entry.kind is OutboxKind.NOTICE:
                 self._post_notice(entry)
             else:
                 self._post_message(entry)
