@@ -75,9 +75,8 @@ def web_app_loader(metrics: MetricsServer, multiprocess_dir: str | None = None) 
     def load() -> WebApp:
         services = start_services("slack_bot_token", "slack_signing_secret")
         bolt = create_app(services.settings, services)
-        assert services.settings.slack_signing_secret is not None
         serve_metrics(metrics, services, multiprocess_dir)
-        return WebApp(bolt, services.settings.slack_signing_secret.get_secret_value(), SeenRequests(services.redis))
+        return WebApp(bolt, services.settings.secret("slack_signing_secret"), SeenRequests(services.redis))
 
     return load
 
