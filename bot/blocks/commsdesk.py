@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.blocks.digest import build_digest, build_digest_summary
-from bot.blocks.digest_text import duration
+from bot.blocks.durations import duration
 from bot.blocks.ids import Command
 from bot.blocks.safe import inert
 from bot.blocks.x_reads import build_forecast_line

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.blocks.durations import duration
 from bot.blocks.ids import MentionAction, MetadataType
 from bot.blocks.mention_parts import (
     CATEGORY_LABELS,
@@ -18,7 +19,6 @@ from bot.blocks.mention_parts import (
     Block,
     context,
     desk_accounts,
-    duration,
     handle,
     post_url,
     quote,
