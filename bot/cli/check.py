@@ -18,7 +18,7 @@ from bot.cli import _slack_checks as slack_checks
 from bot.cli._slack_checks import Line
 from bot.core.errors import CommsDeskError
 from bot.jobs.x_reads import desk_read_forecast
-from bot.services import packaged_triage_model
+from bot.services import build_slack_client, packaged_triage_model
 from config.desk import Desk, DeskConfigError, load_desk
 from config.settings import Settings, SettingsError, load_settings
 
@@ -64,8 +64,8 @@ def _redis(settings: Settings, desk: Desk | None) -> Iterable[Line]:
 
 
 def _slack(settings: Settings, desk: Desk | None) -> Iterable[Line]:
-    api = str(settings.slack_api_url)
-    bot = slack_checks.client(settings.secret("slack_bot_token"), api)
+    settings.require("slack_bot_token")
+    bot = build_slack_client(settings, retries=False)  # a check reports Slack's first answer
     token_lines = list(slack_checks.bot_token(bot))
     yield from token_lines
     if settings.slack_app_token is not None:
