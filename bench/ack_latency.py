@@ -104,6 +104,19 @@ def run_rate(slack: SlackRequests, clicks: list[tuple[str, str]], rate: int) -> 
     return times, failures
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of process `pid` and its children (gunicorn's workers), from /proc."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
 
@@ -131,10 +144,16 @@ def main() -> None:
                 f" {'bare p50':>9} {'bare p99':>9} {'p50 x':>6} {'p99 x':>6}"
             )
             offset = bare_failures = 0
+            cpu = [0.0, 0.0]  # web CPU seconds spent on the timed clicks: ours, bare
             for rate, count in zip(RATES, counts, strict=True):
                 clicks = seeded[offset : offset + count]
+                started = cpu_seconds(processes[0].pid)
                 times, failures = run_rate(ours, clicks, rate)
+                time.sleep(1.0)  # let the redraws after the acks finish: they are part of a click's cost
+                cpu[0] += cpu_seconds(processes[0].pid) - started
+                started = cpu_seconds(processes[1].pid)
                 base, refused = run_rate(bare, clicks, rate)
+                cpu[1] += cpu_seconds(processes[1].pid) - started
                 bare_failures += refused
                 offset += count
                 p50, p99, bare50, bare99 = (percentile(t, q) * 1000 for t in (times, base) for q in (50, 99))
@@ -146,6 +165,8 @@ def main() -> None:
                 1 for tweet_id, _ in seeded if (r := RedisMentionStore(client, 30).get(tweet_id)) and r.claimed_by
             )
             print(f"claims recorded in Redis: {claimed} of {len(seeded)}; bare Bolt non-200 answers: {bare_failures}")
+            ours_ms, bare_ms = (spent / sum(counts) * 1000 for spent in cpu)
+            print(f"web CPU per click: ours {ours_ms:.2f} ms, bare Bolt {bare_ms:.2f} ms ({ours_ms / bare_ms:.2f}x)")
         finally:
             for process in processes:
                 process.terminate()
