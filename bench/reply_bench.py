@@ -60,7 +60,7 @@ def clicks(seconds: float) -> None:
             sandbox.set_members(CHANNEL, users)
             for channel in ("C0DESK00001", "C0CTRL00001"):
                 sandbox.set_members(channel, [])
-            process, url = start_web(workdir, server.url, sandbox.url, {"COMMSDESK_SECRET_KEY": key})
+            process, url = start_web(workdir, server.url, sandbox.url, extra={"COMMSDESK_SECRET_KEY": key})
             slack = SlackRequests(url)
             times = send(slack, seeded, users)
             time.sleep(1.0)

@@ -12,11 +12,11 @@ from typing import Any
 import redis
 from slack_sdk import WebClient
 
+from bench.records import tracked
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.store import AUDIT_STREAM, Keys
 from bot.adapters.x import TweepyMentionSource, build_x_client
-from bot.core.models import Author, Category, Mention, TriageDecision
-from bot.core.tracking import CardRef, TrackedMention
+from bot.core.tracking import CardRef
 from bot.demo.walkthrough import example_desk_path
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.sandbox.redis_server import RedisServer
@@ -39,26 +39,6 @@ class TimedSlack(WebClient):
             return super().chat_update(**kwargs)
         finally:
             self.spent += time.perf_counter() - started
-
-
-def tracked(tweet_id: str, received: datetime) -> TrackedMention:
-    mention = Mention(
-        id=tweet_id,
-        text=f"@MPNorthtown my bike was stolen from Canal St {tweet_id}",
-        author=Author(id="491016643", username="nina_rowe", name="Nina Rowe"),
-        created_at=received,
-        conversation_id=tweet_id,
-        mentioned=("MPNorthtown",),
-    )
-    decision = TriageDecision(category=Category.CRIME_REPORT, urgent=False, needs_reply=True, route="northtown")
-    return TrackedMention(
-        mention=mention,
-        decision=decision,
-        team="northtown",
-        route="northtown",
-        received_at=received,
-        sla_due=received + timedelta(hours=1),
-    )
 
 
 def populate(store: RedisMentionStore, ids: list[str], received: datetime) -> float:

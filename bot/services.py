@@ -23,6 +23,7 @@ from bot.adapters.retention_index import RedisRetentionIndex
 from bot.adapters.slack_cards import LINE_LOCK_SECONDS, SlackCardPublisher
 from bot.adapters.slack_membership import SlackMembership
 from bot.adapters.slack_messages import SlackMessages
+from bot.adapters.slack_requests import SlackRequestPublisher
 from bot.adapters.store import AuditLog, Heartbeats, Leases, StateReader, connect
 from bot.adapters.token_vault import RedisTokenVault
 from bot.adapters.x_oauth import XOAuth
@@ -115,8 +116,8 @@ def build_services(settings: Settings, desk: Desk) -> Services:
         slack=slack,
         audit=AuditLog(client),
         leases=Leases(client),
-        platform_requests=build_platform_requests(settings, desk, client),
-        mentions=build_mention_desk(settings, desk, client, gate),
+        platform_requests=build_platform_requests(desk, client, slack),
+        mentions=build_mention_desk(desk, client, slack, gate),
         desk_views=DeskViews(
             gate,
             RedisDeskStatus(StateReader(client), Heartbeats(client), RedisAggregates(client, desk.zone), desk),
@@ -143,9 +144,8 @@ def access_policy(desk: Desk) -> AccessPolicy:
     )
 
 
-def build_platform_requests(settings: Settings, desk: Desk, client: redis.Redis) -> PlatformRequests:
-    """Wire platform requests to Redis, the audit stream, the desk's rules and the approver user group."""
-    slack = build_slack_client(settings)
+def build_platform_requests(desk: Desk, client: redis.Redis, slack: WebClient) -> PlatformRequests:
+    """Wire platform requests to Redis, the audit stream, the desk's rules, Slack and the approver user group."""
     policy = RequestPolicy(
         platforms=desk.requests.platforms,
         teams=tuple((team.key, team.name) for team in desk.teams),
@@ -160,10 +160,11 @@ def build_platform_requests(settings: Settings, desk: Desk, client: redis.Redis)
     def group_members(group: str) -> list[str]:
         return list(slack.usergroups_users_list(usergroup=group)["users"])
 
-    return PlatformRequests(RedisRequestRepository(client), AuditLog(client).record, policy, group_members)
+    publisher = SlackRequestPublisher(SlackMessages(slack))
+    return PlatformRequests(RedisRequestRepository(client), AuditLog(client).record, policy, publisher, group_members)
 
 
-def build_mention_desk(settings: Settings, desk: Desk, client: redis.Redis, gate: Gatekeeper) -> MentionDesk:
+def build_mention_desk(desk: Desk, client: redis.Redis, slack: WebClient, gate: Gatekeeper) -> MentionDesk:
     """Wire mention card actions to the access check, the Redis record, the audit and in-place card updates."""
     policy = MentionPolicy(
         claim_expiry=timedelta(minutes=desk.desk.claim_expiry_minutes),
@@ -172,7 +173,7 @@ def build_mention_desk(settings: Settings, desk: Desk, client: redis.Redis, gate
     )
     recorder = OutcomeRecorder(RedisAggregates(client, desk.zone), desk)
     store = ObservedMentions(RedisMentionStore(client, desk.retention.mention_days), recorder)
-    cards = SlackCardPublisher(SlackMessages(build_slack_client(settings)), desk)
+    cards = SlackCardPublisher(SlackMessages(slack), desk)
     corrections = RedisCorrectionLog(client, desk.retention.audit_days)
     return MentionDesk(store, cards, AuditLog(client).record, policy, gate, corrections)
 

@@ -311,10 +311,7 @@ def build_reply_sender(
 def build_worker(services: Services, pace_ms: int | None = None) -> Worker:
     """Wire the worker's jobs; `pace_ms` (default: desk `[outbox] pace_ms`) is the gap between posts to a channel."""
     settings, desk, client = services.settings, services.desk, services.redis
-    assert settings.x_bearer_token is not None
-    x_client = build_x_client(
-        settings.x_bearer_token.get_secret_value(), str(settings.x_api_url), desk.x.timeout_seconds
-    )
+    x_client = build_x_client(settings.secret("x_bearer_token"), str(settings.x_api_url), desk.x.timeout_seconds)
     outbox = RedisOutbox(client, consumer_name(), desk.outbox.reclaim_idle_seconds * 1000)
     source = TweepyMentionSource(
         x_client,

@@ -110,6 +110,12 @@ class Settings(BaseSettings):
         if absent := self.missing(*names):
             raise SettingsError("\n".join(f"{name} is not set: export it or add it to .env" for name in absent))
 
+    def secret(self, name: str) -> str:
+        """Hand out the required secret `name` (e.g. "slack_bot_token"); SettingsError saying what to set if unset."""
+        self.require(name)
+        value: SecretStr = getattr(self, name)
+        return value.get_secret_value()
+
 
 def secrets_dir() -> Path | None:
     """Return where secret files are read from: COMMSDESK_SECRETS_DIR, else /run/secrets when it exists."""

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
-from bot.adapters.outbox import DEAD_LETTER_DAYS, OutboxEntry, RedisOutbox
+from bot.adapters.outbox import DEAD_LETTER_DAYS, OutboxEntry, OutboxKind, RedisOutbox
 from bot.adapters.slack_cards import SlackCardPublisher
 from bot.adapters.slack_messages import SlackMessages
 from bot.adapters.store import OPEN_QUEUE, AuditLog, Keys, XReadLedger
@@ -326,7 +326,7 @@ def test_dead_letters_keep_ids_and_slacks_error_not_the_post_and_go_after_thirty
     outbox.ensure_groups()
     payload = {"text": SECRET, "blocks": [{"type": "section", "text": SECRET}]}
     entry = OutboxEntry(
-        lane=1, channel="C0GONE", kind="message", tweet_id="2122000000000000001", key="sla:1", payload=payload
+        lane=1, channel="C0GONE", kind=OutboxKind.MESSAGE, tweet_id="2122000000000000001", key="sla:1", payload=payload
     )
     outbox.add(entry)
     [taken] = outbox.read(10)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.adapters.mention_store import RedisMentionStore
-from bot.adapters.outbox import OutboxEntry, RedisOutbox
+from bot.adapters.outbox import OutboxEntry, OutboxKind, RedisOutbox
 from bot.adapters.store import Keys
 from bot.blocks.ids import MetadataType
 from bot.blocks.mention_card import read_card_metadata
@@ -145,7 +145,9 @@ def test_entries_held_through_a_long_backlog_are_not_taken_over(services: Servic
     holder, other = (RedisOutbox(services.redis, name, reclaim_idle_ms=200) for name in ("holder", "other"))
     holder.ensure_groups()
     for n in range(3):
-        holder.add(OutboxEntry(lane=1, channel=RIVERSIDE[2], kind="message", key=f"k{n}", payload={"text": "t"}))
+        holder.add(
+            OutboxEntry(lane=1, channel=RIVERSIDE[2], kind=OutboxKind.MESSAGE, key=f"k{n}", payload={"text": "t"})
+        )
     held = holder.read(count=10)
     time.sleep(0.3)
     holder.touch(held)

@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 import redis
@@ -34,13 +35,23 @@ return 0
 """
 
 
+class OutboxKind(StrEnum):
+    """What an outbox entry posts."""
+
+    CARD = "card"  # a mention card: `tweet_id` + `role`
+    NOTICE = "notice"  # an SLA notice pointing at a mention's card: `tweet_id` + `role`
+    MESSAGE = "message"  # a ready message: `payload`, once per `key`
+    SUMMARY = "summary"  # a surge summary of the mentions rolled up for `channel`
+    REPLY = "reply"  # a reply to the public written in Slack, for X, Facebook or Instagram
+
+
 @dataclass(frozen=True)
 class OutboxEntry:
     """One post to make: a mention card (`tweet_id` + `role`) or a ready message (`payload`)."""
 
     lane: int
     channel: str
-    kind: str  # card | message | summary (a surge summary of the mentions rolled up for `channel`)
+    kind: OutboxKind
     tweet_id: str = ""
     role: str = ""
     route: str = ""
@@ -62,7 +73,7 @@ class OutboxEntry:
     def fields(self) -> dict[str, str]:
         return {
             "channel": self.channel,
-            "kind": self.kind,
+            "kind": self.kind.value,
             "tweet_id": self.tweet_id,
             "role": self.role,
             "route": self.route,
@@ -76,7 +87,7 @@ class OutboxEntry:
             lane=lane,
             id=entry_id,
             channel=fields["channel"],
-            kind=fields["kind"],
+            kind=OutboxKind(fields["kind"]),
             tweet_id=fields.get("tweet_id", ""),
             role=fields.get("role", ""),
             route=fields.get("route", ""),
@@ -170,7 +181,7 @@ class RedisOutbox:
             entry = OutboxEntry(
                 lane=SUMMARY_LANE,
                 channel=channel,
-                kind="summary",
+                kind=OutboxKind.SUMMARY,
                 key=f"surge:{member}",
                 payload={"window": int(window)},
             )

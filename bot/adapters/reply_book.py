@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import redis
 
-from bot.adapters.outbox import OutboxEntry, RedisOutbox
+from bot.adapters.outbox import OutboxEntry, OutboxKind, RedisOutbox
 from bot.adapters.store import Keys
 from bot.core.errors import Conflict, NotFound
 from bot.core.models import Platform
@@ -18,7 +18,6 @@ from bot.core.relay import Priority
 from bot.core.replies.intents import IntentState, ReplyIntent
 
 MAX_CAS_ATTEMPTS = 20
-X_REPLY = "x_reply"  # outbox entry kind of every reply, Facebook and Instagram too (the name is stored)
 
 
 def account_lane(intent: ReplyIntent) -> str:
@@ -30,7 +29,11 @@ def account_lane(intent: ReplyIntent) -> str:
 
 def reply_entry(intent: ReplyIntent) -> OutboxEntry:
     return OutboxEntry(
-        lane=Priority.REPLY, channel=account_lane(intent), kind=X_REPLY, tweet_id=intent.tweet_id, key=intent.id
+        lane=Priority.REPLY,
+        channel=account_lane(intent),
+        kind=OutboxKind.REPLY,
+        tweet_id=intent.tweet_id,
+        key=intent.id,
     )
 
 

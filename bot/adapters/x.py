@@ -48,6 +48,13 @@ SNOWFLAKE_EPOCH_MS = 1288834974657
 TWEET_FIELDS = "created_at,author_id,conversation_id,entities,in_reply_to_user_id,lang,referenced_tweets"
 OWN_FIELDS = "created_at,conversation_id,referenced_tweets,public_metrics"
 USER_FIELDS = "username,name,location"
+# What every mention-returning request asks for: full pages, each post with its author.
+MENTION_FIELDS = {
+    "max_results": 100,
+    "expansions": "author_id",
+    "tweet_fields": TWEET_FIELDS,
+    "user_fields": USER_FIELDS,
+}
 Page = dict[str, Any]
 
 
@@ -113,10 +120,7 @@ class TweepyMentionSource:
             "pagination_token",
             id=account_id,
             since_id=since_id,
-            max_results=100,
-            expansions="author_id",
-            tweet_fields=TWEET_FIELDS,
-            user_fields=USER_FIELDS,
+            **MENTION_FIELDS,
         )
         batch = self._batch(pages)
         capped = since_id is not None and batch.posts_read >= MENTIONS_CAP
@@ -131,10 +135,7 @@ class TweepyMentionSource:
                 "next_token",
                 query=query,
                 since_id=since_id,
-                max_results=100,
-                expansions="author_id",
-                tweet_fields=TWEET_FIELDS,
-                user_fields=USER_FIELDS,
+                **MENTION_FIELDS,
             )
             pages.extend(found)
             more = more or truncated

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.blocks.digest import build_digest, build_digest_summary
-from bot.blocks.digest_text import duration
+from bot.blocks.durations import duration
 from bot.blocks.ids import Command
 from bot.blocks.mention_parts import META_LINK
 from bot.blocks.safe import inert

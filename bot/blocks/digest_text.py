@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot.blocks.durations import duration
 from bot.blocks.safe import inert, plain
 from bot.core.digest import Digest, PendingRequest, ResponseStats
 
@@ -13,16 +14,6 @@ BACKLOG_TEXT_LIMIT = 120
 
 def day_label(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def duration(seconds: float | None) -> str:
-    """Say a response time the way people do: '45 s', '12 min', '2 h 05 min'."""
-    if seconds is None:
-        return "–"
-    if seconds < 60:
-        return f"{seconds:.0f} s"
-    minutes = round(seconds / 60)
-    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 def versus(value: float, average: float, days: int) -> str:

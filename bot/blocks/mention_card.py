@@ -7,10 +7,11 @@ links are ones we build from ids (the post, the reply intent) and the only menti
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.blocks.durations import duration
 from bot.blocks.ids import MentionAction, MetadataType
 from bot.blocks.mention_parts import (
     CATEGORY_LABELS,
@@ -18,7 +19,6 @@ from bot.blocks.mention_parts import (
     Block,
     context,
     desk_accounts,
-    duration,
     handle,
     page_name,
     post_url,
@@ -275,30 +275,21 @@ def _button(label: str, action: MentionAction, tweet_id: str, style: str = "") -
     return {**button, "style": style} if style else button
 
 
+def _select(action: MentionAction, placeholder: str, tweet_id: str, choices: Mapping[str, str]) -> Block:
+    """A menu whose options carry `tweet_id:choice`, read back by `read_mention_action`."""
+    options = [{"text": text(label, 75), "value": f"{tweet_id}:{value}"} for value, label in choices.items()]
+    return {"type": "static_select", "action_id": action, "placeholder": text(placeholder), "options": options}
+
+
 def _reassign_select(tweet_id: str, teams: Sequence[TeamView]) -> Block:
-    options = [{"text": text(t.name, 75), "value": f"{tweet_id}:{t.key}"} for t in teams]
-    return {
-        "type": "static_select",
-        "action_id": MentionAction.REASSIGN,
-        "placeholder": text("Reassign to…"),
-        "options": options,
-    }
+    return _select(MentionAction.REASSIGN, "Reassign to…", tweet_id, {t.key: t.name for t in teams})
 
 
 def _category_select(tracked: TrackedMention) -> Block:
     """Offer the other categories, so a person can tell triage it was wrong (a labelled example)."""
-    tweet_id, current = tracked.mention.id, tracked.decision.category
-    options = [
-        {"text": text(label, 75), "value": f"{tweet_id}:{category.value}"}
-        for category, label in CATEGORY_LABELS.items()
-        if category is not current
-    ]
-    return {
-        "type": "static_select",
-        "action_id": MentionAction.RECATEGORISE,
-        "placeholder": text("Wrong category…"),
-        "options": options,
-    }
+    current = tracked.decision.category
+    others = {category.value: label for category, label in CATEGORY_LABELS.items() if category is not current}
+    return _select(MentionAction.RECATEGORISE, "Wrong category…", tracked.mention.id, others)
 
 
 def _escalate_button(tweet_id: str) -> Block:

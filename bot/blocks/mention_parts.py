@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.blocks.safe import ELLIPSIS, inert, plain
 from bot.core.desk import TeamView
-from bot.core.models import Category, Mention, Platform
+from bot.core.models import SLACK_USER, Category, Mention, Platform
 
 Block = dict[str, Any]
-SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 X_USERNAME = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 TWEET_ID = re.compile(r"^\d{1,20}$")
 MENTION_ID = re.compile(r"^(?:\d{1,20}|fb-\d{1,20}(?:_\d{1,20}){0,2}|ig-\d{1,20})$")  # see core.models.desk_id
@@ -36,17 +35,6 @@ def when(moment: datetime) -> str:
     utc = moment.astimezone(UTC)
     fallback = utc.strftime("%d %b %Y %H:%M UTC")
     return f"<!date^{int(utc.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
-
-
-def duration(span: timedelta) -> str:
-    """Say how long in words a duty officer reads at a glance: '45 min', '2 h 5 min', '3 days'."""
-    minutes = max(0, int(span.total_seconds() // 60))
-    if minutes < 60:
-        return f"{minutes} min"
-    if minutes < 48 * 60:
-        hours, rest = divmod(minutes, 60)
-        return f"{hours} h {rest} min" if rest else f"{hours} h"
-    return f"{minutes // (24 * 60)} days"
 
 
 def user(user_id: str) -> str:

@@ -9,7 +9,6 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.services import SLACK_TIMEOUT_SECONDS
 from bot.slack_scopes import APP_TOKEN_SCOPE, BOT_SCOPES
 from config.desk import Desk
 
@@ -45,11 +44,6 @@ def slack_says(exc: SlackApiError, token: str = "bot token", env: str = "SLACK_B
     error = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
     meaning = MEANINGS.get(error, "see Slack's documentation of this error for the method named")
     return f"Slack says {error}: {meaning.format(token=token, env=env)}"
-
-
-def client(token: str, api_url: str) -> WebClient:
-    """A client without retries: a check reports the first answer."""
-    return WebClient(token=token, base_url=api_url, timeout=SLACK_TIMEOUT_SECONDS, retry_handlers=[])
 
 
 def bot_token(slack: WebClient) -> Iterator[Line]:

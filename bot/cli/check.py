@@ -21,7 +21,7 @@ from bot.cli.accounts import describe
 from bot.cli.meta import meta_lines
 from bot.core.errors import CommsDeskError
 from bot.jobs.x_reads import desk_read_forecast
-from bot.services import build_token_vault, packaged_triage_model
+from bot.services import build_slack_client, build_token_vault, packaged_triage_model
 from config.desk import Desk, DeskConfigError, load_desk
 from config.settings import Settings, SettingsError, load_settings
 
@@ -67,13 +67,12 @@ def _redis(settings: Settings, desk: Desk | None) -> Iterable[Line]:
 
 
 def _slack(settings: Settings, desk: Desk | None) -> Iterable[Line]:
-    assert settings.slack_bot_token is not None
-    api = str(settings.slack_api_url)
-    bot = slack_checks.client(settings.slack_bot_token.get_secret_value(), api)
+    settings.require("slack_bot_token")
+    bot = build_slack_client(settings, retries=False)  # a check reports Slack's first answer
     token_lines = list(slack_checks.bot_token(bot))
     yield from token_lines
     if settings.slack_app_token is not None:
-        yield slack_checks.app_token(bot, settings.slack_app_token.get_secret_value())
+        yield slack_checks.app_token(bot, settings.secret("slack_app_token"))
     if desk is not None and token_lines[0].ok:
         yield from slack_checks.channels(bot, desk)
         yield slack_checks.approvers(bot, desk)
@@ -82,8 +81,7 @@ def _slack(settings: Settings, desk: Desk | None) -> Iterable[Line]:
 def _x(settings: Settings, desk: Desk) -> Iterable[Line]:
     from bot.adapters.x import TweepyMentionSource, build_x_client  # tweepy is slow to import; only X needs it
 
-    assert settings.x_bearer_token is not None
-    token = settings.x_bearer_token.get_secret_value()
+    token = settings.secret("x_bearer_token")
     source = TweepyMentionSource(build_x_client(token, str(settings.x_api_url), desk.x.timeout_seconds), max_retries=0)
     accounts = [account for _, account in desk.accounts()]
     try:

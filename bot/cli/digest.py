@@ -6,8 +6,6 @@ from datetime import date
 from pathlib import Path
 
 import click
-from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
@@ -18,8 +16,9 @@ from bot.blocks.digest_text import render_digest_text
 from bot.cli._common import desk_or_exit, fail, settings_or_exit
 from bot.core.clock import utc_now
 from bot.jobs.build_digest import DigestBuilder, local_yesterday, pending_requests_from
-from bot.jobs.post_digest import DigestPoster
+from bot.jobs.post_digest import DigestPoster, PostStatus
 from bot.logs import configure_logging
+from bot.services import build_slack_client
 
 
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -51,20 +50,19 @@ def digest(day: date | None, dry_run: bool) -> None:
         chart.write_bytes(builder.chart(digests[0]))
         click.echo(f"\nChart written to {chart}")
         return
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
-    client = WebClient(
-        token=token,
-        base_url=str(settings.slack_api_url),
-        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)],
-    )
     mentions = RedisMentionStore(redis_client, desk.retention.mention_days)
     poster = DigestPoster(
-        SlackMessages(client), DigestMarks(redis_client), Leases(redis_client), mentions, desk, builder
+        SlackMessages(build_slack_client(settings)),
+        DigestMarks(redis_client),
+        Leases(redis_client),
+        mentions,
+        desk,
+        builder,
     )
     outcomes = poster.post(day)
     if outcomes is None:
         fail(f"another worker is posting the digest for {day.isoformat()} right now; try again in a minute", 1)
     for outcome in outcomes:
         click.echo(f"{outcome.team:<16} {outcome.channel:<12} {outcome.status}")
-    if any(o.status == "failed" for o in outcomes):
+    if any(o.status is PostStatus.FAILED for o in outcomes):
         raise SystemExit(1)

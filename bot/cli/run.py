@@ -58,9 +58,8 @@ def watch(
 def run_socket_mode(services: Services, metrics: MetricsServer, grace: float = LISTENER_GRACE_SECONDS) -> str:
     """Connect to Slack over Socket Mode, run the worker beside it, and return why the process must stop."""
     settings = services.settings
-    assert settings.slack_app_token is not None
     app = create_app(settings, services, socket_mode=True)
-    handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+    handler = SocketModeHandler(app, settings.secret("slack_app_token"))
     try:
         handler.connect()  # type: ignore[no-untyped-call]
     except (SlackClientError, OSError) as exc:

@@ -39,7 +39,7 @@ PRIVATE_DIR_PREFIX = "commsdesk-web-metrics-"
 class Gunicorn(BaseApplication):  # type: ignore[misc]
     """Gunicorn configured in code, loading the app inside the worker process (after fork)."""
 
-    def __init__(self, options: dict[str, Any], load: Callable[[], WebApp]) -> None:
+    def __init__(self, options: dict[str, Any], load: Callable[[], Callable[..., Any]]) -> None:
         self._options = options
         self._load = load
         super().__init__()
@@ -48,8 +48,23 @@ class Gunicorn(BaseApplication):  # type: ignore[misc]
         for key, value in self._options.items():
             self.cfg.set(key, value)
 
-    def load(self) -> WebApp:
+    def load(self) -> Callable[..., Any]:
         return self._load()
+
+
+def gunicorn_options(port: int, workers: int, log_level: str) -> dict[str, Any]:
+    """How `web` runs gunicorn: threaded workers, bounded timeouts, no access log (Slack payloads stay out)."""
+    return {
+        "bind": f"0.0.0.0:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": THREADS,
+        "timeout": 30,
+        "graceful_timeout": 20,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": log_level.lower(),
+    }
 
 
 def metrics_or_exit(settings: Settings) -> MetricsServer:
@@ -75,11 +90,10 @@ def web_app_loader(metrics: MetricsServer, multiprocess_dir: str | None = None) 
     def load() -> WebApp:
         services = start_services("slack_bot_token", "slack_signing_secret")
         bolt = create_app(services.settings, services)
-        assert services.settings.slack_signing_secret is not None
         serve_metrics(metrics, services, multiprocess_dir)
         return WebApp(
             bolt,
-            services.settings.slack_signing_secret.get_secret_value(),
+            services.settings.secret("slack_signing_secret"),
             SeenRequests(services.redis),
             build_meta_webhooks(services.settings, services.redis),
         )
@@ -123,16 +137,5 @@ def web() -> None:
     for stale in Path(directory).glob("*.db"):  # counters of an earlier run would be summed in otherwise
         stale.unlink()
     metrics = metrics_or_exit(settings)
-    options = {
-        "bind": f"0.0.0.0:{settings.port}",
-        "workers": settings.web_concurrency,
-        "worker_class": "gthread",
-        "threads": THREADS,
-        "timeout": 30,
-        "graceful_timeout": 20,
-        "accesslog": None,
-        "errorlog": "-",
-        "loglevel": settings.log_level.lower(),
-        **_multiprocess_hooks(directory),
-    }
-    Gunicorn(options, web_app_loader(metrics, directory)).run()
+    options = gunicorn_options(settings.port, settings.web_concurrency, settings.log_level)
+    Gunicorn(options | _multiprocess_hooks(directory), web_app_loader(metrics, directory)).run()

@@ -10,16 +10,13 @@ Escalation to the control room is always allowed, because safety comes before ti
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.core.errors import Conflict, Forbidden
-from bot.core.models import CONTROL_ROOM, Category
+from bot.core.models import CONTROL_ROOM, SLACK_USER, Category
 from bot.core.tracking import MentionState, TrackedMention
-
-SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 
 class Move(StrEnum):

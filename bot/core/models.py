@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")  # a Slack user id (W… on Enterprise Grid)
 CONTROL_ROOM = "control_room"
 DESK = "desk"
 

@@ -58,6 +58,19 @@ class RequestPolicy:
         return dict(self.teams).get(key, key)
 
 
+class RequestPublisher(Protocol):
+    """The Slack messages that show a platform request: its review card and the requester's DM."""
+
+    def post_card(self, channel: str, request: PlatformRequest, team_name: str) -> tuple[str, str]:
+        """Post the review card of `request` in `channel`; return the channel Slack answered with and the ts."""
+
+    def redraw_card(self, request: PlatformRequest, team_name: str) -> None:
+        """Redraw the review card of `request` in place."""
+
+    def tell_requester(self, request: PlatformRequest) -> None:
+        """DM the requester where their request stands."""
+
+
 GroupMembers = Callable[[str], Collection[str]]
 
 
@@ -73,6 +86,7 @@ class PlatformRequests:
         repository: RequestRepository,
         audit: Audit,
         policy: RequestPolicy,
+        publisher: RequestPublisher,
         group_members: GroupMembers | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         new_id: Callable[[], str] = new_request_id,
@@ -80,6 +94,7 @@ class PlatformRequests:
         self._repo = repository
         self._audit = audit
         self.policy = policy
+        self._publisher = publisher
         self._group_members = group_members
         self._clock = clock
         self._new_id = new_id
@@ -113,6 +128,10 @@ class PlatformRequests:
             return user_id in self._group_members(self.policy.approver_group)
         except Exception:  # noqa: BLE001 - any failure to ask means not an approver (fail closed)
             return False
+
+    def file(self, requester: str, raw: Mapping[str, str | None], request_id: str = "") -> PlatformRequest:
+        """File a new request, or resubmit `request_id` with the requester's updated answers."""
+        return self.resubmit(request_id, requester, raw) if request_id else self.submit(requester, raw)
 
     def submit(self, requester: str, raw: Mapping[str, str | None]) -> PlatformRequest:
         """Validate and file a new request; raise InvalidInput (nothing stored) when any answer falls short."""
@@ -167,6 +186,23 @@ class PlatformRequests:
         self._store(current, moved)
         self._audit(actor, "request.withdrawn", request_id)
         return moved
+
+    def for_update(self, request_id: str, requester: str) -> PlatformRequest:
+        """The request its requester may update now: their own, while an approver waits for an answer."""
+        request = self.get(request_id)
+        if request.requester != requester or request.state != RequestState.INFO_REQUESTED:
+            raise Conflict(f"{request.id} is {request.state.replace('_', ' ')}; it cannot be updated now.")
+        return request
+
+    def publish(self, request: PlatformRequest) -> None:
+        """Show `request` where it belongs: the review card (posted once, then redrawn in place) and a DM."""
+        team_name = self.policy.team_name(request.answers.team)
+        if request.card_ts:
+            self._publisher.redraw_card(request, team_name)
+        else:
+            channel, ts = self._publisher.post_card(self.policy.requests_channel, request, team_name)
+            self.attach_card(request.id, channel, ts)
+        self._publisher.tell_requester(request)
 
     def attach_card(self, request_id: str, channel: str, ts: str) -> None:
         """Remember where the review card is, retrying if a decision lands at the same moment."""

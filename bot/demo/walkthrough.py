@@ -30,6 +30,7 @@ from bot.blocks.ids import Command, MentionAction
 from bot.demo.facebook import seed_pages, show_facebook_comment
 from bot.demo.platform_request import REQUESTER, file_question_and_approve
 from bot.demo.reply import reply_from_slack
+from bot.jobs.post_digest import PostStatus
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.sandbox.graph_api import GraphSandbox
 from bot.sandbox.meta_webhooks import APP_SECRET, VERIFY_TOKEN, MetaDeliveries
@@ -119,9 +120,8 @@ def run_demo(env_settings: Settings, say: Say = print) -> None:
         today = datetime.now(desk.zone).date()
         say(f"\n7. The morning digest job runs (for {today}, so the sample day shows) and posts each channel once.")
         outcomes = worker.digests.post(today) or []
-        say(
-            f"   digests posted: {sum(o.status == 'posted' for o in outcomes)} (desk roll-up + {len(desk.teams)} teams)"
-        )
+        posted = sum(o.status is PostStatus.POSTED for o in outcomes)
+        say(f"   digests posted: {posted} (desk roll-up + {len(desk.teams)} teams)")
         _show_status(signed, say)
         say("\n9. What each Slack channel and direct message shows now:")
         say(render_channels(slack, _channel_names(desk, slack)))

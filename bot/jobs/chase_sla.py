@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.adapters.mention_store import RedisMentionStore
-from bot.adapters.outbox import OutboxEntry, RedisOutbox
+from bot.adapters.outbox import OutboxEntry, OutboxKind, RedisOutbox
 from bot.blocks.mention_card import build_sla_reminder
 from bot.core.relay import Priority
 from bot.core.tracking import CardRef, CardRole, TrackedMention
@@ -72,7 +72,9 @@ class SlaChaser:
         team_card = next((c for c in tracked.cards if c.role in (CardRole.TEAM, CardRole.DESK)), None)
         if team_card is not None:
             reminder = build_sla_reminder(tracked, now) | {"thread_ts": team_card.ts}
-            nudge = OutboxEntry(lane=int(Priority.REPLY), channel=team_card.channel, kind="message", payload=reminder)
+            nudge = OutboxEntry(
+                lane=int(Priority.REPLY), channel=team_card.channel, kind=OutboxKind.MESSAGE, payload=reminder
+            )
             self._outbox.add(replace(nudge, key=f"sla:{tweet_id}"))
         if team_card is None or team_card.channel != self._desk.desk.channel:
             self._notice(self._desk.desk.channel, tracked, CardRole.ESCALATION, Priority.REPLY, now)
@@ -81,7 +83,7 @@ class SlaChaser:
     def _notice(self, channel: str, tracked: TrackedMention, role: CardRole, lane: Priority, now: datetime) -> None:
         """Queue a notice; it is worded when posted, never stating a shorter wait than the chase saw (`at`)."""
         tweet_id = tracked.mention.id
-        entry = OutboxEntry(lane=int(lane), channel=channel, kind="notice", tweet_id=tweet_id, role=role)
+        entry = OutboxEntry(lane=int(lane), channel=channel, kind=OutboxKind.NOTICE, tweet_id=tweet_id, role=role)
         self._outbox.add(replace(entry, route=tracked.route, key=f"{role}:{tweet_id}", payload={"at": now.isoformat()}))
 
 

@@ -16,9 +16,8 @@ from functools import partial
 from typing import Any, Protocol
 
 from bot.adapters.mention_store import RedisMentionStore
-from bot.adapters.outbox import OutboxEntry, RedisOutbox
+from bot.adapters.outbox import OutboxEntry, OutboxKind, RedisOutbox
 from bot.adapters.pacer import ChannelPacer
-from bot.adapters.reply_book import X_REPLY
 from bot.adapters.slack_messages import Message, SlackMessages, metadata, metadata_of
 from bot.adapters.store import OUTBOX_LANES
 from bot.blocks.ids import MetadataType
@@ -128,7 +127,9 @@ class OutboxDrainer:
             return
         window = self._surge.window(self._clock())
         folded = [
-            e for e in self._buffer.values() if e.channel in surging and e.lane == Priority.INFO and e.kind == "card"
+            e
+            for e in self._buffer.values()
+            if e.channel in surging and e.lane == Priority.INFO and e.kind is OutboxKind.CARD
         ]
         for entry in folded:
             self._outbox.fold(entry, window, self._surge.window_end(window))
@@ -150,14 +151,14 @@ class OutboxDrainer:
 
     def _deliver(self, entry: OutboxEntry) -> bool:
         """Post one entry; True when it is done with (posted, already there, or parked), False to retry."""
-        if entry.kind == X_REPLY:
+        if entry.kind is OutboxKind.REPLY:
             return self._deliver_reply(entry)
         try:
-            if entry.kind == "card":
+            if entry.kind is OutboxKind.CARD:
                 self._post_card(entry)
-            elif entry.kind == "summary":
+            elif entry.kind is OutboxKind.SUMMARY:
                 self._post_summary(entry)
-            elif entry.kind == "notice":
+            elif entry.kind is OutboxKind.NOTICE:
                 self._post_notice(entry)
             else:
                 self._post_message(entry)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import Pipeline, RedisMentionStore, Staging
-from bot.adapters.outbox import OutboxEntry, RedisOutbox
+from bot.adapters.outbox import OutboxEntry, OutboxKind, RedisOutbox
 from bot.adapters.store import Keys
 from bot.core.models import Mention, TriageDecision
 from bot.core.ports import MentionBatch, MentionSource
@@ -123,7 +123,7 @@ class MentionPoller:
             OutboxEntry(
                 lane=int(plan.priority),
                 channel=self._desk.channel_for(plan.route),
-                kind="card",
+                kind=OutboxKind.CARD,
                 tweet_id=mention.id,
                 role=plan.role,
                 route=plan.route,
@@ -148,7 +148,7 @@ class MentionPoller:
             OutboxEntry(
                 lane=int(Priority.URGENT),
                 channel=self._desk.desk.channel,
-                kind="message",
+                kind=OutboxKind.MESSAGE,
                 key=key,
                 payload={"text": text},
             )

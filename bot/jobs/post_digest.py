@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 from apscheduler.job import Job
 from apscheduler.schedulers.base import BaseScheduler
@@ -39,13 +40,22 @@ log = get_logger(__name__)
 HISTORY_PAGES = 10
 
 
+class PostStatus(StrEnum):
+    """What happened to one channel's digest."""
+
+    POSTED = "posted"
+    ALREADY = "already"  # marked as posted in Redis
+    RECONCILED = "reconciled"  # not marked, but found in the channel's history
+    FAILED = "failed"
+
+
 @dataclass(frozen=True)
 class PostOutcome:
-    """What happened for one channel: posted, already (marked), reconciled (found in history) or failed."""
+    """What happened for one channel, and the digest's ts when it is there."""
 
     team: str
     channel: str
-    status: str
+    status: PostStatus
     ts: str = ""
 
 
@@ -118,7 +128,8 @@ class DigestPoster:
         try:
             if self.is_posted(day):
                 return [
-                    PostOutcome(t, self.channel_of(t), "already") for t in (DESK, *(t.key for t in self._desk.teams))
+                    PostOutcome(t, self.channel_of(t), PostStatus.ALREADY)
+                    for t in (DESK, *(t.key for t in self._desk.teams))
                 ]
             digests = self._builder.build(day)
             outcomes: dict[str, PostOutcome] = {}
@@ -129,7 +140,7 @@ class DigestPoster:
                         log.warning("digest.lease_lost", day=day.isoformat(), team=d.team)
                         return None
                     outcomes[d.team] = self._post_one(d)
-                pending = [d for d in digests if outcomes[d.team].status == "failed"]
+                pending = [d for d in digests if outcomes[d.team].status is PostStatus.FAILED]
             return list(outcomes.values())
         finally:
             self._leases.release(name, token)
@@ -137,10 +148,10 @@ class DigestPoster:
     def _post_one(self, digest: Digest) -> PostOutcome:
         channel, day = self.channel_of(digest.team), digest.day.isoformat()
         if self._marks.posted(day, digest.team):
-            return PostOutcome(digest.team, channel, "already")
+            return PostOutcome(digest.team, channel, PostStatus.ALREADY)
         try:
             ts = self._find_posted(channel, digest)
-            status = "reconciled" if ts else "posted"
+            status = PostStatus.RECONCILED if ts else PostStatus.POSTED
             if ts is None:
                 ts = self._post_message(channel, digest)
                 self._upload_chart(channel, ts, digest)
@@ -148,7 +159,7 @@ class DigestPoster:
                 self._upload_chart(channel, ts, digest)
         except (SlackRefused, OSError) as exc:  # OSError covers resets and timeouts (urllib's URLError)
             log.error("digest.post_failed", team=digest.team, channel=channel, day=day, error=_reason(exc))
-            return PostOutcome(digest.team, channel, "failed")
+            return PostOutcome(digest.team, channel, PostStatus.FAILED)
         self._record_lines(digest, CardRef(channel=channel, ts=ts, role=CardRole.DIGEST))
         self._marks.mark(day, digest.team, f"{channel}:{ts}")
         log.info("digest.done", team=digest.team, channel=channel, day=day, status=status, ts=ts)

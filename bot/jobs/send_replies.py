@@ -56,7 +56,7 @@ class Mentions(Protocol):
 
 
 class ReplySender:
-    """Deliver one `x_reply` outbox entry; True when done with it (sent, refused or stale), False to retry."""
+    """Deliver one reply outbox entry; True when done with it (sent, refused or stale), False to retry."""
 
     def __init__(
         self,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from bot.adapters.outbox import OutboxEntry, RedisOutbox
+from bot.adapters.outbox import OutboxEntry, OutboxKind, RedisOutbox
 from bot.adapters.store import XReadLedger
 from bot.blocks.x_reads import build_budget_alert_text
 from bot.core.relay import Priority
@@ -67,7 +67,7 @@ class XReadMeter:
                     OutboxEntry(
                         lane=int(Priority.REPLY),
                         channel=self._desk.desk.channel,
-                        kind="message",
+                        kind=OutboxKind.MESSAGE,
                         key=f"budget:{month}:{level}",
                         payload={"text": build_budget_alert_text(total, budget, level)},
                     )

@@ -10,11 +10,11 @@ from handlers.actions import mentions, platform_requests, replies
 
 def register(app: App) -> None:
     """Register the actions listeners on `app`."""
-    app.action(RequestAction.APPROVE)(platform_requests.approve_request)
+    for move in platform_requests.MOVES:
+        app.action(move)(platform_requests.move_request)
     app.action(RequestAction.DECLINE)(platform_requests.open_decline_modal)
     app.action(RequestAction.ASK_INFO)(platform_requests.open_info_modal)
     app.action(RequestAction.UPDATE)(platform_requests.open_update_form)
-    app.action(RequestAction.WITHDRAW)(platform_requests.withdraw_request)
     for action in mentions.MOVES:
         app.action(action)(mentions.work_mention_card)
     for link in (MentionAction.REPLY_ON_X, MentionAction.TRANSLATE):

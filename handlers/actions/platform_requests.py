@@ -2,34 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.blocks.ids import RequestView
+from bot.blocks.ids import RequestAction, RequestView
 from bot.blocks.platform_request import build_note_modal, build_notice_modal, build_request_form
 from bot.core.errors import CommsDeskError
-from bot.core.platform_requests import RequestState
+from bot.core.platform_requests import PlatformRequest
 from bot.core.request_flow import PlatformRequests
-from handlers.views.platform_requests import publish
+
+# The buttons that change a request at once: each takes the request id and the clicker.
+MOVES: dict[RequestAction, Callable[[PlatformRequests, str, str], PlatformRequest]] = {
+    RequestAction.APPROVE: PlatformRequests.approve,
+    RequestAction.WITHDRAW: PlatformRequests.withdraw,
+}
 
 
-def _tell(client: WebClient, body: dict[str, Any], text: str) -> None:
-    client.chat_postEphemeral(channel=body["channel"]["id"], user=body["user"]["id"], text=text)
-
-
-def approve_request(
+def move_request(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, platform_requests: PlatformRequests
 ) -> None:
-    """Approve at click time if the clicker may; otherwise tell them why and leave the request as it is."""
+    """Approve or withdraw if the clicker may (checked at click time); otherwise tell them why, privately."""
     ack()
+    user = body["user"]["id"]
     try:
-        request = platform_requests.approve(action["value"], body["user"]["id"])
+        request = MOVES[RequestAction(action["action_id"])](platform_requests, action["value"], user)
     except CommsDeskError as exc:
-        _tell(client, body, str(exc))
+        client.chat_postEphemeral(channel=body["channel"]["id"], user=user, text=str(exc))
         return
-    publish(client, platform_requests, request)
+    platform_requests.publish(request)
 
 
 def open_decline_modal(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
@@ -50,23 +53,11 @@ def open_update_form(
     """Open a placeholder at once (trigger ids expire), then swap in the form prefilled with the request."""
     ack()
     opened = client.views_open(trigger_id=body["trigger_id"], view=build_notice_modal("Loading your request…"))
-    request = platform_requests.get(action["value"])
-    if request.requester != body["user"]["id"] or request.state != RequestState.INFO_REQUESTED:
-        view = build_notice_modal(f"{request.id} is {request.state.replace('_', ' ')}; it cannot be updated now.")
+    try:
+        request = platform_requests.for_update(action["value"], body["user"]["id"])
+    except CommsDeskError as exc:
+        view = build_notice_modal(str(exc))
     else:
         policy = platform_requests.policy
         view = build_request_form(policy.platforms, policy.teams, prefill=request)
     client.views_update(view_id=opened["view"]["id"], hash=opened["view"]["hash"], view=view)
-
-
-def withdraw_request(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, platform_requests: PlatformRequests
-) -> None:
-    """Withdraw the requester's own open request."""
-    ack()
-    try:
-        request = platform_requests.withdraw(action["value"], body["user"]["id"])
-    except CommsDeskError as exc:
-        _tell(client, body, str(exc))
-        return
-    publish(client, platform_requests, request)

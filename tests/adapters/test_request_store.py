@@ -14,6 +14,7 @@ from bot.core.errors import Conflict
 from bot.core.platform_requests import Answers, PlatformRequest, RequestState
 from bot.core.request_flow import PlatformRequests, RequestPolicy
 from bot.sandbox.redis_server import RedisServer
+from tests.support.requests import ShownRequests
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 POLICY = RequestPolicy(
@@ -99,7 +100,9 @@ def test_concurrent_approve_and_decline_have_exactly_one_winner(redis_server: Re
 
     def decide(actor: str, verdict: str) -> None:
         client = redis.Redis.from_url(url, decode_responses=True)
-        flow = PlatformRequests(RedisRequestRepository(client), AuditLog(client).record, POLICY, clock=lambda: NOW)
+        flow = PlatformRequests(
+            RedisRequestRepository(client), AuditLog(client).record, POLICY, ShownRequests(), clock=lambda: NOW
+        )
         barrier.wait()
         try:
             if verdict == "approve":

@@ -54,6 +54,14 @@ def test_require_names_every_missing_variable() -> None:
     ]
 
 
+def test_a_required_secret_is_handed_out_or_named_with_what_to_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "signing-secret-value")
+    settings = load_settings()
+    assert settings.secret("slack_signing_secret") == "signing-secret-value"
+    with pytest.raises(SettingsError, match=r"^X_BEARER_TOKEN is not set: export it or add it to \.env$"):
+        settings.secret("x_bearer_token")
+
+
 def test_secrets_are_not_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "very-secret-value")
     assert "very-secret-value" not in repr(load_settings())

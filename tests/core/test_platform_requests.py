@@ -10,6 +10,7 @@ import pytest
 from bot.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bot.core.platform_requests import BLOCKING, OPEN, PlatformRequest, RequestState, is_blank, validate, words
 from bot.core.request_flow import PlatformRequests, RequestPolicy
+from tests.support.requests import ShownRequests
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 TODAY = date(2026, 3, 2)
@@ -113,7 +114,7 @@ def audit() -> AuditTrail:
 @pytest.fixture
 def flow(repo: MemoryRepository, audit: AuditTrail) -> PlatformRequests:
     ids = iter(f"PR-{n:04d}" for n in range(1, 100))
-    return PlatformRequests(repo, audit, POLICY, clock=lambda: NOW, new_id=lambda: next(ids))
+    return PlatformRequests(repo, audit, POLICY, ShownRequests(), clock=lambda: NOW, new_id=lambda: next(ids))
 
 
 def test_good_answers_validate_and_keep_their_wording() -> None:
@@ -232,14 +233,16 @@ def test_forbidden_deciders_are_refused_and_audited(
 
 def test_group_members_decide_and_a_failed_lookup_fails_closed(repo: MemoryRepository, audit: AuditTrail) -> None:
     policy = RequestPolicy(**{**POLICY.__dict__, "approver_group": "S0COMMS001"})
-    member = PlatformRequests(repo, audit, policy, group_members=lambda group: {"U0GROUP0001"})
+    member = PlatformRequests(repo, audit, policy, ShownRequests(), group_members=lambda group: {"U0GROUP0001"})
     assert member.is_approver("U0GROUP0001") and member.is_approver(APPROVER)
 
     def broken(group: str) -> set[str]:
         raise TimeoutError("slack did not answer")
 
-    assert not PlatformRequests(repo, audit, policy, group_members=broken).is_approver("U0GROUP0001")
-    assert not PlatformRequests(repo, audit, POLICY, group_members=lambda g: {"U0GROUP0001"}).is_approver("U0GROUP0001")
+    assert not PlatformRequests(repo, audit, policy, ShownRequests(), group_members=broken).is_approver("U0GROUP0001")
+    assert not PlatformRequests(
+        repo, audit, POLICY, ShownRequests(), group_members=lambda g: {"U0GROUP0001"}
+    ).is_approver("U0GROUP0001")
 
 
 @pytest.mark.parametrize("reason", ["", "  ", "\u200b", "**"])
@@ -262,7 +265,7 @@ def test_second_decision_is_refused(flow: PlatformRequests, audit: AuditTrail) -
 
 
 def test_stale_read_loses_the_compare_and_set(repo: MemoryRepository, audit: AuditTrail) -> None:
-    flow = PlatformRequests(repo, audit, POLICY, clock=lambda: NOW)
+    flow = PlatformRequests(repo, audit, POLICY, ShownRequests(), clock=lambda: NOW)
     request = flow.submit(REQUESTER, good_answers())
     stale = request
     flow.approve(request.id, APPROVER)
@@ -317,3 +320,30 @@ def test_state_machine_refuses_illegal_moves(flow: PlatformRequests) -> None:
     request = flow.submit(REQUESTER, good_answers())
     with pytest.raises(ValueError):
         request.moved(RequestState.RESUBMITTED, REQUESTER, NOW)
+
+
+def test_a_request_gets_one_review_card_redrawn_in_place_and_a_dm_each_step(
+    repo: MemoryRepository, audit: AuditTrail
+) -> None:
+    shown = ShownRequests()
+    flow = PlatformRequests(repo, audit, POLICY, shown, clock=lambda: NOW)
+    request = flow.submit(REQUESTER, good_answers())
+    flow.publish(request)
+    flow.publish(flow.approve(request.id, APPROVER))
+    assert shown.shown == [
+        ("card", request.id, "submitted"),
+        ("dm", request.id, "submitted"),
+        ("redraw", request.id, "approved"),
+        ("dm", request.id, "approved"),
+    ]
+    assert flow.get(request.id).card_channel == shown.channel_id
+
+
+def test_only_the_requester_may_update_and_only_when_asked(flow: PlatformRequests) -> None:
+    request = flow.submit(REQUESTER, good_answers())
+    with pytest.raises(Conflict, match="is submitted; it cannot be updated now"):
+        flow.for_update(request.id, REQUESTER)
+    flow.ask_info(request.id, APPROVER, "Who covers when PC Shah is on leave in August?")
+    with pytest.raises(Conflict, match="is info requested"):
+        flow.for_update(request.id, OTHER_APPROVER)
+    assert flow.for_update(request.id, REQUESTER).state == RequestState.INFO_REQUESTED

@@ -234,6 +234,12 @@ def test_info_request_round_trip_ends_in_approval(
     actions = [e["action"] for e in AuditLog(services.redis).entries(request_id)]
     assert actions == ["request.submitted", "request.info_requested", "request.resubmitted", "request.approved"]
 
+    live_app.block_action(
+        RequestAction.UPDATE, request_id, user_id=REQUESTER, channel=slack_sandbox.dm_channel(REQUESTER)
+    )
+    notice = eventually(lambda: slack_sandbox.calls_to("views.update")[1:])[-1].params["view"]
+    assert f"{request_id} is approved; it cannot be updated now." in str(notice["blocks"])
+
 
 def test_hostile_answers_render_inert_on_the_card(live_app: SlackRequests, slack_sandbox: SlackSandbox) -> None:
     file_request(live_app, slack_sandbox, evidence=HOSTILE + " and we asked forty residents at the ward panels")
