@@ -20,7 +20,7 @@ from bot.blocks.safe import inert
 from bot.core.errors import InvalidInput
 from bot.core.models import Platform
 from bot.core.replies.count import LIMIT, PLAIN_LIMITS, URL_WEIGHT, Budget
-from bot.core.replies.desk import ACCOUNT, TEXT, Composition
+from bot.core.replies.desk import ACCOUNT, TEXT, Composition, Submitted
 from bot.core.replies.disclosure import Flag
 from bot.core.replies.intents import IntentState, ReplyIntent
 
@@ -142,6 +142,22 @@ def build_reply_modal(
         "close": text("Cancel", 24),
         "blocks": blocks,
     }
+
+
+def build_checked_modal(draft: ReplyDraft, checked: Submitted) -> dict[str, Any]:
+    """Redraw the modal after a check: what was written, its count and flags, and the confirmation they need."""
+    if checked.composition is None:
+        raise ValueError("a checked draft carries the composition it was checked against")
+    return build_reply_modal(
+        checked.composition,
+        draft.channel,
+        draft=draft.text,
+        account=draft.account,
+        budget=checked.budget,
+        flags=checked.flags,
+        confirm=checked.fingerprint,
+        version=draft.version + 1,
+    )
 
 
 def _budget_line(platform: Platform, budget: Budget | None) -> str:

@@ -11,6 +11,7 @@ from bot.blocks.ids import ReplyAction
 from bot.blocks.mention_card import read_mention_action
 from bot.blocks.replies import (
     build_approval_outcome,
+    build_checked_modal,
     build_reply_modal,
     read_approval_action,
     read_reply_modal,
@@ -66,18 +67,7 @@ def check_reply(ack: Ack, body: dict[str, Any], client: WebClient, reply_desk: R
     except CommsDeskError as exc:
         client.chat_postEphemeral(channel=draft.channel, user=user, text=_sentence(exc))
         return
-    assert reviewed.composition is not None
-    again = build_reply_modal(
-        reviewed.composition,
-        draft.channel,
-        draft=draft.text,
-        account=draft.account,
-        budget=reviewed.budget,
-        flags=reviewed.flags,
-        confirm=reviewed.fingerprint,
-        version=draft.version + 1,
-    )
-    client.views_update(view_id=view["id"], hash=view.get("hash"), view=again)
+    client.views_update(view_id=view["id"], hash=view.get("hash"), view=build_checked_modal(draft, reviewed))
 
 
 def decide_reply(ack: Ack, body: dict[str, Any], client: WebClient, reply_desk: ReplyDesk) -> None:

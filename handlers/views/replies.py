@@ -8,11 +8,10 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.blocks.replies import (
-    ReplyDraft,
     approval_metadata,
     approval_notice,
     build_approval_card,
-    build_reply_modal,
+    build_checked_modal,
     error_block,
     queued_notice,
     read_reply_modal,
@@ -35,7 +34,7 @@ def submit_reply(
         ack(response_action="errors", errors={error_block(field, version): message for field, message in said.items()})
         return
     if submitted.next is Next.CONFIRM and submitted.composition is not None:
-        ack(response_action="update", view=_ask_first(draft, submitted))
+        ack(response_action="update", view=build_checked_modal(draft, submitted))
         return
     ack()
     if submitted.intent is None:
@@ -45,21 +44,6 @@ def submit_reply(
         client.chat_postEphemeral(channel=draft.channel, user=user, text=approval_notice(submitted.intent))
     else:
         client.chat_postEphemeral(channel=draft.channel, user=user, text=queued_notice(submitted.intent))
-
-
-def _ask_first(draft: ReplyDraft, submitted: Submitted) -> dict[str, Any]:
-    """Redraw the modal with the flagged words and "Send anyway", keeping what was written."""
-    assert submitted.composition is not None
-    return build_reply_modal(
-        submitted.composition,
-        draft.channel,
-        draft=draft.text,
-        account=draft.account,
-        budget=submitted.budget,
-        flags=submitted.flags,
-        confirm=submitted.fingerprint,
-        version=draft.version + 1,
-    )
 
 
 def _send_for_approval(client: WebClient, reply_desk: ReplyDesk, submitted: Submitted) -> None:

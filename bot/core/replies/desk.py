@@ -250,24 +250,14 @@ class ReplyDesk:
     def reject(self, tweet_id: str, intent_id: str, approver: str) -> ReplyIntent:
         """Turn a draft down; its writer is told privately and the mention stays open."""
         self._require_desk(approver, tweet_id, "reject")
-
-        def reject(intent: ReplyIntent) -> ReplyIntent:
-            self._awaiting(intent, intent_id)
-            return intent.model_copy(update={"state": IntentState.REJECTED, "approved_by": approver})
-
-        intent = self._decided(tweet_id, reject, approver, "reject")
+        intent = self._decided(tweet_id, self._turn_down(intent_id, approver), approver, "reject")
         self._audit(approver, "mention.reply.rejected", tweet_id, account=intent.account, by=intent.by)
         return intent
 
     def edit(self, tweet_id: str, intent_id: str, approver: str, channel: str) -> Composition:
         """Open an awaiting draft for an approver to change and send: the draft is withdrawn, its text kept."""
         self._require_desk(approver, tweet_id, "edit")
-
-        def withdraw(intent: ReplyIntent) -> ReplyIntent:
-            self._awaiting(intent, intent_id)
-            return intent.model_copy(update={"state": IntentState.REJECTED, "approved_by": approver})
-
-        intent = self._decided(tweet_id, withdraw, approver, "edit")
+        intent = self._decided(tweet_id, self._turn_down(intent_id, approver), approver, "edit")
         self._audit(approver, "mention.reply.edited", tweet_id, account=intent.account, by=intent.by)
         composition = self.compose(tweet_id, approver, channel, intent.text)
         preferred = [a for a in composition.accounts if a.handle == intent.account]
@@ -285,6 +275,15 @@ class ReplyDesk:
         except (Conflict, Forbidden, NotFound) as refusal:
             self._audit(approver, f"mention.reply.{verb}.refused", tweet_id, why=str(refusal))
             raise
+
+    def _turn_down(self, intent_id: str, approver: str) -> Callable[[ReplyIntent], ReplyIntent]:
+        """Return the change that closes an awaiting draft unsent (rejected, or withdrawn for an approver's edit)."""
+
+        def turn_down(intent: ReplyIntent) -> ReplyIntent:
+            self._awaiting(intent, intent_id)
+            return intent.model_copy(update={"state": IntentState.REJECTED, "approved_by": approver})
+
+        return turn_down
 
     @staticmethod
     def _awaiting(intent: ReplyIntent, intent_id: str) -> None:
