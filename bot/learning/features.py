@@ -127,12 +127,10 @@ class FeatureSpace:
     @classmethod
     def fit(cls, mentions: Sequence[Mention], recipe: Recipe) -> FeatureSpace:
         texts = [normalise(m.text) for m in mentions]
-        char = _vectorizer("char_wb", recipe.char_range, recipe.min_df).fit(texts)
-        word = _vectorizer("word", recipe.word_range, recipe.min_df).fit(texts)
-        space = cls(char, word, (np.ones(0), np.ones(0)))
-        counts = space.count(mentions)
-        space._idf = (_idf(counts.char), _idf(counts.word))
-        return space
+        char = _vectorizer("char_wb", recipe.char_range, recipe.min_df)
+        word = _vectorizer("word", recipe.word_range, recipe.min_df)
+        idf = (_idf(char.fit_transform(texts)), _idf(word.fit_transform(texts)))
+        return cls(char, word, idf)
 
     def count(self, mentions: Sequence[Mention]) -> Counts:
         texts = [normalise(m.text) for m in mentions]
@@ -175,9 +173,9 @@ class FeatureSpace:
         return cls(built[0], built[1], idf)
 
 
-def _idf(counts: sparse.csr_matrix) -> np.ndarray:
+def _idf(counts: sparse.spmatrix) -> np.ndarray:
     """Return smoothed idf weights, as scikit-learn computes them: ln((1 + n) / (1 + df)) + 1."""
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    df = np.bincount(sparse.csr_matrix(counts).indices, minlength=counts.shape[1])
     weights: np.ndarray = np.log((1 + counts.shape[0]) / (1 + df)) + 1.0
     return weights
 
