@@ -18,6 +18,7 @@ from bot.blocks.digest_text import (
     request_line,
     response_line,
 )
+from bot.blocks.durations import duration
 from bot.blocks.ids import MetadataType
 from bot.blocks.lines import line_block_id
 from bot.blocks.mention_parts import META_LINK, TWEET_ID
@@ -90,7 +91,7 @@ def build_chart_alt_text(digest: Digest) -> str:
     """Describe the 7-day chart in words for screen readers."""
     days = "; ".join(
         f"{p.day:%a %d %b} {p.received} received, {p.replied} replied"
-        + (f", median first response {round(p.median_seconds / 60)} min" if p.median_seconds is not None else "")
+        + (f", median first response {duration(p.median_seconds)}" if p.median_seconds is not None else "")
         for p in digest.trend
     )
     return plain(
