@@ -243,6 +243,7 @@ def roll_up(store: RedisMentionStore, slack: WebClient, tweet_ids: list[str], re
 def summary_lines(slack_sandbox: SlackSandbox, ts: str) -> dict[str, str]:
     [message] = [m for m in slack_sandbox.messages("C0NORTH0001") if m["ts"] == ts]
     assert message["blocks"][0]["text"]["text"].startswith(":ocean: *Surge:* 3 more mentions")
+    assert "in the last 1 min:" in message["blocks"][0]["text"]["text"]
     return {b["block_id"].removeprefix("mention:"): json.dumps(b) for b in message["blocks"] if "block_id" in b}
 
 

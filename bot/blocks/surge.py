@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.blocks.durations import duration
 from bot.blocks.lines import Block, line_block_id, removed_line
 from bot.blocks.mention_parts import handle
 from bot.blocks.safe import inert
@@ -18,12 +19,6 @@ LISTED = 10  # mentions listed one per line; the rest are only counted
 LINE_LIMIT = 200
 
 
-def _period(seconds: int) -> str:
-    if seconds < 120:
-        return f"{seconds} seconds"
-    return f"{round(seconds / 60)} minutes"
-
-
 def build_surge_summary(channel: str, mentions: Sequence[TrackedMention], period_seconds: int) -> dict[str, Any]:
     """Build the summary of `mentions` rolled up for `channel`: how many, of what kind, where the list is."""
     counts = ", ".join(
@@ -32,7 +27,7 @@ def build_surge_summary(channel: str, mentions: Sequence[TrackedMention], period
     noun = "mention" if len(mentions) == 1 else "mentions"
     headline = (
         f"{len(mentions)} more {noun} that need no reply arrived for <#{channel}> in the last "
-        f"{_period(period_seconds)}: {counts} — see `/commsdesk status` for the open list"
+        f"{duration(period_seconds)}: {counts} — see `/commsdesk status` for the open list"
     )
     blocks: list[Block] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": f":ocean: *Surge:* {headline}"}},
