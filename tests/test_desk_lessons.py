@@ -9,10 +9,10 @@ import redis
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.correction_store import RedisCorrectionLog
 from bot.adapters.mention_store import RedisMentionStore
-from bot.adapters.store import CORRECTIONS_STREAM
+from bot.adapters.store import CORRECTIONS_STREAM, Keys
 from bot.blocks.triage_report import agreement_line, agreement_report
-from bot.core.corrections import Correction, Label
-from bot.core.models import Category
+from bot.core.corrections import Correction, Label, PlatformAgreement
+from bot.core.models import Category, Platform
 from bot.jobs.desk_lessons import DeskLessons
 from bot.jobs.retention import redacted
 from config.desk import Desk
@@ -89,3 +89,35 @@ def test_agreement_counts_decisions_by_day_and_urgent_recall_as_the_desk_judged(
         "the desk corrected 2 of 10 decisions (80% agreement); urgent recall as the desk judged it 75% (3 of 4)"
     )
     assert "crime_report" in agreement_report(result, 7) and "80%" in agreement_report(result, 7)
+
+
+def test_agreement_is_split_by_platform_and_counts_days_and_corrections_from_before_meta_as_x(
+    redis_client: redis.Redis, desk: Desk
+) -> None:
+    desk_lessons, log, _ = lessons(redis_client, desk)
+    aggregates = RedisAggregates(redis_client, desk.zone)
+    decision = tracked().decision
+    for platform, count in ((Platform.X, 3), (Platform.FACEBOOK, 4), (Platform.INSTAGRAM, 1)):
+        for _ in range(count):
+            aggregates.record_received("northtown", now(), decision, platform=platform)
+    before_meta = Keys.aggregate(aggregates.local_day(now()), "desk")  # written by a release without platforms
+    redis_client.hset(before_meta, mapping={"received": 2, "cat:crime_report": 2})
+    log.record(fix("2122000000000000001", Label.CATEGORY, "crime_report", "question"))
+    log.record(fix("fb-1500000000001_2000000000001", Label.CATEGORY, "crime_report", "praise"))
+    log.record(fix("fb-1500000000001_2000000000002", Label.URGENT, "false", "true"))
+    log.record(fix("fb-1500000000001_2000000000002", Label.ROUTE, "northtown", "desk"))
+    result = desk_lessons.agreement(days=7)
+    assert (result.decided, result.corrected, result.urgent_missed) == (10, 3, 1)
+    assert result.by_platform == {
+        Platform.X: PlatformAgreement(decided=5, corrected=1, urgent_missed=0),
+        Platform.FACEBOOK: PlatformAgreement(decided=4, corrected=2, urgent_missed=1),
+        Platform.INSTAGRAM: PlatformAgreement(decided=1, corrected=0, urgent_missed=0),
+    }
+    table = agreement_report(result, 7).splitlines()
+    assert table[-4].split() == ["platform", "decided", "corrected", "agreement", "urgent", "missed"]
+    assert [row.split() for row in table[-3:]] == [
+        ["X", "5", "1", "80%", "0"],
+        ["Facebook", "4", "2", "50%", "1"],
+        ["Instagram", "1", "0", "100%", "0"],
+    ]
+    assert "Facebook" not in agreement_line(result)  # the digest keeps one overall line

@@ -7,12 +7,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from bot.adapters.meta_inbox import RedisMetaInbox
 from bot.adapters.meta_tokens import RedisMetaTokens
 from bot.adapters.store import AuditLog, SeenRequests
 from bot.app import create_app
 from bot.blocks.mention_card import read_card_metadata
+from bot.cli import main
 from bot.core.models import Platform
 from bot.core.tracking import MentionState
 from bot.sandbox import SlackSandbox, XSandbox
@@ -170,6 +172,35 @@ def test_a_removed_comment_is_redacted_in_redis_and_on_its_card_and_audited_with
     entries = AuditLog(meta_services.redis).entries(mention_id)
     assert [e["action"] for e in entries] == ["mention.redacted"]
     assert "rains" not in str(entries)
+
+
+def test_a_facebook_commenter_is_found_and_erased_by_the_page_scoped_id_graph_gave(
+    deliveries: MetaDeliveries,
+    graph: GraphSandbox,
+    worker: Worker,
+    slack_sandbox: SlackSandbox,
+    meta_services: Services,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    comment = graph.add_comment(graph.add_post(NORTH_PAGE, "Street surgery on Saturday").id, QUESTION, CITIZEN)
+    deliveries.send(graph.feed_change(comment))
+    worker.run_once()
+    settings = meta_services.settings
+    for name, value in {
+        "REDIS_URL": settings.redis_url,
+        "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "SLACK_API_URL": str(settings.slack_api_url),
+        "COMMSDESK_CONFIG": settings.commsdesk_config,
+    }.items():
+        monkeypatch.setenv(name, value)
+    found = CliRunner().invoke(main, ["subject", "find", "--facebook-name", CITIZEN["name"]])
+    assert found.exit_code == 0, found.output
+    assert f'"id": "{CITIZEN["id"]}"' in found.output and "Northtown Neighbourhood Police" in found.output
+    erased = CliRunner().invoke(main, ["subject", "erase", "--facebook-id", CITIZEN["id"], "--yes"])
+    assert erased.exit_code == 0, erased.output
+    mention_id = f"fb-{comment.id}"
+    assert [str(card["text"]) for card in cards_of(slack_sandbox, mention_id)] == ["Mention removed"]
+    assert [e["action"] for e in AuditLog(meta_services.redis).entries(mention_id)] == ["mention.erased"]
 
 
 def test_after_an_outage_the_poll_catches_up_without_carding_anything_twice(

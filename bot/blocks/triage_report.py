@@ -16,10 +16,17 @@ def agreement_line(agreement: Agreement) -> str:
 
 
 def agreement_report(agreement: Agreement, days: int) -> str:
-    """Render the agreement over `days` days as a plain-text table for a terminal."""
+    """Render the agreement over `days` days as plain-text tables for a terminal: by category, then by platform."""
     lines = [f"Triage and the desk over the last {days} days: {agreement_line(agreement)}.", ""]
     lines.append(f"{'category (as triage said)':<28}{'decided':>9}{'corrected':>11}{'agreement':>11}")
     for category, (decided, corrected) in agreement.by_category.items():
         rate = f"{1 - corrected / decided:.0%}" if decided else "-"
         lines.append(f"{category:<28}{decided:>9}{corrected:>11}{rate:>11}")
+    if agreement.by_platform:
+        lines += ["", f"{'platform':<28}{'decided':>9}{'corrected':>11}{'agreement':>11}{'urgent missed':>15}"]
+        for platform, share in agreement.by_platform.items():
+            rate = "-" if share.rate is None else f"{share.rate:.0%}"
+            lines.append(
+                f"{platform.label:<28}{share.decided:>9}{share.corrected:>11}{rate:>11}{share.urgent_missed:>15}"
+            )
     return "\n".join(lines)

@@ -7,15 +7,15 @@ record, under the mention retention rules, so a correction outlives the text onl
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.core.models import Category, TriageDecision
+from bot.core.models import Category, Platform, TriageDecision, platform_of
 from bot.core.tracking import TrackedMention
 from bot.core.triage.evaluation import Labels
 
@@ -100,6 +100,18 @@ def corrected_labels(decision: TriageDecision, corrections: Iterable[Correction]
     )
 
 
+class PlatformAgreement(NamedTuple):
+    """One platform's share of a period: its decisions, the mentions the desk corrected, urgent ones triage missed."""
+
+    decided: int
+    corrected: int
+    urgent_missed: int
+
+    @property
+    def rate(self) -> float | None:
+        return 1 - self.corrected / self.decided if self.decided else None
+
+
 @dataclass(frozen=True)
 class Agreement:
     """How often the desk agreed with triage over a period, by category, and urgent recall as the desk judged."""
@@ -109,6 +121,7 @@ class Agreement:
     by_category: dict[str, tuple[int, int]]  # category the model gave -> (decided, corrected)
     urgent_kept: int  # urgent (or band) decisions the desk did not turn down
     urgent_missed: int  # mentions the desk made urgent that triage had not
+    by_platform: dict[Platform, PlatformAgreement] = field(default_factory=dict)  # empty unless counts were given
 
     @property
     def rate(self) -> float:
@@ -120,8 +133,17 @@ class Agreement:
         return self.urgent_kept / found if found else None
 
 
-def agreement(decided: Counter[str], urgent_decided: int, corrections: Iterable[Correction]) -> Agreement:
-    """Compare triage's decisions (counts by category, and how many were urgent) with the desk's corrections."""
+def agreement(
+    decided: Counter[str],
+    urgent_decided: int,
+    corrections: Iterable[Correction],
+    platforms: Mapping[Platform, int] | None = None,
+) -> Agreement:
+    """Compare triage's decisions (counts by category, and how many were urgent) with the desk's corrections.
+
+    Given the decisions per platform, it splits the comparison by platform too: a correction's platform is read
+    from its mention's id (`platform_of`), so corrections stored before Meta came in count as X, as they were.
+    """
     fixes = list(corrections)
     corrected_ids: dict[str, str] = {}
     for fix in fixes:
@@ -135,4 +157,13 @@ def agreement(decided: Counter[str], urgent_decided: int, corrections: Iterable[
         by_category={c.value: (decided.get(c.value, 0), wrong.get(c.value, 0)) for c in Category},
         urgent_kept=max(urgent_decided - len(turned_down), 0),
         urgent_missed=len(missed),
+        by_platform={} if platforms is None else _by_platform(platforms, set(corrected_ids), missed),
     )
+
+
+def _by_platform(
+    decided: Mapping[Platform, int], corrected: set[str], missed: set[str]
+) -> dict[Platform, PlatformAgreement]:
+    wrong = Counter(platform_of(i) for i in corrected)
+    urgent = Counter(platform_of(i) for i in missed)
+    return {p: PlatformAgreement(decided.get(p, 0), wrong[p], urgent[p]) for p in Platform}

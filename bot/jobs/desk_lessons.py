@@ -14,7 +14,7 @@ from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.correction_store import RedisCorrectionLog
 from bot.adapters.mention_store import RedisMentionStore
 from bot.core.corrections import Agreement, Correction, agreement, corrected_labels
-from bot.core.models import DESK, Mention
+from bot.core.models import DESK, Mention, Platform
 from bot.core.tracking import MentionState
 from bot.core.triage.evaluation import Labels
 from config.desk import Desk
@@ -54,10 +54,14 @@ class DeskLessons:
         dates = [today - timedelta(days=n) for n in range(days - 1, -1, -1)]
         teams = [t.key for t in self._desk.teams] + [DESK]
         decided: Counter[str] = Counter()
+        platforms: Counter[Platform] = Counter()
         urgent = 0
         for per_day in self._aggregates.many(teams, dates).values():
             for day in per_day:
                 decided.update(day.categories)
                 urgent += day.urgent
+                meta = {p: day.platforms.get(p.value, 0) for p in (Platform.FACEBOOK, Platform.INSTAGRAM)}
+                platforms.update(meta)
+                platforms[Platform.X] += day.received - sum(meta.values())  # days counted before platforms were: X
         start = datetime.combine(dates[0], datetime.min.time(), self._desk.zone)
-        return agreement(decided, urgent, self._corrections.between(start))
+        return agreement(decided, urgent, self._corrections.between(start), platforms)

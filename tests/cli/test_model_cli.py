@@ -89,7 +89,7 @@ def test_train_with_desk_corrections_adds_the_corrected_mentions(
     assert load_model(output).body["training"]["examples"] == 81
 
 
-def test_report_prints_agreement_by_category_and_urgent_recall(
+def test_report_prints_agreement_by_category_by_platform_and_urgent_recall(
     redis_client: redis.Redis, redis_server: RedisServer, desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _corrected_mention(redis_server, desk, monkeypatch)
@@ -100,3 +100,4 @@ def test_report_prints_agreement_by_category_and_urgent_recall(
     )
     assert "urgent recall as the desk judged it 0% (0 of 1)" in result.stdout
     assert "crime_report" in result.stdout
+    assert result.stdout.splitlines()[-3].split() == ["X", "1", "1", "0%", "1"]
