@@ -100,6 +100,7 @@ def test_find_exports_everything_held_about_an_author(cli: CliRunner, desk_data:
     result = cli.invoke(main, ["subject", "find", "@JO_CANAL"])
     assert result.exit_code == 0, result.output
     found = json.loads(result.output)
+    assert (found["handle"], found["subject"]) == ("JO_CANAL", "@JO_CANAL")
     assert sorted(m["mention"]["id"] for m in found["mentions"]) == ["1993000000000000001", "1993000000000000002"]
     assert found["mentions"][0]["mention"]["text"] == TEXT
     assert found["slack_cards"] == [

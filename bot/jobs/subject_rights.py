@@ -85,6 +85,7 @@ class Holdings:
     def export(self) -> dict[str, Any]:
         """The subject-access export: plain JSON, one section per store."""
         return {
+            "handle": self.subject.handle.strip().lstrip("@"),  # kept for exports read before `subject` existed
             "subject": str(self.subject),
             "facebook_commenters": [vars(c) for c in self.commenters],
             "generated_at": datetime.now(UTC).isoformat(),
