@@ -174,6 +174,17 @@ def test_an_over_long_reply_is_refused_inline_with_the_count(
     assert "291/280" in answer["errors"][f"{ReplyBlock.TEXT}0"]
 
 
+def flagged_draft_for_approval(
+    live_app: SlackRequests, slack_sandbox: SlackSandbox, services: Services, tweet_id: str
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Require approval of flagged drafts, submit one, and return the desk's approval card and its buttons' values."""
+    services.replies.policy = replace(services.replies.policy, approval_when_flagged=True)
+    assert submit(live_app, open_modal(live_app, slack_sandbox, tweet_id), FLAGGED) == {}
+    card = eventually(lambda: slack_sandbox.messages(DESK_CHANNEL))[-1]
+    values = {e["action_id"]: e["value"] for b in card["blocks"] if b["type"] == "actions" for e in b["elements"]}
+    return card, values
+
+
 def test_approval_flow_sends_after_a_desk_member_approves(
     live_app: SlackRequests,
     slack_sandbox: SlackSandbox,
@@ -182,10 +193,7 @@ def test_approval_flow_sends_after_a_desk_member_approves(
     tweet_id: str,
     drain: Any,
 ) -> None:
-    services.replies.policy = replace(services.replies.policy, approval_when_flagged=True)
-    assert submit(live_app, open_modal(live_app, slack_sandbox, tweet_id), FLAGGED) == {}
-    card = eventually(lambda: slack_sandbox.messages(DESK_CHANNEL))[-1]
-    values = {e["action_id"]: e["value"] for b in card["blocks"] if b["type"] == "actions" for e in b["elements"]}
+    card, values = flagged_draft_for_approval(live_app, slack_sandbox, services, tweet_id)
     assert set(values) == {ReplyAction.APPROVE, ReplyAction.EDIT, ReplyAction.REJECT}
     drain(timeout=1)
     assert x_sandbox.replies_to(tweet_id) == []  # nothing goes before approval
@@ -210,11 +218,10 @@ def test_a_rejected_draft_is_not_sent_and_its_writer_is_told(
     tweet_id: str,
     drain: Any,
 ) -> None:
-    services.replies.policy = replace(services.replies.policy, approval_when_flagged=True)
-    submit(live_app, open_modal(live_app, slack_sandbox, tweet_id), FLAGGED)
-    card = eventually(lambda: slack_sandbox.messages(DESK_CHANNEL))[-1]
-    value = next(e["value"] for b in card["blocks"] if b["type"] == "actions" for e in b["elements"])
-    live_app.block_action(ReplyAction.REJECT, value, user_id=CAROL, channel=DESK_CHANNEL, message_ts=card["ts"])
+    card, values = flagged_draft_for_approval(live_app, slack_sandbox, services, tweet_id)
+    live_app.block_action(
+        ReplyAction.REJECT, values[ReplyAction.REJECT], user_id=CAROL, channel=DESK_CHANNEL, message_ts=card["ts"]
+    )
     eventually(lambda: slack_sandbox.messages(slack_sandbox.dm_channel(ALICE)))
     drain(timeout=1)
     assert x_sandbox.replies_to(tweet_id) == [] and stored(services, tweet_id).is_open
@@ -341,11 +348,10 @@ def test_an_approver_edits_a_draft_and_sends_their_version(
     tweet_id: str,
     drain: Any,
 ) -> None:
-    services.replies.policy = replace(services.replies.policy, approval_when_flagged=True)
-    submit(live_app, open_modal(live_app, slack_sandbox, tweet_id), FLAGGED)
-    card = eventually(lambda: slack_sandbox.messages(DESK_CHANNEL))[-1]
-    value = next(e["value"] for b in card["blocks"] if b["type"] == "actions" for e in b["elements"])
-    live_app.block_action(ReplyAction.EDIT, value, user_id=BOB, channel=DESK_CHANNEL, message_ts=card["ts"])
+    card, values = flagged_draft_for_approval(live_app, slack_sandbox, services, tweet_id)
+    live_app.block_action(
+        ReplyAction.EDIT, values[ReplyAction.EDIT], user_id=BOB, channel=DESK_CHANNEL, message_ts=card["ts"]
+    )
     call = eventually(lambda: slack_sandbox.calls_to("views.open")[1:])[0]
     view = next(
         v for v in slack_sandbox.views().values() if v["private_metadata"] == call.params["view"]["private_metadata"]
