@@ -12,11 +12,11 @@ from bot.cli._common import desk_or_exit, fail, settings_or_exit
 from bot.core.errors import CommsDeskError
 from bot.jobs.desk_lessons import DeskLessons
 from bot.learning import artefact
-from bot.learning.examples import Example, ExamplesError, read_examples
+from bot.learning.examples import Example, ExamplesError, read_examples, training_folders
 from bot.learning.training import FOLDS, REPEATS, SEED, train
 from bot.services import build_desk_lessons
 
-DEFAULT_DATA = "data/mentions/train"
+DATA_ROOT = Path("data/mentions")
 
 
 @click.group()
@@ -30,7 +30,8 @@ def model() -> None:
     "folders",
     multiple=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help=f"Folder with mentions.jsonl and labels.jsonl; repeat for more (default: {DEFAULT_DATA}).",
+    help=f"Folder with labels.jsonl and mentions.jsonl (X) or deliveries.jsonl (Meta); repeat for more "
+    f"(default: every {DATA_ROOT}/train* folder).",
 )
 @click.option(
     "--output",
@@ -52,8 +53,11 @@ def train_command(
     folders: tuple[Path, ...], output: Path, seed: int, folds: int, repeats: int, with_corrections: bool
 ) -> None:
     """Train on labelled mentions, choose the safety band by cross-validation, and write the artefact."""
+    folders = folders or tuple(training_folders(DATA_ROOT))
+    if not folders:
+        fail(f"no {DATA_ROOT}/train* folders here: run from the repository root or give --data")
     examples: list[Example] = []
-    for folder in folders or (Path(DEFAULT_DATA),):
+    for folder in folders:
         try:
             examples += read_examples(folder)
         except ExamplesError as exc:

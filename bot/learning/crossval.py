@@ -90,8 +90,12 @@ def _ratio(hits: np.ndarray, of: np.ndarray) -> float:
     return int(np.count_nonzero(hits & of)) / total if total else 0.0
 
 
-def figures(run: OutOfFold, examples: Sequence[Example]) -> dict[str, float]:
-    """Score one repeat; the band's lower threshold for each fold is chosen on the other folds only."""
+def figures(run: OutOfFold, examples: Sequence[Example], subset: np.ndarray | None = None) -> dict[str, float]:
+    """Score one repeat; the band's lower threshold for each fold is chosen on the other folds only.
+
+    `subset` (a mask over the examples) scores some of them only, say one platform's, while every threshold is
+    still chosen on all the other folds' examples, as the shipped band is chosen on all the training data.
+    """
     categories, urgent = targets(examples)
     needs_reply = np.array([labels.needs_reply for _, labels in examples], dtype=bool)
     predicted = run.categories.argmax(axis=1)
@@ -101,6 +105,9 @@ def figures(run: OutOfFold, examples: Sequence[Example]) -> dict[str, float]:
         lower = threshold_for_recall(run.urgency[~held], urgent[~held])
         in_band[held] = run.urgency[held] >= lower
     flagged = run.urgency >= 0.5
+    if subset is not None:
+        categories, urgent, needs_reply = categories[subset], urgent[subset], needs_reply[subset]
+        predicted, in_band, flagged = predicted[subset], in_band[subset], flagged[subset]
     return {
         "category_accuracy": float(np.mean(predicted == categories)),
         "macro_f1": float(np.mean([_f1(categories == c, predicted == c) for c in range(len(CATEGORIES))])),
@@ -114,9 +121,11 @@ def figures(run: OutOfFold, examples: Sequence[Example]) -> dict[str, float]:
     }
 
 
-def summarise(runs: Sequence[OutOfFold], examples: Sequence[Example]) -> dict[str, dict[str, float]]:
-    """Return each figure's mean and standard deviation over the repeats."""
-    table = [figures(run, examples) for run in runs]
+def summarise(
+    runs: Sequence[OutOfFold], examples: Sequence[Example], subset: np.ndarray | None = None
+) -> dict[str, dict[str, float]]:
+    """Return each figure's mean and standard deviation over the repeats (for `subset` only, when given)."""
+    table = [figures(run, examples, subset) for run in runs]
     return {
         name: {
             "mean": round(float(np.mean([t[name] for t in table])), 4),
