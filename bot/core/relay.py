@@ -10,8 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.core.desk import DeskView
 from bot.core.models import CONTROL_ROOM, DESK, Category, Mention, TriageDecision
 from bot.core.tracking import CardRole, TrackedMention
-
-NO_TEAM_REASON = "no team account or place, so the desk"  # core.triage.decide's reason for the fallback route
+from bot.core.triage.decide import BY_HANDLE, BY_PLACE, NO_TEAM
 
 
 class Priority(IntEnum):
@@ -55,19 +54,21 @@ def page_team(account_id: str, desk: DeskView) -> str | None:
 
 
 def on_own_page(mention: Mention, decision: TriageDecision, desk: DeskView) -> TriageDecision:
-    """Send a comment on a team's own page or account to that team when triage found no team or place.
+    """Send a comment on a team's own page or account to that team, as a mention of its handle would go.
 
-    On X a mention names the team's handle; on Facebook and Instagram the page it is posted on says the same.
-    Urgent comments still go to the control room, complaints and media enquiries to the desk, and Force HQ's
-    pages route by place like its X accounts.
+    On X a mention names the team's handle; on Facebook and Instagram the page it is posted on says the same, and
+    it is checked first, before any place the comment names (labelling guide, section 6: the page is route rule 3,
+    places are rule 4). The team that runs the page is the one that can answer there. Urgent comments still go to
+    the control room, complaints and media enquiries to the desk, and Force HQ's pages route by place like its X
+    accounts.
     """
     team = page_team(mention.account_id, desk) if mention.account_id else None
-    if team is None or team == desk.triage.hq_team or decision.route_if_not_urgent not in ("", DESK):
+    if team is None or team == desk.triage.hq_team:
         return decision
     if decision.category in (Category.COMPLAINT, Category.MEDIA) or not decision.understood:
         return decision
     page = f"posted on the {mention.platform.label} page of team {team}"
-    reasons = tuple(r for r in decision.reasons if r != NO_TEAM_REASON) + (page,)
+    reasons = tuple(r for r in decision.reasons if not r.startswith((NO_TEAM, BY_HANDLE, BY_PLACE))) + (page,)
     route = decision.route if decision.urgent else team
     return decision.model_copy(update={"route": route, "route_if_not_urgent": team, "reasons": reasons})
 

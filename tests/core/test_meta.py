@@ -86,7 +86,7 @@ def test_malformed_changes_are_reported_not_raised() -> None:
     assert read_delivery({"object": "page", "entry": "nope"}) == ([], [])
 
 
-def test_a_comment_on_a_team_page_goes_to_that_team_unless_triage_found_better() -> None:
+def test_a_comment_on_a_team_page_goes_to_that_team_before_any_place_it_names() -> None:
     desk = load_desk(EXAMPLE_DESK)
     [comment] = read_delivery(feed(COMMENT))[0]
     assert isinstance(comment, Comment)
@@ -104,8 +104,12 @@ def test_a_comment_on_a_team_page_goes_to_that_team_unless_triage_found_better()
     assert "no team account or place, so the desk" not in routed.reasons
     complaint = fallback.model_copy(update={"category": Category.COMPLAINT})
     assert on_own_page(mention, complaint, desk).route == "desk"
-    by_place = fallback.model_copy(update={"route": "oldfield", "route_if_not_urgent": "oldfield"})
-    assert on_own_page(mention, by_place, desk).route == "oldfield"
+    by_place = fallback.model_copy(
+        update={"route": "oldfield", "route_if_not_urgent": "oldfield", "reasons": ("names place Brook Road",)}
+    )
+    routed_by_page = on_own_page(mention, by_place, desk)
+    assert (routed_by_page.route, routed_by_page.route_if_not_urgent) == ("northtown", "northtown")
+    assert routed_by_page.reasons == ("posted on the Facebook page of team northtown",)
     urgent = fallback.model_copy(update={"urgent": True, "route": "control_room"})
     assert on_own_page(mention, urgent, desk).route == "control_room"
     assert owning_team(mention, on_own_page(mention, urgent, desk), desk) == "northtown"

@@ -35,6 +35,8 @@ REPLY_CATEGORIES = frozenset(
 # because every emergency is urgent and urgency has already been decided by the band.
 UNREAD_FALLBACK = tuple(c for c in Category if c in REPLY_CATEGORIES and c is not Category.EMERGENCY)
 URGENT_CATEGORIES = (Category.EMERGENCY, Category.CRIME_REPORT, Category.INFORMATION)  # guide section 2
+BY_HANDLE, BY_PLACE = "mentions ", "names place "  # how a team route's reason starts (route rules 3 and 4)
+NO_TEAM = "no team account or place, so the desk"  # route rule 5's reason
 UNDERSTOOD = 0.5  # below this confidence a post in another language is left for a person to translate
 UNDETERMINED_LANGUAGES = frozenset({"", "und", "zxx", "qme", "qht", "qst", "art"})  # X's codes for "no language"
 
@@ -164,7 +166,7 @@ def _route(category: Category, understood: bool, text: PreparedText, rules: Desk
     if category in (Category.COMPLAINT, Category.MEDIA):
         return DESK, f"{category.value} goes to the desk"
     if by_handle := rules.team_for_handles(text.handles):
-        return by_handle[0], f"mentions {by_handle[1]}"
+        return by_handle[0], f"{BY_HANDLE}{by_handle[1]}"
     if by_place := rules.team_for_place(text.places):
-        return by_place[0], f"names place {by_place[1]}"
-    return DESK, "no team account or place, so the desk"
+        return by_place[0], f"{BY_PLACE}{by_place[1]}"
+    return DESK, NO_TEAM
