@@ -42,6 +42,7 @@ from bot.jobs.desk_lessons import DeskLessons
 from bot.jobs.desk_status import RedisDeskStatus, YesterdaysDigest
 from bot.jobs.record_outcomes import ObservedMentions, OutcomeRecorder
 from bot.jobs.retention import RetentionStores, RetentionSweeper, TweetLookup
+from bot.learning.language import LanguageDetector
 from bot.learning.model import SklearnTriageModel, load_model
 from bot.web.meta_door import MetaWebhooks
 from config.desk import Desk
@@ -81,6 +82,12 @@ class Services:
 def packaged_triage_model() -> SklearnTriageModel:
     """Load the triage model shipped with the package, once per process (a bad artefact stops start-up)."""
     return load_model()
+
+
+@cache
+def packaged_language_detector() -> LanguageDetector:
+    """Load the language model for Facebook and Instagram comments (their API gives no language), once per process."""
+    return LanguageDetector()
 
 
 def build_triage(desk: Desk) -> Triage:

@@ -52,6 +52,7 @@ from bot.services import (
     build_slack_client,
     build_token_vault,
     build_triage,
+    packaged_language_detector,
 )
 from bot.web.metrics import UPSTREAM_429
 
@@ -270,7 +271,14 @@ def build_meta_jobs(
         SlackMessages(services.slack), desk, lock=lambda name: services.leases.held(name, LINE_LOCK_SECONDS)
     )
     ingest = MetaIngest(
-        poller, mentions, source, desk, OutcomeRecorder(aggregates, desk), cards.refresh, retention.redact_removed
+        poller,
+        mentions,
+        source,
+        desk,
+        OutcomeRecorder(aggregates, desk),
+        cards.refresh,
+        retention.redact_removed,
+        packaged_language_detector().detect,
     )
     inbox = RedisMetaInbox(client, consumer_name(), desk.outbox.reclaim_idle_seconds * 1000)
     inbox.ensure_group()

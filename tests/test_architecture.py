@@ -145,7 +145,7 @@ def test_one_slack_messaging_adapter_posts_and_reads_history() -> None:
 
 @pytest.mark.parametrize("path", sources("bot/learning"), ids=lambda p: p.name)
 def test_learning_imports_core_and_the_numeric_libraries_only(path: Path) -> None:
-    assert foreign(path, {"bot.core", "bot.learning", "numpy", "scipy", "sklearn"}) == set()
+    assert foreign(path, {"bot.core", "bot.learning", "numpy", "scipy", "sklearn", "py3langid"}) == set()
 
 
 @pytest.mark.parametrize("path", sources("handlers"), ids=lambda p: str(p.relative_to(REPO)))

@@ -22,7 +22,7 @@ from bot.sandbox.graph_api import GraphSandbox
 from bot.sandbox.meta_webhooks import VERIFY_TOKEN, MetaDeliveries, hub_signature
 from bot.sandbox.signed import SIGNING_SECRET
 from bot.sandbox.wsgi import serve_wsgi
-from bot.services import Services, build_meta_webhooks, build_services
+from bot.services import Services, build_meta_webhooks, build_services, packaged_triage_model
 from bot.web.front_door import WebApp
 from bot.worker import Worker, build_worker
 from config.desk import Desk
@@ -344,3 +344,44 @@ def test_the_pages_comment_on_a_visitor_post_answers_it(
     worker.run_once()
     tracked = worker.mentions._mentions.get(f"fb-{visitor.id}")
     assert tracked is not None and tracked.state is MentionState.REPLIED
+
+
+WELSH = "Diolch yn fawr i swyddogion Northtown am eu help neithiwr, roeddech chi'n garedig iawn"
+POLISH = "Ktoś ukradł mi rower spod sklepu na Canal Street wczoraj wieczorem"
+SLANG = "lol ngl thats well sus 😂"
+VIETNAMESE = "Chào anh chị, cho em hỏi đồn cảnh sát Northtown mở cửa lúc mấy giờ ạ?"  # when does the station open
+
+
+def test_webhooks_and_polling_give_a_comment_the_same_detected_language(
+    deliveries: MetaDeliveries, graph: GraphSandbox, worker: Worker
+) -> None:
+    post = graph.add_post(NORTH_PAGE, "Street surgery on Saturday")
+    graph.down = True  # the poll fails: these arrive by webhook only
+    pushed = [graph.add_comment(post.id, text, CITIZEN) for text in (WELSH, POLISH, SLANG, "😂😂🔥")]
+    for comment in pushed:
+        deliveries.send(graph.feed_change(comment))
+    worker.run_once()
+    graph.down = False  # no webhook for these: the catch-up poll finds them
+    polled = [graph.add_comment(post.id, c.text, CITIZEN) for c in pushed]
+    worker.run_once()
+    for by_webhook, by_poll, language in zip(pushed, polled, ("cy", "pl", "", ""), strict=True):
+        records = [worker.mentions._mentions.get(f"fb-{c.id}") for c in (by_webhook, by_poll)]
+        assert [(r.mention.lang, r.decision.language) for r in records if r] == [(language, language)] * 2
+
+
+def test_a_comment_in_a_language_the_model_cannot_read_is_a_desk_card_to_translate_and_answer(
+    deliveries: MetaDeliveries, graph: GraphSandbox, worker: Worker, slack_sandbox: SlackSandbox, desk: Desk
+) -> None:
+    assert "vi" not in packaged_triage_model().languages
+    post = graph.add_post(NORTH_PAGE, "Street surgery on Saturday")
+    comment = graph.add_comment(post.id, VIETNAMESE, CITIZEN)
+    deliveries.send(graph.feed_change(comment))
+    worker.run_once()
+    tracked = worker.mentions._mentions.get(f"fb-{comment.id}")
+    assert tracked is not None and tracked.mention.lang == "vi"
+    decision = tracked.decision
+    assert (decision.route, decision.needs_reply, decision.understood) == ("desk", True, False)
+    [card] = cards_of(slack_sandbox, f"fb-{comment.id}")
+    assert card["channel"] == desk.desk.channel
+    shown = str(card["blocks"])
+    assert "Written in vi" in shown and "https://translate.google.com/" in shown

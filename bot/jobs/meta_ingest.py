@@ -2,8 +2,10 @@
 
 Both paths end in `MetaIngest.apply`, which uses the X pipeline's own recorder (`MentionPoller.record_many`:
 same triage, relay and outbox transaction), so a comment is carded once whether a webhook, a poll, or both (or
-three workers at once) brought it. A reply from the page or account itself in a comment's thread closes that
-comment with its response time; a `remove` redacts the record and every card, as a deletion on X does.
+three workers at once) brought it. The Graph API gives no language, so `apply` detects it before triage, which
+sends a comment the model cannot read to the desk to be translated, as it does a tweet. A reply from the page or
+account itself in a comment's thread closes that comment with its response time; a `remove` redacts the record
+and every card, as a deletion on X does.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from config.desk import Desk
 log = get_logger(__name__)
 Observer = Callable[[TrackedMention, TrackedMention], None]
 Redactor = Callable[[Sequence[str], str], int]
+LanguageOf = Callable[[str], str]  # a text's ISO 639-1 code, or "" when unsure
 
 
 @dataclass
@@ -56,6 +59,7 @@ class MetaIngest:
         on_change: Observer,
         refresh: Callable[[TrackedMention], None],
         redact: Redactor,
+        language_of: LanguageOf,
     ) -> None:
         self._poller = poller
         self._mentions = mentions
@@ -64,6 +68,7 @@ class MetaIngest:
         self._on_change = on_change
         self._refresh = refresh
         self._redact = redact
+        self._language_of = language_of
 
     def apply(self, events: Sequence[MetaEvent]) -> IngestReport:
         report = IngestReport()
@@ -75,7 +80,7 @@ class MetaIngest:
                 report.edited += 1
             elif isinstance(event, Comment) and event.mention.account_id in self._names:
                 fresh.append(event.mention)
-        report.new = self._poller.record_many(fresh) if fresh else 0
+        report.new = self._poller.record_many([self._with_language(m) for m in fresh]) if fresh else 0
         for event in events:
             if isinstance(event, AccountReply) and self._close(event):
                 report.replied += 1
@@ -83,6 +88,10 @@ class MetaIngest:
         if removed:
             report.removed = self._redact(removed, f"removed on {platform_of(removed[0]).label}")
         return report
+
+    def _with_language(self, mention: Mention) -> Mention:
+        """Give a comment the language detected in its text: "" (unsure) is triaged as English."""
+        return mention if mention.lang else mention.model_copy(update={"lang": self._language_of(mention.text)})
 
     def _fetch_mention(self, event: MentionedIn) -> list[Mention]:
         """Fetch an Instagram @mention's comment; one that cannot be read is logged, not retried forever."""
