@@ -5,7 +5,8 @@ extra: `pip install -e ".[research]"`; without it they are skipped). `--explore`
 instead (5 folds x 1 repeat, first seed: every variant tried on the way, cheaper to run); `--short` scores
 held-out texts cut to their first 8 words (a short-mention stress test); `--decisions` scores the shipped decision
 (rules, model and band, routing too) on held-out folds, by platform; `--sources` compares training on the
-independently written set alone with training on every folder, scored by source and platform. Every mode reads
+independently written set alone with training on every folder, scored by source and platform; `--recipe-check`
+re-checks the chosen recipe's settings on every folder. Every mode reads
 every `data/mentions/train*` folder (the default training data) unless it says otherwise. The dev set is only
 scored at the end, with the committed artefact: it is a test set, and nothing here is chosen by it.
 """
@@ -426,13 +427,14 @@ class FoldModel:
         ]
 
 
-def decision_report(examples: list[Example]) -> None:
-    """Score the shipped decision (rules, model and band, routing too) on held-out folds, overall and by platform.
+def decision_report(sets: dict[str, list[Example]]) -> None:
+    """Score the shipped decision (rules, model and band, routing too) on held-out folds, by source and platform.
 
     The band is the committed artefact's, which was chosen on out-of-fold probabilities of these same examples: a
     mild optimism, the price of not nesting a second cross-validation inside each fold. Comments are routed as
     the worker routes them: a team's own page or account stands for its handle.
     """
+    examples = [example for rows in sets.values() for example in rows]
     shipped = load_model()
     desk = dev_desk()
     categories, urgent = targets(examples)
@@ -444,12 +446,15 @@ def decision_report(examples: list[Example]) -> None:
         decisions = [on_own_page(m, d, desk) for m, d in zip(held, Triage(desk, model).decide_many(held), strict=True)]
         predicted.update({m.id: labels_of(d) for m, d in zip(held, decisions, strict=True)})
     print(f"\nshipped decision (rules + model, band {shipped.band.lower}..{shipped.band.upper}), {FOLDS}-fold CV x 1:")
-    for name, platforms in (
-        ("all", set(Platform)),
-        ("X", {Platform.X}),
-        ("Meta", {Platform.FACEBOOK, Platform.INSTAGRAM}),
-    ):
-        gold = {m.id: labels for m, labels in examples if m.platform in platforms}
+    meta = {Platform.FACEBOOK, Platform.INSTAGRAM}
+    subsets = {
+        "all": examples,
+        INDEPENDENT: sets[INDEPENDENT],
+        "X": [e for e in examples if e[0].platform is Platform.X],
+        "Meta": [e for e in examples if e[0].platform in meta],
+    }
+    for name, rows in subsets.items():
+        gold = {m.id: labels for m, labels in rows}
         print(f"\n{name} ({len(gold)} mentions)")
         print(format_report(evaluate(gold, {key: predicted[key] for key in gold})))
 
@@ -483,6 +488,28 @@ def sources_table(sets: dict[str, list[Example]]) -> None:
         _print_row(f"all folders / {name} ({int(subset.sum())})", summarise(runs, examples, subset))
 
 
+def recipe_check_table(sets: dict[str, list[Example]]) -> None:
+    """Re-check the chosen recipe's settings on every training folder (5 x 1): does more data move the choice?"""
+    examples = [example for rows in sets.values() for example in rows]
+    independent = np.array([name == INDEPENDENT for name, rows in sets.items() for _ in rows])
+    variants = {
+        "chosen: NB-LR C=3 + TF-IDF LR C=10": Recipe(),
+        "NB-LR alone, C=3": Recipe(members=NB),
+        "NB-LR C=1 + TF-IDF LR C=10": Recipe(nb_c=1.0),
+        "NB-LR C=10 + TF-IDF LR C=10": Recipe(nb_c=10.0),
+        "NB-LR C=3 + TF-IDF LR C=3": Recipe(tfidf_c=3.0),
+        "NB-LR C=3 + TF-IDF LR C=30": Recipe(tfidf_c=30.0),
+        "chosen, min_df 3": Recipe(min_df=3),
+        "chosen, word 1-3": Recipe(word_range=(1, 3)),
+    }
+    print(f"\n{FOLDS}-fold CV x 1 repeat (seed {SEED}) on all {len(examples)} training mentions: all / {INDEPENDENT}")
+    print(f"{'variant':<48}" + "".join(f"{label:>17}" for _, label in COLUMNS))
+    for name, recipe in variants.items():
+        run = out_of_fold(examples, ngram_fit_predict(recipe, SEED), FOLDS, 1, SEED)
+        _print_row(f"{name} / all", summarise(run, examples))
+        _print_row(f"{name} / {INDEPENDENT}", summarise(run, examples, independent))
+
+
 def _print_row(name: str, summary: dict[str, dict[str, float]]) -> None:
     cells = "".join(f"{summary[key]['mean']:>10.3f} ±{summary[key]['sd']:>5.3f}" for key, _ in COLUMNS)
     print(f"{name:<48}{cells}", flush=True)
@@ -512,6 +539,9 @@ def main() -> None:
     if "--sources" in sys.argv:
         sources_table(sets)
         return
+    if "--recipe-check" in sys.argv:
+        recipe_check_table(sets)
+        return
     if "--explore" in sys.argv:
         exploration_table(examples)
         return
@@ -519,7 +549,7 @@ def main() -> None:
         short_text_table(examples)
         return
     if "--decisions" in sys.argv:
-        decision_report(examples)
+        decision_report(sets)
         return
     if "--dev-only" not in sys.argv:
         cross_validation_table(examples, only_chosen="--chosen" in sys.argv)

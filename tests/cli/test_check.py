@@ -14,10 +14,11 @@ from cryptography.fernet import Fernet
 from bot.adapters.token_vault import RedisTokenVault
 from bot.adapters.x_oauth import Tokens
 from bot.cli import main
+from bot.learning.examples import read_examples, training_folders
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.sandbox.redis_server import RedisServer, free_port
 from bot.slack_scopes import BOT_SCOPES
-from tests.conftest import EXAMPLE_DESK
+from tests.conftest import EXAMPLE_DESK, REPO
 from tests.support.live import commsdesk_env
 
 
@@ -163,7 +164,8 @@ def test_a_valid_setup_passes_every_check(check: Callable[..., tuple[int, list[s
         "x budget",
         "triage model",
     ]
-    assert any(line.startswith("ok   triage model: loaded; trained on 960 examples") for line in lines)
+    trained = sum(len(read_examples(folder)) for folder in training_folders(REPO / "data" / "mentions"))
+    assert any(line.startswith(f"ok   triage model: loaded; trained on {trained} examples") for line in lines)
     assert "ok   x accounts: 5 desk accounts match their handles on X" in lines
     assert any(line.startswith("ok   x budget: expected X reads a month: 9,893 (3,044 mentions") for line in lines)
 
