@@ -109,15 +109,58 @@ def test_agreement_is_split_by_platform_and_counts_days_and_corrections_from_bef
     result = desk_lessons.agreement(days=7)
     assert (result.decided, result.corrected, result.urgent_missed) == (10, 3, 1)
     assert result.by_platform == {
-        Platform.X: PlatformAgreement(decided=5, corrected=1, urgent_missed=0),
-        Platform.FACEBOOK: PlatformAgreement(decided=4, corrected=2, urgent_missed=1),
-        Platform.INSTAGRAM: PlatformAgreement(decided=1, corrected=0, urgent_missed=0),
+        Platform.X: PlatformAgreement(decided=5, corrected=1, urgent_kept=0, urgent_missed=0),
+        Platform.FACEBOOK: PlatformAgreement(decided=4, corrected=2, urgent_kept=0, urgent_missed=1),
+        Platform.INSTAGRAM: PlatformAgreement(decided=1, corrected=0, urgent_kept=0, urgent_missed=0),
     }
     table = agreement_report(result, 7).splitlines()
-    assert table[-4].split() == ["platform", "decided", "corrected", "agreement", "urgent", "missed"]
+    assert table[-4].split() == [
+        *["platform", "decided", "corrected", "agreement"],
+        *["urgent", "kept", "urgent", "missed", "urgent", "recall"],
+    ]
     assert [row.split() for row in table[-3:]] == [
-        ["X", "5", "1", "80%", "0"],
-        ["Facebook", "4", "2", "50%", "1"],
-        ["Instagram", "1", "0", "100%", "0"],
+        ["X", "5", "1", "80%", "0", "0", "-"],  # nothing urgent to judge
+        ["Facebook", "4", "2", "50%", "0", "1", "0%"],
+        ["Instagram", "1", "0", "100%", "0", "0", "-"],
     ]
     assert "Facebook" not in agreement_line(result)  # the digest keeps one overall line
+
+
+def test_urgent_recall_per_platform_lowers_only_the_platform_the_desk_corrected_and_counts_old_days_as_x(
+    redis_client: redis.Redis, desk: Desk
+) -> None:
+    desk_lessons, log, _ = lessons(redis_client, desk)
+    aggregates = RedisAggregates(redis_client, desk.zone)
+    decision = tracked().decision
+    urgent = decision.model_copy(update={"urgent": True})
+    for platform, decided in (
+        (Platform.X, urgent),
+        (Platform.X, urgent),
+        (Platform.X, decision),
+        (Platform.FACEBOOK, urgent),
+        (Platform.FACEBOOK, urgent),
+        (Platform.INSTAGRAM, urgent),
+        (Platform.INSTAGRAM, decision),
+    ):
+        aggregates.record_received("northtown", now(), decided, platform=platform)
+    yesterday = aggregates.local_day(now() - timedelta(days=1))
+    before_split = Keys.aggregate(yesterday, "northtown")  # platforms counted, urgent decisions only in total
+    redis_client.hset(
+        before_split, mapping={"received": 3, "platform:x": 1, "platform:facebook": 2, "urgent": 1, "cat:emergency": 3}
+    )
+    log.record(fix("fb-1500000000001_2000000000001", Label.URGENT, "true", "false"))  # turned down
+    log.record(fix("fb-1500000000001_2000000000002", Label.URGENT, "false", "true"))  # missed
+    log.record(fix("ig-1800000000000000001", Label.URGENT, "false", "true"))  # missed
+    result = desk_lessons.agreement(days=7)
+    assert (result.urgent_kept, result.urgent_missed) == (5, 2)
+    assert {p: (a.decided, a.urgent_kept, a.urgent_missed) for p, a in result.by_platform.items()} == {
+        Platform.X: (4, 3, 0),  # two urgent today, one from the day counted before the split
+        Platform.FACEBOOK: (4, 1, 1),  # two urgent, one turned down: 1 of 2 found, not 2 of 3
+        Platform.INSTAGRAM: (2, 1, 1),
+    }
+    assert [result.by_platform[p].urgent_recall for p in Platform] == [1.0, 0.5, 0.5]
+    table = agreement_report(result, 7).splitlines()
+    assert [row.split()[-3:] for row in table[-3:]] == [["3", "0", "100%"], ["1", "1", "50%"], ["1", "1", "50%"]]
+    assert agreement_line(result) == (  # the digest's one line stays overall
+        "the desk corrected 3 of 10 decisions (70% agreement); urgent recall as the desk judged it 71% (5 of 7)"
+    )

@@ -77,6 +77,7 @@ class RedisAggregates:
                 p.hincrby(key, "needs_reply", 1)
             if decision.urgent:
                 p.hincrby(key, "urgent", 1)
+                p.hincrby(key, f"urgent:{platform.value}", 1)
             p.expire(key, AGGREGATE_TTL)
 
     def record_first_response(
@@ -193,6 +194,7 @@ def _aggregate(team: str, day: date, counters: list[str], times: str, posts: lis
         day=day,
         categories={k[4:]: int(v) for k, v in fields.items() if k.startswith("cat:")},
         platforms={k[9:]: int(v) for k, v in fields.items() if k.startswith("platform:")},
+        urgent_platforms={k[7:]: int(v) for k, v in fields.items() if k.startswith("urgent:")},
         responses=tuple(_response(entry) for entry in times.split()),
         posts=tuple(PostSummary.model_validate_json(body) for _, body in sorted(_pairs(posts).items())),
         **values,

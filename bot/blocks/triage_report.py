@@ -23,10 +23,16 @@ def agreement_report(agreement: Agreement, days: int) -> str:
         rate = f"{1 - corrected / decided:.0%}" if decided else "-"
         lines.append(f"{category:<28}{decided:>9}{corrected:>11}{rate:>11}")
     if agreement.by_platform:
-        lines += ["", f"{'platform':<28}{'decided':>9}{'corrected':>11}{'agreement':>11}{'urgent missed':>15}"]
+        header = (
+            f"{'platform':<28}{'decided':>9}{'corrected':>11}{'agreement':>11}"
+            f"{'urgent kept':>13}{'urgent missed':>15}{'urgent recall':>15}"
+        )
+        lines += ["", header]
         for platform, share in agreement.by_platform.items():
             rate = "-" if share.rate is None else f"{share.rate:.0%}"
+            recall = "-" if share.urgent_recall is None else f"{share.urgent_recall:.0%}"
             lines.append(
-                f"{platform.label:<28}{share.decided:>9}{share.corrected:>11}{rate:>11}{share.urgent_missed:>15}"
+                f"{platform.label:<28}{share.decided:>9}{share.corrected:>11}{rate:>11}{share.urgent_kept:>13}"
+                f"{share.urgent_missed:>15}{recall:>15}"
             )
     return "\n".join(lines)

@@ -101,15 +101,21 @@ def corrected_labels(decision: TriageDecision, corrections: Iterable[Correction]
 
 
 class PlatformAgreement(NamedTuple):
-    """One platform's share of a period: its decisions, the mentions the desk corrected, urgent ones triage missed."""
+    """One platform's share of a period: its decisions, the mentions the desk corrected, and its urgent recall."""
 
     decided: int
     corrected: int
+    urgent_kept: int  # urgent (or band) decisions on this platform the desk did not turn down
     urgent_missed: int
 
     @property
     def rate(self) -> float | None:
         return 1 - self.corrected / self.decided if self.decided else None
+
+    @property
+    def urgent_recall(self) -> float | None:
+        found = self.urgent_kept + self.urgent_missed
+        return self.urgent_kept / found if found else None
 
 
 @dataclass(frozen=True)
@@ -138,11 +144,13 @@ def agreement(
     urgent_decided: int,
     corrections: Iterable[Correction],
     platforms: Mapping[Platform, int] | None = None,
+    urgent_platforms: Mapping[Platform, int] | None = None,
 ) -> Agreement:
     """Compare triage's decisions (counts by category, and how many were urgent) with the desk's corrections.
 
-    Given the decisions per platform, it splits the comparison by platform too: a correction's platform is read
-    from its mention's id (`platform_of`), so corrections stored before Meta came in count as X, as they were.
+    Given the decisions per platform (and the urgent ones among them), it splits the comparison by platform too: a
+    correction's platform is read from its mention's id (`platform_of`), so corrections stored before Meta came in
+    count as X, as they were.
     """
     fixes = list(corrections)
     corrected_ids: dict[str, str] = {}
@@ -157,13 +165,23 @@ def agreement(
         by_category={c.value: (decided.get(c.value, 0), wrong.get(c.value, 0)) for c in Category},
         urgent_kept=max(urgent_decided - len(turned_down), 0),
         urgent_missed=len(missed),
-        by_platform={} if platforms is None else _by_platform(platforms, set(corrected_ids), missed),
+        by_platform={}
+        if platforms is None
+        else _by_platform(platforms, urgent_platforms or {}, set(corrected_ids), turned_down, missed),
     )
 
 
 def _by_platform(
-    decided: Mapping[Platform, int], corrected: set[str], missed: set[str]
+    decided: Mapping[Platform, int],
+    urgent_decided: Mapping[Platform, int],
+    corrected: set[str],
+    turned_down: set[str],
+    missed: set[str],
 ) -> dict[Platform, PlatformAgreement]:
     wrong = Counter(platform_of(i) for i in corrected)
-    urgent = Counter(platform_of(i) for i in missed)
-    return {p: PlatformAgreement(decided.get(p, 0), wrong[p], urgent[p]) for p in Platform}
+    down = Counter(platform_of(i) for i in turned_down)
+    overlooked = Counter(platform_of(i) for i in missed)
+    return {
+        p: PlatformAgreement(decided.get(p, 0), wrong[p], max(urgent_decided.get(p, 0) - down[p], 0), overlooked[p])
+        for p in Platform
+    }

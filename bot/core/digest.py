@@ -64,6 +64,7 @@ class DayAggregate(_Frozen):
     urgent: int = 0
     categories: dict[str, int] = {}
     platforms: dict[str, int] = {}  # mentions received per platform
+    urgent_platforms: dict[str, int] = {}  # urgent decisions per platform; empty on days counted before they were
     replied: int = 0
     closed_without_reply: int = 0
     closed_needing_reply: int = 0
@@ -176,9 +177,11 @@ def combine(team: str, day: date, parts: Sequence[DayAggregate]) -> DayAggregate
     """Sum several teams' aggregates for one day into a roll-up."""
     categories: Counter[str] = Counter()
     platforms: Counter[str] = Counter()
+    urgent_platforms: Counter[str] = Counter()
     for part in parts:
         categories.update(part.categories)
         platforms.update(part.platforms)
+        urgent_platforms.update(part.urgent_platforms)
     return DayAggregate.model_construct(  # every part is already validated; the roll-up is on the hot path
         team=team,
         day=day,
@@ -187,6 +190,7 @@ def combine(team: str, day: date, parts: Sequence[DayAggregate]) -> DayAggregate
         urgent=sum(p.urgent for p in parts),
         categories=dict(categories),
         platforms=dict(platforms),
+        urgent_platforms=dict(urgent_platforms),
         replied=sum(p.replied for p in parts),
         closed_without_reply=sum(p.closed_without_reply for p in parts),
         closed_needing_reply=sum(p.closed_needing_reply for p in parts),

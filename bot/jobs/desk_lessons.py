@@ -49,19 +49,32 @@ class DeskLessons:
         return out
 
     def agreement(self, days: int) -> Agreement:
-        """Compare triage with the desk over the last `days` local days, today included."""
+        """Compare triage with the desk over the last `days` local days, today included.
+
+        Days counted before the aggregates split a count by platform carry it only in total: whatever the Meta
+        platforms do not account for, received mentions and urgent decisions alike, is counted as X's (so until
+        those days leave the window, a Meta urgent decision from one of them counts towards X's urgent recall).
+        """
         today = self._clock().astimezone(self._desk.zone).date()
         dates = [today - timedelta(days=n) for n in range(days - 1, -1, -1)]
         teams = [t.key for t in self._desk.teams] + [DESK]
         decided: Counter[str] = Counter()
         platforms: Counter[Platform] = Counter()
+        urgent_platforms: Counter[Platform] = Counter()
         urgent = 0
         for per_day in self._aggregates.many(teams, dates).values():
             for day in per_day:
                 decided.update(day.categories)
                 urgent += day.urgent
-                meta = {p: day.platforms.get(p.value, 0) for p in (Platform.FACEBOOK, Platform.INSTAGRAM)}
+                meta, urgent_meta = _on_meta(day.platforms), _on_meta(day.urgent_platforms)
                 platforms.update(meta)
-                platforms[Platform.X] += day.received - sum(meta.values())  # days counted before platforms were: X
+                platforms[Platform.X] += day.received - sum(meta.values())
+                urgent_platforms.update(urgent_meta)
+                urgent_platforms[Platform.X] += day.urgent - sum(urgent_meta.values())
         start = datetime.combine(dates[0], datetime.min.time(), self._desk.zone)
-        return agreement(decided, urgent, self._corrections.between(start), platforms)
+        return agreement(decided, urgent, self._corrections.between(start), platforms, urgent_platforms)
+
+
+def _on_meta(counts: dict[str, int]) -> dict[Platform, int]:
+    """Pick a day's Facebook and Instagram counts out of a count keyed by platform name."""
+    return {p: counts.get(p.value, 0) for p in (Platform.FACEBOOK, Platform.INSTAGRAM)}

@@ -10,7 +10,8 @@ import redis
 from bot.adapters.aggregates import RedisAggregates
 from bot.adapters.mention_store import RedisMentionStore
 from bot.adapters.store import AGGREGATE_TTL, OPEN_QUEUE, Keys
-from bot.core.models import Category, OwnPost, PostMetrics, TriageDecision
+from bot.core.digest import combine
+from bot.core.models import Category, OwnPost, Platform, PostMetrics, TriageDecision
 from tests.support.factories import mention, tracked
 
 LONDON = ZoneInfo("Europe/London")
@@ -46,6 +47,28 @@ def test_outcomes_are_filed_under_the_day_the_mention_arrived(redis_client: redi
     first, second = aggs.days("riverside", [date(2026, 6, 2), date(2026, 6, 3)])
     assert (first.received, first.replied, len(first.responses)) == (1, 1, 1)
     assert (second.received, second.replied, second.responses) == (0, 0, ())
+
+
+def test_urgent_decisions_are_counted_per_platform_and_per_day(redis_client: redis.Redis) -> None:
+    aggs = RedisAggregates(redis_client, LONDON)
+    monday, tuesday = datetime(2026, 6, 1, 9, 0, tzinfo=UTC), datetime(2026, 6, 2, 9, 0, tzinfo=UTC)
+    urgent, calm = decision(Category.EMERGENCY, urgent=True), decision(Category.QUESTION)
+    for at, platform, decided in (
+        (monday, Platform.FACEBOOK, urgent),
+        (monday, Platform.FACEBOOK, urgent),
+        (monday, Platform.X, urgent),
+        (monday, Platform.X, calm),
+        (tuesday, Platform.X, urgent),
+        (tuesday, Platform.FACEBOOK, calm),
+    ):
+        aggs.record_received("northtown", at, decided, platform=platform)
+    aggs.record_received("roads", monday, urgent, platform=Platform.FACEBOOK)
+    first, second = aggs.days("northtown", [date(2026, 6, 1), date(2026, 6, 2)])
+    assert (first.urgent, first.urgent_platforms) == (3, {"facebook": 2, "x": 1})
+    assert (second.urgent, second.urgent_platforms) == (1, {"x": 1})
+    assert first.platforms == {"facebook": 2, "x": 2}
+    rollup = combine("desk", date(2026, 6, 1), [first, aggs.day("roads", date(2026, 6, 1))])
+    assert (rollup.urgent, rollup.urgent_platforms) == (4, {"facebook": 3, "x": 1})
 
 
 def test_days_follow_the_desk_zone_across_the_clock_changes(redis_client: redis.Redis) -> None:

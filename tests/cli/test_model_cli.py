@@ -100,4 +100,4 @@ def test_report_prints_agreement_by_category_by_platform_and_urgent_recall(
     )
     assert "urgent recall as the desk judged it 0% (0 of 1)" in result.stdout
     assert "crime_report" in result.stdout
-    assert result.stdout.splitlines()[-3].split() == ["X", "1", "1", "0%", "1"]
+    assert result.stdout.splitlines()[-3].split() == ["X", "1", "1", "0%", "0", "1", "0%"]
