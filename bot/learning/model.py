@@ -68,8 +68,8 @@ def pipeline_from_body(body: dict[str, Any]) -> Pipeline:
     state = {name: (list(f["terms"]), artefact.unpack(f["idf"])) for name, f in body["features"].items()}
     stored = body["neighbours"]
     neighbours = Neighbours(
-        components=artefact.unpack(stored["components"]),
-        vectors=artefact.unpack(stored["vectors"]),
+        components=artefact.unpack(stored["components"]).astype(np.float32),  # float16 on disk: half the memory
+        vectors=artefact.unpack(stored["vectors"]).astype(np.float32),
         categories=np.asarray(stored["categories"], dtype=int),
         urgent=np.asarray(stored["urgent"], dtype=bool),
     )

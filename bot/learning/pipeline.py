@@ -167,9 +167,9 @@ def fit(examples: Sequence[Example], recipe: Recipe, seed: int, with_neighbours:
         features = counts.presence
         dimensions = min(NEIGHBOUR_DIMENSIONS, features.shape[1] - 1, len(examples) - 1)
         svd = TruncatedSVD(n_components=dimensions, random_state=seed).fit(features)
-        components = svd.components_.astype(np.float16).astype(np.float64)
+        components = svd.components_.astype(np.float16).astype(np.float32)  # stored as float16: float32 holds it
         projected = np.asarray(features @ components.T)
         norms = np.linalg.norm(projected, axis=1, keepdims=True)
-        vectors = (projected / np.where(norms > 0, norms, 1.0)).astype(np.float16).astype(np.float64)
+        vectors = (projected / np.where(norms > 0, norms, 1.0)).astype(np.float16).astype(np.float32)
         neighbours = Neighbours(components, vectors, categories, urgent)
     return Pipeline(recipe, space, members, neighbours)
