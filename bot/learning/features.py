@@ -39,7 +39,7 @@ class Recipe:
 
     char_range: tuple[int, int] = (2, 5)
     word_range: tuple[int, int] = (1, 2)
-    min_df: int = 2  # a term seen in one mention only is dropped: it cannot generalise and it names people
+    min_df: int = 3  # a term seen in fewer than three mentions is dropped: it cannot generalise and it names people
     members: tuple[str, ...] = MEMBERS
     nb_c: float = 3.0
     tfidf_c: float = 10.0
