@@ -35,7 +35,11 @@ class Neighbours:
         norms = np.linalg.norm(projected, axis=1, keepdims=True)
         similarity = (projected / np.where(norms > 0, norms, 1.0)) @ self.vectors.T
         k = min(k, similarity.shape[1])
-        order = np.argsort(-similarity, axis=1, kind="stable")[:, :k]
+        # the k best of thousands by partition, then only those k sorted: a full sort per row cost a quarter
+        # of a decision once the training set passed 3,000 examples
+        candidates = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+        ranked = np.argsort(-np.take_along_axis(similarity, candidates, axis=1), axis=1, kind="stable")
+        order = np.take_along_axis(candidates, ranked, axis=1)
         return order, np.take_along_axis(similarity, order, axis=1)
 
 
