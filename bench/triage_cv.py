@@ -37,7 +37,7 @@ from bot.core.relay import on_own_page
 from bot.core.triage.decide import Triage
 from bot.core.triage.evaluation import Labels, evaluate, format_report, labels_of
 from bot.core.triage.model import ModelOpinion, SafetyBand
-from bot.learning.crossval import REPLY, FitPredict, out_of_fold, summarise
+from bot.learning.crossval import REPLY, FitPredict, out_of_fold, recall_groups, summarise
 from bot.learning.examples import Example, read_examples, training_folders
 from bot.learning.features import FeatureSpace, Recipe, normalise
 from bot.learning.model import load_model
@@ -484,6 +484,7 @@ def sources_table(sets: dict[str, list[Example]]) -> None:
     examples = [example for rows in sets.values() for example in rows]
     source = np.array([name for name, rows in sets.items() for _ in rows])
     platform = np.array([m.platform.value for m, _ in examples])
+    groups = list(recall_groups(list(source), targets(examples)[1]).values())
     runs = out_of_fold(examples, recipe, FOLDS, REPEATS, SEED)
     subsets = {
         "all": np.ones(len(examples), dtype=bool),
@@ -495,13 +496,15 @@ def sources_table(sets: dict[str, list[Example]]) -> None:
         "Meta": platform != Platform.X.value,
     }
     for name, subset in subsets.items():
-        _print_row(f"all folders / {name} ({int(subset.sum())})", summarise(runs, examples, subset))
+        _print_row(f"all folders / {name} ({int(subset.sum())})", summarise(runs, examples, subset, groups))
 
 
 def recipe_check_table(sets: dict[str, list[Example]]) -> None:
     """Re-check the chosen recipe's settings on every training folder (5 x 1): does more data move the choice?"""
     examples = [example for rows in sets.values() for example in rows]
     independent = np.array([name == INDEPENDENT for name, rows in sets.items() for _ in rows])
+    sources = [name for name, rows in sets.items() for _ in rows]
+    groups = list(recall_groups(sources, targets(examples)[1]).values())
     variants = {
         "chosen: NB-LR C=3 + TF-IDF LR C=10": Recipe(),
         "NB-LR alone, C=3": Recipe(members=NB),
@@ -516,8 +519,8 @@ def recipe_check_table(sets: dict[str, list[Example]]) -> None:
     print(f"{'variant':<48}" + "".join(f"{label:>17}" for _, label in COLUMNS))
     for name, recipe in variants.items():
         run = out_of_fold(examples, ngram_fit_predict(recipe, SEED), FOLDS, 1, SEED)
-        _print_row(f"{name} / all", summarise(run, examples))
-        _print_row(f"{name} / {INDEPENDENT}", summarise(run, examples, independent))
+        _print_row(f"{name} / all", summarise(run, examples, groups=groups))
+        _print_row(f"{name} / {INDEPENDENT}", summarise(run, examples, independent, groups))
 
 
 def _print_row(name: str, summary: dict[str, dict[str, float]]) -> None:

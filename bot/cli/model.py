@@ -57,23 +57,28 @@ def train_command(
     if not folders:
         fail(f"no {DATA_ROOT}/train* folders here: run from the repository root or give --data")
     examples: list[Example] = []
+    sources: list[str] = []  # where each example came from: the band keeps its recall on each big source
     for folder in folders:
         try:
-            examples += read_examples(folder)
+            rows = read_examples(folder)
         except ExamplesError as exc:
             fail(str(exc))
+        examples += rows
+        sources += [folder.name] * len(rows)
     if with_corrections:
         corrected = _desk_lessons().examples()
         click.echo(f"adding {len(corrected)} mentions corrected by the desk", err=True)
         examples += corrected
+        sources += ["desk corrections"] * len(corrected)
     if len(examples) < 10 * folds:
         fail(f"{len(examples)} examples are too few for {folds}-fold cross-validation; give more --data")
     click.echo(f"training on {len(examples)} examples ({folds} folds x {repeats} repeats)...", err=True)
-    body = train(examples, seed=seed, folds=folds, repeats=repeats)
+    body = train(examples, seed=seed, folds=folds, repeats=repeats, sources=sources)
     sha = artefact.write(body, output)
     figures = body["cross_validation"]["figures"]
     click.echo(f"wrote {output} (sha256 {sha}, {output.stat().st_size} bytes)")
-    click.echo(f"band: lower {body['band']['lower']}  upper {body['band']['upper']}")
+    held = ", ".join(body["cross_validation"]["recall_held_on"])
+    click.echo(f"band: lower {body['band']['lower']}  upper {body['band']['upper']} (98% recall held on: {held})")
     for name, value in figures.items():
         click.echo(f"  {name:<34}{value['mean']:>9.3f} ± {value['sd']:.3f}")
 

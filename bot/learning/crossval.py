@@ -22,6 +22,8 @@ REPLY = np.array(
 )
 TARGET_RECALL = 0.98  # issue #9: the band must catch at least 98% of urgent mentions
 TARGET_PRECISION = 0.95  # above the band the model is right 19 times in 20, so nobody needs to confirm
+MIN_URGENT_PER_SOURCE = 100  # fewer urgent examples make 98% of a source a matter of one or two mentions
+ALL = "all"  # recall_groups' name for every example together
 
 
 @dataclass(frozen=True)
@@ -71,9 +73,32 @@ def threshold_for_precision(urgency: np.ndarray, urgent: np.ndarray, target: flo
     return max(0.5, float(urgency[order][ok[-1]])) if ok.size else 1.0
 
 
-def choose_band(runs: Sequence[OutOfFold], urgent: np.ndarray) -> SafetyBand:
-    """Pick the lower threshold so every repeat reaches the target recall, the upper for the target precision."""
-    lower = min(threshold_for_recall(run.urgency, urgent) for run in runs)
+def recall_groups(sources: Sequence[str] | None, urgent: np.ndarray) -> dict[str, np.ndarray]:
+    """Return the masks the band must reach the target recall on, by name: all examples, and each big source.
+
+    A source is where examples came from (a data folder, the desk's corrections). Held to the target one by one,
+    a source the model finds easy cannot hide the urgent mentions it misses in one written by other people.
+    """
+    groups = {ALL: np.ones(urgent.size, dtype=bool)}
+    if sources is not None:
+        names = np.asarray(sources)
+        for name in sorted(set(sources) - {ALL}):
+            mask = names == name
+            if int(urgent[mask].sum()) >= MIN_URGENT_PER_SOURCE and not mask.all():
+                groups[name] = mask
+    return groups
+
+
+def _lower(urgency: np.ndarray, urgent: np.ndarray, groups: Sequence[np.ndarray]) -> float:
+    """Return the highest threshold that keeps the target recall in every group."""
+    return min(threshold_for_recall(urgency[group], urgent[group]) for group in groups)
+
+
+def choose_band(runs: Sequence[OutOfFold], urgent: np.ndarray, groups: Sequence[np.ndarray] = ()) -> SafetyBand:
+    """Pick the lower threshold so every repeat reaches the target recall in every group (all examples when none),
+    the upper for the target precision."""
+    groups = groups or [np.ones(urgent.size, dtype=bool)]
+    lower = min(_lower(run.urgency, urgent, groups) for run in runs)
     pooled = np.concatenate([run.urgency for run in runs])
     upper = threshold_for_precision(pooled, np.tile(urgent, len(runs)))
     return SafetyBand(lower=round(min(lower, upper), 4), upper=round(upper, 4))
@@ -90,19 +115,23 @@ def _ratio(hits: np.ndarray, of: np.ndarray) -> float:
     return int(np.count_nonzero(hits & of)) / total if total else 0.0
 
 
-def figures(run: OutOfFold, examples: Sequence[Example], subset: np.ndarray | None = None) -> dict[str, float]:
+def figures(
+    run: OutOfFold, examples: Sequence[Example], subset: np.ndarray | None = None, groups: Sequence[np.ndarray] = ()
+) -> dict[str, float]:
     """Score one repeat; the band's lower threshold for each fold is chosen on the other folds only.
 
     `subset` (a mask over the examples) scores some of them only, say one platform's, while every threshold is
-    still chosen on all the other folds' examples, as the shipped band is chosen on all the training data.
+    still chosen on all the other folds' examples, as the shipped band is chosen on all the training data, and
+    held to the target recall in each of `groups` (`recall_groups`) as the shipped band is.
     """
     categories, urgent = targets(examples)
+    groups = groups or [np.ones(urgent.size, dtype=bool)]
     needs_reply = np.array([labels.needs_reply for _, labels in examples], dtype=bool)
     predicted = run.categories.argmax(axis=1)
     in_band = np.zeros(urgent.size, dtype=bool)
     for number in np.unique(run.fold):
         held = run.fold == number
-        lower = threshold_for_recall(run.urgency[~held], urgent[~held])
+        lower = _lower(run.urgency, urgent, [~held & group for group in groups])
         in_band[held] = run.urgency[held] >= lower
     flagged = run.urgency >= 0.5
     if subset is not None:
@@ -122,10 +151,13 @@ def figures(run: OutOfFold, examples: Sequence[Example], subset: np.ndarray | No
 
 
 def summarise(
-    runs: Sequence[OutOfFold], examples: Sequence[Example], subset: np.ndarray | None = None
+    runs: Sequence[OutOfFold],
+    examples: Sequence[Example],
+    subset: np.ndarray | None = None,
+    groups: Sequence[np.ndarray] = (),
 ) -> dict[str, dict[str, float]]:
     """Return each figure's mean and standard deviation over the repeats (for `subset` only, when given)."""
-    table = [figures(run, examples, subset) for run in runs]
+    table = [figures(run, examples, subset, groups) for run in runs]
     return {
         name: {
             "mean": round(float(np.mean([t[name] for t in table])), 4),

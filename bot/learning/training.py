@@ -11,7 +11,7 @@ import numpy as np
 
 from bot.core.models import Mention
 from bot.learning import artefact
-from bot.learning.crossval import choose_band, out_of_fold, summarise
+from bot.learning.crossval import choose_band, out_of_fold, recall_groups, summarise
 from bot.learning.examples import Example, digest, languages
 from bot.learning.features import FEATURE_VERSION, Recipe
 from bot.learning.model import pipeline_body
@@ -45,13 +45,21 @@ def train(
     seed: int = SEED,
     folds: int = FOLDS,
     repeats: int = REPEATS,
+    sources: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """Return an artefact body trained on the examples; desk corrections are appended as extra examples."""
+    """Return an artefact body trained on the examples; desk corrections are appended as extra examples.
+
+    `sources` names where each example came from (its data folder, or the desk's corrections): the band keeps
+    the target recall on each source with enough urgent examples as well as on all of them.
+    """
     recipe = recipe or Recipe()
     chosen = list(examples)
+    if sources is not None and len(sources) != len(chosen):
+        raise ValueError(f"{len(sources)} sources for {len(chosen)} examples")
     runs = out_of_fold(chosen, ngram_fit_predict(recipe, seed), folds, repeats, seed)
     _, urgent = targets(chosen)
-    band = choose_band(runs, urgent)
+    groups = recall_groups(sources, urgent)
+    band = choose_band(runs, urgent, list(groups.values()))
     return {
         "format": artefact.FORMAT,
         "feature_version": FEATURE_VERSION,
@@ -59,6 +67,11 @@ def train(
         "libraries": libraries(),
         "band": {"lower": band.lower, "upper": band.upper},
         "languages": sorted(languages(chosen)),
-        "cross_validation": {"folds": folds, "repeats": repeats, "figures": summarise(runs, chosen)},
+        "cross_validation": {
+            "folds": folds,
+            "repeats": repeats,
+            "recall_held_on": list(groups),
+            "figures": summarise(runs, chosen, groups=list(groups.values())),
+        },
         **pipeline_body(fit(chosen, recipe, seed, with_neighbours=True)),
     }

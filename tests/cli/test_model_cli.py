@@ -42,6 +42,9 @@ def test_train_writes_an_artefact_from_several_folders(tmp_path: Path) -> None:
     model = load_model(output)
     assert model.body["training"]["examples"] == 120
     assert "band: lower" in result.stdout
+    # neither folder has the 100 urgent examples that would hold the band's recall on it alone
+    assert model.body["cross_validation"]["recall_held_on"] == ["all"]
+    assert "(98% recall held on: all)" in result.stdout
 
 
 def test_train_names_a_missing_data_folder(tmp_path: Path) -> None:
