@@ -15,19 +15,21 @@ from bot.adapters.store import AuditLog, SeenRequests
 from bot.app import create_app
 from bot.blocks.mention_card import read_card_metadata
 from bot.cli import main
-from bot.core.models import Platform
+from bot.core.models import Category, Platform
 from bot.core.tracking import MentionState
+from bot.core.triage.decide import Triage
 from bot.sandbox import SlackSandbox, XSandbox
 from bot.sandbox.graph_api import GraphSandbox
 from bot.sandbox.meta_webhooks import VERIFY_TOKEN, MetaDeliveries, hub_signature
 from bot.sandbox.signed import SIGNING_SECRET
 from bot.sandbox.wsgi import serve_wsgi
-from bot.services import Services, build_meta_webhooks, build_services, packaged_triage_model
+from bot.services import Services, build_meta_webhooks, build_services
 from bot.web.front_door import WebApp
 from bot.worker import Worker, build_worker
 from config.desk import Desk
 from config.settings import Settings
 from tests.support.meta import CITIZEN, HQ_PAGE, NORTH_IG, NORTH_PAGE, SECRET_KEY, link_tokens, with_meta
+from tests.support.triage_models import BAND, ScriptedModel, opinion
 
 QUESTION = "Will the Northtown street surgery still be on Saturday if it rains? My mum wants to come."
 
@@ -369,10 +371,25 @@ def test_webhooks_and_polling_give_a_comment_the_same_detected_language(
         assert [(r.mention.lang, r.decision.language) for r in records if r] == [(language, language)] * 2
 
 
-def test_a_comment_in_a_language_the_model_cannot_read_is_a_desk_card_to_translate_and_answer(
-    deliveries: MetaDeliveries, graph: GraphSandbox, worker: Worker, slack_sandbox: SlackSandbox, desk: Desk
+@pytest.mark.parametrize(
+    ("urgency", "route"),
+    [(0.01, "desk"), (BAND.lower + 0.05, "control_room")],
+    ids=["calm: the desk translates and answers", "inside the band: the control room checks it first"],
+)
+def test_a_comment_in_a_language_the_model_cannot_read_is_carded_to_translate_and_answer(
+    deliveries: MetaDeliveries,
+    graph: GraphSandbox,
+    meta_services: Services,
+    slack_sandbox: SlackSandbox,
+    desk: Desk,
+    monkeypatch: pytest.MonkeyPatch,
+    urgency: float,
+    route: str,
 ) -> None:
-    assert "vi" not in packaged_triage_model().languages
+    # a scripted model that reads English, Welsh and Polish only, so the flow, not the packaged model's scores
+    model = ScriptedModel(default=opinion(Category.QUESTION, urgency=urgency))
+    monkeypatch.setattr("bot.worker.build_triage", lambda desk: Triage(desk, model))
+    worker = build_worker(meta_services, pace_ms=5)
     post = graph.add_post(NORTH_PAGE, "Street surgery on Saturday")
     comment = graph.add_comment(post.id, VIETNAMESE, CITIZEN)
     deliveries.send(graph.feed_change(comment))
@@ -380,8 +397,8 @@ def test_a_comment_in_a_language_the_model_cannot_read_is_a_desk_card_to_transla
     tracked = worker.mentions._mentions.get(f"fb-{comment.id}")
     assert tracked is not None and tracked.mention.lang == "vi"
     decision = tracked.decision
-    assert (decision.route, decision.needs_reply, decision.understood) == ("desk", True, False)
-    [card] = cards_of(slack_sandbox, f"fb-{comment.id}")
-    assert card["channel"] == desk.desk.channel
+    assert (decision.route, decision.needs_reply, decision.understood) == (route, True, False)
+    channel = desk.desk.channel if route == "desk" else desk.desk.control_room_channel
+    [card] = [c for c in cards_of(slack_sandbox, f"fb-{comment.id}") if c["channel"] == channel]
     shown = str(card["blocks"])
     assert "Written in vi" in shown and "https://translate.google.com/" in shown
