@@ -89,15 +89,20 @@ def recall_groups(sources: Sequence[str] | None, urgent: np.ndarray) -> dict[str
     return groups
 
 
-def _lower(urgency: np.ndarray, urgent: np.ndarray, groups: Sequence[np.ndarray]) -> float:
-    """Return the highest threshold that keeps the target recall in every group."""
-    return min(threshold_for_recall(urgency[group], urgent[group]) for group in groups)
+def _lower(
+    urgency: np.ndarray, urgent: np.ndarray, groups: Sequence[np.ndarray], within: np.ndarray | None = None
+) -> float:
+    """Return the highest threshold that keeps the target recall in every group (all examples when there are
+    none), counting only the examples `within` when given."""
+    masks = list(groups) or [np.ones(urgent.size, dtype=bool)]
+    if within is not None:
+        masks = [mask & within for mask in masks]
+    return min(threshold_for_recall(urgency[mask], urgent[mask]) for mask in masks)
 
 
 def choose_band(runs: Sequence[OutOfFold], urgent: np.ndarray, groups: Sequence[np.ndarray] = ()) -> SafetyBand:
     """Pick the lower threshold so every repeat reaches the target recall in every group (all examples when none),
     the upper for the target precision."""
-    groups = groups or [np.ones(urgent.size, dtype=bool)]
     lower = min(_lower(run.urgency, urgent, groups) for run in runs)
     pooled = np.concatenate([run.urgency for run in runs])
     upper = threshold_for_precision(pooled, np.tile(urgent, len(runs)))
@@ -125,13 +130,12 @@ def figures(
     held to the target recall in each of `groups` (`recall_groups`) as the shipped band is.
     """
     categories, urgent = targets(examples)
-    groups = groups or [np.ones(urgent.size, dtype=bool)]
     needs_reply = np.array([labels.needs_reply for _, labels in examples], dtype=bool)
     predicted = run.categories.argmax(axis=1)
     in_band = np.zeros(urgent.size, dtype=bool)
     for number in np.unique(run.fold):
         held = run.fold == number
-        lower = _lower(run.urgency, urgent, [~held & group for group in groups])
+        lower = _lower(run.urgency, urgent, groups, within=~held)
         in_band[held] = run.urgency[held] >= lower
     flagged = run.urgency >= 0.5
     if subset is not None:
