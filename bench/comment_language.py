@@ -10,14 +10,12 @@ Then the figures of the rule bot/learning/language.py ships, its load time and c
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.load_probe import probe_load
 from bot.core.models import Platform
 from bot.core.triage.decide import UNDETERMINED_LANGUAGES
 from bot.learning.examples import read_examples
@@ -29,19 +27,6 @@ PREFIX_WORDS = range(1, 9)
 LETTERS = range(0, 45, 5)
 CONFIDENCE = (0.5, 0.8, 0.9, 0.95, 0.99)
 ENGLISH_WRONG_AT_MOST = 0.001  # "near zero": at most 1 English text in 1,000 called another language
-
-LOAD = """
-import json, time
-def rss():
-    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmRSS:")) / 1024
-base = rss()
-started = time.perf_counter()
-from bot.learning.language import LanguageDetector
-imported, libraries = time.perf_counter() - started, rss()
-started = time.perf_counter()
-LanguageDetector()
-print(json.dumps({"import_s": imported, "load_s": time.perf_counter() - started, "model_mb": rss() - libraries}))
-"""
 
 
 @dataclass(frozen=True)
@@ -137,15 +122,11 @@ def speed(detector: LanguageDetector, texts: list[str]) -> None:
 
 
 def load() -> None:
-    runs = [
-        json.loads(subprocess.run([sys.executable, "-c", LOAD], cwd=REPO, capture_output=True, check=True).stdout)
-        for _ in range(3)
-    ]
-    best = min(runs, key=lambda r: r["load_s"])
-    loads = ", ".join(f"{r['load_s']:.2f}" for r in runs)
+    probe = probe_load("bot.learning.language", "LanguageDetector")
+    loads = ", ".join(f"{seconds:.2f}" for seconds in probe.loads)
     print(
-        f"import {min(r['import_s'] for r in runs):.2f} s; load {best['load_s']:.2f} s "
-        f"(best of 3; all {loads}); model adds {best['model_mb']:.0f} MB RSS"
+        f"import {probe.import_s:.2f} s; load {probe.load_s:.2f} s "
+        f"(best of 3; all {loads}); model adds {probe.model_mb:.0f} MB RSS"
     )
 
 

@@ -13,45 +13,21 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.load_probe import ONE_CORE, probe_load
+
 REPO = Path(__file__).resolve().parents[1]
 TRAIN = REPO / "data" / "mentions" / "train" / "mentions.jsonl"
-ONE_CORE = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-
-LOAD = """
-import json, time
-def rss():
-    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmRSS:")) / 1024
-base = rss()
-started = time.perf_counter()
-from bot.learning.model import load_model
-imported, libraries = time.perf_counter() - started, rss()
-started = time.perf_counter()
-load_model()
-print(json.dumps({"import_s": imported, "load_s": time.perf_counter() - started,
-                  "rss_start": base, "rss_libraries": libraries, "rss_loaded": rss()}))
-"""
 
 
 def load_figures() -> None:
     """Measure import and load in fresh processes (the best of three, since this machine is shared)."""
-    runs = []
-    for _ in range(3):
-        result = subprocess.run(
-            [sys.executable, "-c", LOAD],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, **ONE_CORE},
-        )
-        runs.append(json.loads(result.stdout))
-    best = min(runs, key=lambda r: r["load_s"])
-    print(f"import bot.learning.model (numpy, scipy, scikit-learn): {min(r['import_s'] for r in runs):.2f} s")
-    loads = ", ".join(f"{r['load_s']:.2f}" for r in runs)
-    print(f"load_model(): {best['load_s']:.2f} s (best of 3; all {loads})")
-    libraries, model = best["rss_libraries"] - best["rss_start"], best["rss_loaded"] - best["rss_libraries"]
+    probe = probe_load("bot.learning.model", "load_model")
+    print(f"import bot.learning.model (numpy, scipy, scikit-learn): {probe.import_s:.2f} s")
+    loads = ", ".join(f"{seconds:.2f}" for seconds in probe.loads)
+    print(f"load_model(): {probe.load_s:.2f} s (best of 3; all {loads})")
     print(
-        f"RSS: start {best['rss_start']:.0f} MB, +{libraries:.0f} MB for the libraries, +{model:.0f} MB for the model"
+        f"RSS: start {probe.rss_start_mb:.0f} MB, +{probe.libraries_mb:.0f} MB for the libraries, "
+        f"+{probe.model_mb:.0f} MB for the model"
     )
 
 
