@@ -406,9 +406,7 @@ def cross_validation_table(examples: list[Example], only_chosen: bool) -> None:
             continue
         started = time.perf_counter()
         runs = out_of_fold(examples, fit_predict, FOLDS, REPEATS, SEED)
-        summary = summarise(runs, examples)
-        cells = "".join(f"{summary[key]['mean']:>10.3f} ±{summary[key]['sd']:>5.3f}" for key, _ in COLUMNS)
-        print(f"{name:<48}{cells}{time.perf_counter() - started:>7.0f}s", flush=True)
+        _print_row(name, summarise(runs, examples), f"{time.perf_counter() - started:>7.0f}s")
         if "(chosen)" in name:
             chosen = runs[0]
     gold = {m.id: labels for m, labels in examples}
@@ -444,7 +442,7 @@ def decision_report(sets: dict[str, list[Example]]) -> None:
     mild optimism, the price of not nesting a second cross-validation inside each fold. Comments are routed as
     the worker routes them: a team's own page or account stands for its handle.
     """
-    examples = [example for rows in sets.values() for example in rows]
+    examples, _, _ = _pooled(sets)
     shipped = load_model()
     desk = dev_desk()
     categories, urgent = targets(examples)
@@ -481,10 +479,8 @@ def sources_table(sets: dict[str, list[Example]]) -> None:
     print(f"{'trained on / scored on':<48}" + "".join(f"{label:>17}" for _, label in COLUMNS))
     runs = out_of_fold(independent, recipe, FOLDS, REPEATS, SEED)
     _print_row(f"{INDEPENDENT} alone / {INDEPENDENT} ({len(independent)})", summarise(runs, independent))
-    examples = [example for rows in sets.values() for example in rows]
-    source = np.array([name for name, rows in sets.items() for _ in rows])
+    examples, source, groups = _pooled(sets)
     platform = np.array([m.platform.value for m, _ in examples])
-    groups = list(recall_groups(list(source), targets(examples)[1]).values())
     runs = out_of_fold(examples, recipe, FOLDS, REPEATS, SEED)
     subsets = {
         "all": np.ones(len(examples), dtype=bool),
@@ -501,10 +497,8 @@ def sources_table(sets: dict[str, list[Example]]) -> None:
 
 def recipe_check_table(sets: dict[str, list[Example]]) -> None:
     """Re-check the chosen recipe's settings on every training folder (5 x 1): does more data move the choice?"""
-    examples = [example for rows in sets.values() for example in rows]
-    independent = np.array([name == INDEPENDENT for name, rows in sets.items() for _ in rows])
-    sources = [name for name, rows in sets.items() for _ in rows]
-    groups = list(recall_groups(sources, targets(examples)[1]).values())
+    examples, source, groups = _pooled(sets)
+    independent = source == INDEPENDENT
     variants = {
         "chosen: NB-LR C=3 + TF-IDF LR C=10": Recipe(),
         "NB-LR alone, C=3": Recipe(members=NB),
@@ -523,9 +517,17 @@ def recipe_check_table(sets: dict[str, list[Example]]) -> None:
         _print_row(f"{name} / {INDEPENDENT}", summarise(run, examples, independent, groups))
 
 
-def _print_row(name: str, summary: dict[str, dict[str, float]]) -> None:
+def _pooled(sets: dict[str, list[Example]]) -> tuple[list[Example], np.ndarray, list[np.ndarray]]:
+    """Return every folder's examples in one list, each one's folder name, and the groups the band holds recall on
+    (as `commsdesk model train` holds the shipped band)."""
+    examples = [example for rows in sets.values() for example in rows]
+    source = np.array([name for name, rows in sets.items() for _ in rows])
+    return examples, source, list(recall_groups(list(source), targets(examples)[1]).values())
+
+
+def _print_row(name: str, summary: dict[str, dict[str, float]], after: str = "") -> None:
     cells = "".join(f"{summary[key]['mean']:>10.3f} ±{summary[key]['sd']:>5.3f}" for key, _ in COLUMNS)
-    print(f"{name:<48}{cells}", flush=True)
+    print(f"{name:<48}{cells}{after}", flush=True)
 
 
 def dev_report() -> None:
@@ -548,7 +550,6 @@ def dev_report() -> None:
 
 def main() -> None:
     sets = {folder.name: read_examples(folder) for folder in training_folders(DATA)}
-    examples = [example for rows in sets.values() for example in rows]
     if "--sources" in sys.argv:
         sources_table(sets)
     elif "--recipe-check" in sys.argv:
@@ -556,7 +557,7 @@ def main() -> None:
     elif "--decisions" in sys.argv:
         decision_report(sets)
     elif "--short" in sys.argv:
-        short_text_table(examples)
+        short_text_table(_pooled(sets)[0])
     elif "--explore" in sys.argv:
         exploration_table(sets[INDEPENDENT])
     else:
