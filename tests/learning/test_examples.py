@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,42 +11,10 @@ import pytest
 
 from bot.core.models import Platform
 from bot.learning.examples import ExamplesError, read_examples, training_folders
+from bot.sandbox._graph_store import GraphObject
+from bot.sandbox.graph_api import GraphSandbox
 from tests.conftest import REPO
-
-PAGE, ACCOUNT = "1500000000000003", "17841400000000003"
-
-
-def _comment(comment: str, message: str, parent: str = "") -> dict[str, Any]:
-    value = {
-        "from": {"id": "2450595946049823", "name": "Sam"},
-        "post_id": f"{PAGE}_31",
-        "comment_id": comment,
-        "parent_id": parent or f"{PAGE}_31",
-        "message": message,
-        "created_time": 1795180611,
-        "item": "comment",
-        "verb": "add",
-    }
-    return {
-        "object": "page",
-        "entry": [{"id": PAGE, "time": 1795180611, "changes": [{"field": "feed", "value": value}]}],
-    }
-
-
-def _visitor_post(post: str, message: str) -> dict[str, Any]:
-    value = {"from": {"id": "77", "name": "Jo"}, "post_id": post, "message": message, "created_time": 1795180600}
-    value |= {"item": "status", "verb": "add"}
-    return {
-        "object": "page",
-        "entry": [{"id": PAGE, "time": 1795180600, "changes": [{"field": "feed", "value": value}]}],
-    }
-
-
-def _instagram(comment: str, text: str) -> dict[str, Any]:
-    value = {"from": {"id": "88", "username": "kez_99"}, "media": {"id": "41", "media_product_type": "FEED"}}
-    value |= {"id": comment, "text": text}
-    change = {"field": "comments", "value": value}
-    return {"object": "instagram", "entry": [{"id": ACCOUNT, "time": 1795180700, "changes": [change]}]}
+from tests.support.meta import CITIZEN, NORTH_IG, NORTH_PAGE
 
 
 def _label(mention_id: str, category: str, urgent: bool = False, route: str = "northtown") -> dict[str, Any]:
@@ -60,70 +29,67 @@ def _folder(root: Path, deliveries: list[dict[str, Any]], labels: list[dict[str,
     return root
 
 
-def test_meta_deliveries_become_labelled_comments_as_ingest_reads_them(tmp_path: Path) -> None:
+def test_meta_deliveries_become_labelled_comments_as_ingest_reads_them(tmp_path: Path, graph: GraphSandbox) -> None:
+    appeal = graph.add_post(NORTH_PAGE, "MISSING: Leah, 14")
+    sighting = graph.add_comment(appeal.id, "just seen her get on the 42 at the bus station", CITIZEN)
+    tag = graph.add_comment(sighting.id, "@sarah_j look at this 😳", CITIZEN)
+    visitor = graph.add_post(NORTH_PAGE, "Lost dog on Canal Street, brown lurcher, answers to Bo", CITIZEN)
+    media = graph.add_media(NORTH_IG, "Meet Bramble")
+    fan = graph.add_comment(media.id, "officer i'd like to report a crime 😍", {"id": "88", "username": "kez_99"})
     folder = _folder(
         tmp_path / "train-meta",
+        [graph.feed_change(sighting), graph.feed_change(tag), graph.feed_change(visitor), graph.instagram_change(fan)],
         [
-            _comment("31_1", "just seen him get on the 42 at the bus station"),
-            _comment("31_2", "@sarah_j look at this 😳", parent="31_1"),
-            _visitor_post(f"{PAGE}_32", "Lost dog on Canal Street, brown lurcher, answers to Bo"),
-            _instagram("51", "officer i'd like to report a crime 😍"),
-        ],
-        [
-            _label("fb-31_1", "information", urgent=True, route="control_room"),
-            _label("fb-31_2", "chatter"),
-            _label(f"fb-{PAGE}_32", "information"),
-            _label("ig-51", "chatter"),
+            _label(f"fb-{sighting.id}", "information", urgent=True, route="control_room"),
+            _label(f"fb-{tag.id}", "chatter"),
+            _label(f"fb-{visitor.id}", "information"),
+            _label(f"ig-{fan.id}", "chatter"),
         ],
     )
     examples = read_examples(folder)
     assert [(m.id, m.platform, m.account_id) for m, _ in examples] == [
-        ("fb-31_1", Platform.FACEBOOK, PAGE),
-        ("fb-31_2", Platform.FACEBOOK, PAGE),
-        (f"fb-{PAGE}_32", Platform.FACEBOOK, PAGE),
-        ("ig-51", Platform.INSTAGRAM, ACCOUNT),
+        (f"fb-{sighting.id}", Platform.FACEBOOK, NORTH_PAGE),
+        (f"fb-{tag.id}", Platform.FACEBOOK, NORTH_PAGE),
+        (f"fb-{visitor.id}", Platform.FACEBOOK, NORTH_PAGE),
+        (f"ig-{fan.id}", Platform.INSTAGRAM, NORTH_IG),
     ]
     first, labels = examples[0]
-    assert first.text == "just seen him get on the 42 at the bus station"
+    assert first.text == "just seen her get on the 42 at the bus station"
     assert (labels.category, labels.urgent, labels.route) == ("information", True, "control_room")
 
 
 @pytest.mark.parametrize(
-    ("line", "complaint"),
+    ("damage", "complaint"),
     [
-        ("[1, 2]", "not a JSON object"),
+        (lambda graph, comment: [1, 2], "not a JSON object"),
+        (lambda graph, comment: graph.feed_change(comment, verb="remove"), "something other than a comment"),
         (
-            json.dumps(
-                {
-                    "object": "page",
-                    "entry": [
-                        {
-                            "id": PAGE,
-                            "changes": [
-                                {"field": "feed", "value": {"item": "comment", "verb": "remove", "comment_id": "31_9"}}
-                            ],
-                        }
-                    ],
-                }
-            ),
-            "something other than a comment",
+            lambda graph, comment: json.loads(json.dumps(graph.feed_change(comment)).replace(comment.id, "not-an-id")),
+            "malformed Graph id",
         ),
-        (json.dumps(_comment("not-an-id", "hello")), "malformed Graph id"),
     ],
+    ids=["not an object", "a removal", "a forged id"],
 )
-def test_a_delivery_that_is_not_a_comment_names_its_line(tmp_path: Path, line: str, complaint: str) -> None:
-    folder = _folder(tmp_path / "bad", [_comment("31_1", "fine")], [_label("fb-31_1", "chatter")])
-    (folder / "deliveries.jsonl").write_text(
-        json.dumps(_comment("31_1", "fine")) + "\n" + line + "\n", encoding="utf-8"
+def test_a_delivery_that_is_not_a_comment_names_its_line(
+    tmp_path: Path, graph: GraphSandbox, damage: Callable[[GraphSandbox, GraphObject], Any], complaint: str
+) -> None:
+    post = graph.add_post(NORTH_PAGE, "Street surgery on Saturday")
+    fine, other = (graph.add_comment(post.id, text, CITIZEN) for text in ("fine", "also fine"))
+    folder = _folder(
+        tmp_path / "bad",
+        [graph.feed_change(fine), damage(graph, other)],
+        [_label(f"fb-{fine.id}", "chatter"), _label(f"fb-{other.id}", "chatter")],
     )
     with pytest.raises(ExamplesError, match=rf"delivery 2: .*{complaint}"):
         read_examples(folder)
 
 
-def test_an_unlabelled_comment_is_an_error(tmp_path: Path) -> None:
-    folder = _folder(tmp_path / "train-x", [_comment("31_1", "fine"), _comment("31_2", "also fine")], [])
-    (folder / "labels.jsonl").write_text(json.dumps(_label("fb-31_1", "chatter")) + "\n", encoding="utf-8")
-    with pytest.raises(ExamplesError, match="no labels for 1 mentions, e.g. fb-31_2"):
+def test_an_unlabelled_comment_is_an_error(tmp_path: Path, graph: GraphSandbox) -> None:
+    post = graph.add_post(NORTH_PAGE, "Street surgery on Saturday")
+    labelled, unlabelled = (graph.add_comment(post.id, text, CITIZEN) for text in ("fine", "also fine"))
+    deliveries = [graph.feed_change(labelled), graph.feed_change(unlabelled)]
+    folder = _folder(tmp_path / "train-x", deliveries, [_label(f"fb-{labelled.id}", "chatter")])
+    with pytest.raises(ExamplesError, match=f"no labels for 1 mentions, e.g. fb-{unlabelled.id}"):
         read_examples(folder)
 
 
